@@ -1,0 +1,8 @@
+"""aslsim: run AWS Step Functions state machines offline, on virtual time, as AWS runs them."""
+from .engine.execution import Execution
+from .errors import DefinitionError, InputError, StatesError
+from .machine import StateMachine, load
+from .services.mocks import Mocks
+
+__all__ = ["load", "StateMachine", "Execution", "Mocks", "DefinitionError", "InputError", "StatesError"]
+__version__ = "0.1.0"

@@ -1,0 +1,543 @@
+"""Definition dict -> compiled, checked model. Refuses what AWS's CreateStateMachine refuses.
+
+Each problem raises DefinitionError naming the state and the field. Checks that belong to a
+static linter rather than to AWS's acceptance (unreachable states, say) live in ``validate``.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..errors import DefinitionError
+from ..query.jsonpath import compile_path, compile_reference_path, compile_template, compile_dynamic_value
+from .choice import compile_condition
+from .model import (
+    JSONATA, JSONPATH, NULL_PATH, Catcher, ChoiceRule, ChoiceState, FailState, Graph, MapState,
+    ParallelState, PassState, Retrier, CompiledMachine, SucceedState, TaskState, WaitState,
+)
+from .timestamps import parse_timestamp
+
+_COMMON = {"Type", "Comment", "QueryLanguage"}
+_FLOW = {"Next", "End"}
+_JSONPATH_IO = {"InputPath", "OutputPath"}
+_JSONATA_IO = {"Output"}
+
+# Fields each state type accepts, per query language (AWS's schema; unknown fields are refused).
+_FIELDS = {
+    (JSONPATH, "Pass"): _COMMON | _FLOW | _JSONPATH_IO | {"Parameters", "Result", "ResultPath", "Assign"},
+    (JSONATA, "Pass"): _COMMON | _FLOW | _JSONATA_IO | {"Assign"},
+    (JSONPATH, "Task"): _COMMON | _FLOW | _JSONPATH_IO | {
+        "Resource", "Parameters", "ResultSelector", "ResultPath", "Retry", "Catch", "TimeoutSeconds",
+        "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath", "Credentials", "Assign"},
+    (JSONATA, "Task"): _COMMON | _FLOW | _JSONATA_IO | {
+        "Resource", "Arguments", "Retry", "Catch", "TimeoutSeconds", "HeartbeatSeconds",
+        "Credentials", "Assign"},
+    (JSONPATH, "Choice"): _COMMON | _JSONPATH_IO | {"Choices", "Default", "Assign"},
+    (JSONATA, "Choice"): _COMMON | _JSONATA_IO | {"Choices", "Default", "Assign"},
+    (JSONPATH, "Wait"): _COMMON | _FLOW | _JSONPATH_IO | {
+        "Seconds", "SecondsPath", "Timestamp", "TimestampPath", "Assign"},
+    (JSONATA, "Wait"): _COMMON | _FLOW | _JSONATA_IO | {"Seconds", "Timestamp", "Assign"},
+    (JSONPATH, "Succeed"): _COMMON | _JSONPATH_IO,
+    (JSONATA, "Succeed"): _COMMON | _JSONATA_IO,
+    (JSONPATH, "Fail"): _COMMON | {"Error", "ErrorPath", "Cause", "CausePath"},
+    (JSONATA, "Fail"): _COMMON | {"Error", "Cause"},
+    (JSONPATH, "Parallel"): _COMMON | _FLOW | _JSONPATH_IO | {
+        "Branches", "Parameters", "ResultSelector", "ResultPath", "Retry", "Catch", "Assign"},
+    (JSONATA, "Parallel"): _COMMON | _FLOW | _JSONATA_IO | {
+        "Branches", "Arguments", "Retry", "Catch", "Assign"},
+    (JSONPATH, "Map"): _COMMON | _FLOW | _JSONPATH_IO | {
+        "Iterator", "ItemProcessor", "ItemsPath", "ItemSelector", "Parameters", "ItemReader",
+        "ItemBatcher", "ResultWriter", "MaxConcurrency", "MaxConcurrencyPath", "ResultSelector",
+        "ResultPath", "Retry", "Catch", "Assign", "Label", "ToleratedFailureCount",
+        "ToleratedFailureCountPath", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath"},
+    (JSONATA, "Map"): _COMMON | _FLOW | _JSONATA_IO | {
+        "ItemProcessor", "Items", "ItemSelector", "ItemReader", "ItemBatcher", "ResultWriter",
+        "MaxConcurrency", "Retry", "Catch", "Assign", "Label", "ToleratedFailureCount",
+        "ToleratedFailurePercentage"},
+}
+_TERMINAL = {"Choice", "Succeed", "Fail"}
+_MAX_NAME = 80
+_RETRY_FIELDS = {"ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds",
+                 "JitterStrategy", "Comment"}
+_CATCH_FIELDS = {JSONPATH: {"ErrorEquals", "Next", "ResultPath", "Comment", "Assign"},
+                 JSONATA: {"ErrorEquals", "Next", "Output", "Comment", "Assign"}}
+_VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_MAX_TIMEOUT = 99999999
+
+
+def parse_machine(source: dict, *, file: str | None = None) -> CompiledMachine:
+    """Compile a definition (already read into a dict) into a CompiledMachine."""
+    try:
+        return _Parser(file).machine(source)
+    except DefinitionError as err:
+        raise err.located(file=file) from None
+
+
+class _Parser:
+    def __init__(self, file):
+        self.file = file
+        self.names: dict[str, str] = {}
+        self.all_states: dict = {}
+
+    # -- top level --------------------------------------------------------------------------
+    def machine(self, source: Any) -> CompiledMachine:
+        if not isinstance(source, dict):
+            raise DefinitionError("a state machine definition must be a JSON object")
+        allowed = {"StartAt", "States", "Comment", "Version", "TimeoutSeconds", "QueryLanguage"}
+        _no_unknown(source, allowed, None, "the top level")
+        language = source.get("QueryLanguage", JSONPATH)
+        if language not in (JSONPATH, JSONATA):
+            raise DefinitionError(f"QueryLanguage must be 'JSONPath' or 'JSONata', not {language!r}",
+                                  field="QueryLanguage")
+        timeout = source.get("TimeoutSeconds")
+        if timeout is not None:
+            _positive_int(timeout, None, "TimeoutSeconds", allow_zero=False)
+        if "Version" in source and not isinstance(source["Version"], str):
+            raise DefinitionError("Version must be a string", field="Version")
+        graph = self.graph(source, language, "")
+        return CompiledMachine(graph=graph, timeout_seconds=timeout, comment=source.get("Comment"),
+                            source=source, file=self.file, all_states=self.all_states)
+
+    def graph(self, source: dict, language: str, where: str) -> Graph:
+        states = source.get("States")
+        start = source.get("StartAt")
+        if not isinstance(states, dict) or not states:
+            raise DefinitionError(f"{where}States must be a non-empty object", field=f"{where}States")
+        if not isinstance(start, str):
+            raise DefinitionError(f"{where}StartAt must be a string naming a state", field=f"{where}StartAt")
+        if start not in states:
+            raise DefinitionError(f"StartAt '{start}' does not name a state in {where or 'the top level'}States",
+                                  field=f"{where}StartAt")
+        compiled = {}
+        for name, body in states.items():
+            if name in self.names:
+                raise DefinitionError(f"the state name '{name}' is used more than once; state names "
+                                      "must be unique across the whole state machine", state=name)
+            self.names[name] = where
+            if not 1 <= len(name) <= _MAX_NAME:
+                raise DefinitionError(f"state names must be 1 to {_MAX_NAME} characters long", state=name)
+            try:
+                state = self.state(name, body, language)
+            except DefinitionError as err:
+                raise err.located(state=name) from None
+            compiled[name] = state
+            self.all_states[name] = state
+        for state in compiled.values():
+            for field_name, target in _targets(state):
+                if target not in compiled:
+                    raise DefinitionError(f"{field_name} '{target}' does not name a state in the same "
+                                          f"{'branch' if where else 'state machine'}",
+                                          state=state.name, field=field_name)
+        return Graph(start_at=start, states=compiled, query_language=language)
+
+    # -- states -----------------------------------------------------------------------------
+    def state(self, name: str, body: Any, parent_language: str):
+        if not isinstance(body, dict):
+            raise DefinitionError("a state must be a JSON object")
+        kind = body.get("Type")
+        language = body.get("QueryLanguage", parent_language)
+        if language not in (JSONPATH, JSONATA):
+            raise DefinitionError(f"QueryLanguage must be 'JSONPath' or 'JSONata', not {language!r}",
+                                  field="QueryLanguage")
+        if parent_language == JSONATA and language == JSONPATH:
+            raise DefinitionError("a JSONPath state cannot be nested in a JSONata state machine; "
+                                  "AWS accepts JSONata states in JSONPath machines, not the reverse",
+                                  field="QueryLanguage")
+        if (language, kind) not in _FIELDS:
+            raise DefinitionError(f"unknown state Type {kind!r}", field="Type")
+        _no_unknown(body, _FIELDS[(language, kind)], language, f"a {kind} state")
+        common = self.common(name, kind, body, language)
+        return getattr(self, f"_{kind.lower()}")(body, language, common)
+
+    def common(self, name, kind, body, language) -> dict:
+        common = {"name": name, "type": kind, "query_language": language,
+                  "comment": body.get("Comment")}
+        if kind not in _TERMINAL:
+            has_next, end = "Next" in body, body.get("End", False)
+            if end not in (True, False):
+                raise DefinitionError("End must be true or false", field="End")
+            if has_next == bool(end):
+                raise DefinitionError("a state must have exactly one of 'Next' or 'End': true",
+                                      field="Next")
+            if has_next and not isinstance(body["Next"], str):
+                raise DefinitionError("Next must be a state name", field="Next")
+            common["next"], common["end"] = body.get("Next"), bool(end)
+        if language == JSONPATH:
+            if "InputPath" in body:
+                common["input_path"] = _path_or_null(body["InputPath"], "InputPath")
+            if "OutputPath" in body:
+                common["output_path"] = _path_or_null(body["OutputPath"], "OutputPath")
+        elif "Output" in body:
+            common["output"] = jsonata_template(body["Output"], "Output")
+        if "Assign" in body:
+            common["assign"] = compile_assign(body["Assign"], language)
+        return common
+
+    def _pass(self, body, language, common):
+        return PassState(**common, parameters=_template(body, "Parameters"),
+                         result=body.get("Result"), has_result="Result" in body,
+                         result_path=_result_path(body))
+
+    def _task(self, body, language, common):
+        resource = body.get("Resource")
+        if not isinstance(resource, str) or not resource:
+            raise DefinitionError("a Task needs a Resource string (an ARN)", field="Resource")
+        if not resource.startswith("arn:"):
+            raise DefinitionError(f"Resource '{resource}' is not a valid ARN", field="Resource")
+        timeout = _seconds_field(body, "TimeoutSeconds", language)
+        heartbeat = _seconds_field(body, "HeartbeatSeconds", language)
+        if isinstance(timeout, int) and isinstance(heartbeat, int) and heartbeat >= timeout:
+            raise DefinitionError("HeartbeatSeconds must be smaller than TimeoutSeconds",
+                                  field="HeartbeatSeconds")
+        if language == JSONATA:
+            parameters = jsonata_template(body["Arguments"], "Arguments") if "Arguments" in body else None
+            credentials = jsonata_template(body["Credentials"], "Credentials") if "Credentials" in body else None
+        else:
+            parameters = _template(body, "Parameters")
+            credentials = _template(body, "Credentials")
+        return TaskState(**common, resource=resource, parameters=parameters,
+                         result_selector=_template(body, "ResultSelector"),
+                         result_path=_result_path(body), retriers=_retriers(body),
+                         catchers=_catchers(body, language), timeout_seconds=timeout,
+                         heartbeat_seconds=heartbeat, credentials=credentials)
+
+    def _choice(self, body, language, common):
+        choices = body.get("Choices")
+        if not isinstance(choices, list) or not choices:
+            raise DefinitionError("Choices must be a non-empty array", field="Choices")
+        rules = []
+        for i, rule in enumerate(choices):
+            where = f"Choices[{i}]"
+            if not isinstance(rule, dict):
+                raise DefinitionError("a Choice rule must be an object", field=where)
+            if not isinstance(rule.get("Next"), str):
+                raise DefinitionError("a top-level Choice rule needs a Next", field=f"{where}.Next")
+            if language == JSONATA:
+                extra = set(rule) - {"Condition", "Next", "Comment", "Assign", "Output"}
+                if extra:
+                    raise DefinitionError(f"field(s) {', '.join(sorted(extra))} are not allowed in a "
+                                          "JSONata Choice rule (use Condition)", field=where)
+                if "Condition" not in rule:
+                    raise DefinitionError("a JSONata Choice rule needs a Condition", field=where)
+                condition = jsonata_template(rule["Condition"], f"{where}.Condition")
+                output = jsonata_template(rule["Output"], f"{where}.Output") if "Output" in rule else None
+            else:
+                if "Output" in rule or "Condition" in rule:
+                    raise DefinitionError("Condition and Output are JSONata fields; this state uses JSONPath",
+                                          field=where)
+                condition = compile_condition(rule, where=where)
+                output = None
+            assign = compile_assign(rule["Assign"], language) if "Assign" in rule else None
+            rules.append(ChoiceRule(condition=condition, next=rule["Next"], assign=assign, output=output))
+        default = body.get("Default")
+        if default is not None and not isinstance(default, str):
+            raise DefinitionError("Default must be a state name", field="Default")
+        return ChoiceState(**common, choices=tuple(rules), default=default)
+
+    def _wait(self, body, language, common):
+        given = [f for f in ("Seconds", "SecondsPath", "Timestamp", "TimestampPath") if f in body]
+        if len(given) != 1:
+            raise DefinitionError("a Wait state needs exactly one of Seconds, SecondsPath, Timestamp, "
+                                  "TimestampPath", field=given[1] if len(given) > 1 else "Seconds")
+        fields = {}
+        if language == JSONATA and _is_expression(body.get(given[0])):
+            fields[given[0].lower()] = jsonata_template(body[given[0]], given[0])
+        elif given[0] == "Seconds":
+            fields["seconds"] = _positive_int(body["Seconds"], None, "Seconds", allow_zero=True)
+        elif given[0] == "Timestamp":
+            value = body["Timestamp"]
+            if not isinstance(value, str) or parse_timestamp(value) is None:
+                raise DefinitionError(f"String does not match RFC3339 timestamp at /States/{common['name']}"
+                                      "/Timestamp", field="Timestamp")
+            fields["timestamp"] = value
+        else:
+            fields[{"SecondsPath": "seconds_path", "TimestampPath": "timestamp_path"}[given[0]]] = \
+                _path(body[given[0]], given[0])
+        return WaitState(**common, **fields)
+
+    def _succeed(self, body, language, common):
+        return SucceedState(**common)
+
+    def _fail(self, body, language, common):
+        fields = {}
+        for name in ("Error", "Cause"):
+            if name in body and f"{name}Path" in body:
+                raise DefinitionError(f"a Fail state may have {name} or {name}Path, not both", field=name)
+            if name in body:
+                value = body[name]
+                if language == JSONATA and _is_expression(value):
+                    value = jsonata_template(value, name)
+                elif not isinstance(value, str):
+                    raise DefinitionError(f"{name} must be a string", field=name)
+                fields[name.lower()] = value
+            if f"{name}Path" in body:
+                fields[f"{name.lower()}_path"] = _dynamic(body[f"{name}Path"], f"{name}Path")
+        return FailState(**common, **fields)
+
+    def _parallel(self, body, language, common):
+        branches = body.get("Branches")
+        if not isinstance(branches, list) or not branches:
+            raise DefinitionError("Branches must be a non-empty array", field="Branches")
+        graphs = []
+        for i, branch in enumerate(branches):
+            if not isinstance(branch, dict):
+                raise DefinitionError("a branch must be an object with StartAt and States",
+                                      field=f"Branches[{i}]")
+            _no_unknown(branch, {"StartAt", "States", "Comment", "QueryLanguage"}, None, "a branch")
+            graphs.append(self.graph(branch, branch.get("QueryLanguage", language), f"Branches[{i}]."))
+        if language == JSONATA:
+            parameters = jsonata_template(body["Arguments"], "Arguments") if "Arguments" in body else None
+        else:
+            parameters = _template(body, "Parameters")
+        return ParallelState(**common, branches=tuple(graphs), parameters=parameters,
+                             result_selector=_template(body, "ResultSelector"),
+                             result_path=_result_path(body), retriers=_retriers(body),
+                             catchers=_catchers(body, language))
+
+    def _map(self, body, language, common):
+        if ("Iterator" in body) == ("ItemProcessor" in body):
+            raise DefinitionError("a Map state needs exactly one of ItemProcessor or Iterator",
+                                  field="ItemProcessor")
+        if "ItemSelector" in body and "Parameters" in body:
+            raise DefinitionError("a Map state may have ItemSelector or Parameters, not both",
+                                  field="ItemSelector")
+        processor_field = "ItemProcessor" if "ItemProcessor" in body else "Iterator"
+        processor = body[processor_field]
+        if not isinstance(processor, dict):
+            raise DefinitionError(f"{processor_field} must be an object", field=processor_field)
+        _no_unknown(processor, {"StartAt", "States", "Comment", "ProcessorConfig", "QueryLanguage"},
+                    None, processor_field)
+        config = processor.get("ProcessorConfig") or {}
+        mode = config.get("Mode", "INLINE")
+        if mode not in ("INLINE", "DISTRIBUTED"):
+            raise DefinitionError(f"ProcessorConfig.Mode must be INLINE or DISTRIBUTED, not {mode!r}",
+                                  field=f"{processor_field}.ProcessorConfig.Mode")
+        label = body.get("Label")
+        if label is not None:
+            if mode != "DISTRIBUTED":
+                raise DefinitionError("Label is only allowed on a Distributed Map", field="Label")
+            if not isinstance(label, str) or len(label) > 40:
+                raise DefinitionError("Label cannot exceed 40 characters", field="Label")
+        graph = self.graph(processor, processor.get("QueryLanguage", language), f"{processor_field}.")
+        fields = {}
+        if language == JSONATA:
+            if "Items" in body:
+                fields["items"] = jsonata_template(body["Items"], "Items")
+            if "ItemSelector" in body:
+                fields["item_selector"] = jsonata_template(body["ItemSelector"], "ItemSelector")
+            mc = body.get("MaxConcurrency", 0)
+            fields["max_concurrency"] = (jsonata_template(mc, "MaxConcurrency") if _is_expression(mc)
+                                         else _positive_int(mc, None, "MaxConcurrency", allow_zero=True))
+            for name in ("ToleratedFailureCount", "ToleratedFailurePercentage"):
+                if name in body:
+                    value = body[name]
+                    fields[_snake(name)] = (jsonata_template(value, name) if _is_expression(value) else value)
+        else:
+            if "ItemsPath" in body:
+                fields["items_path"] = _path(body["ItemsPath"], "ItemsPath")
+            selector = "ItemSelector" if "ItemSelector" in body else "Parameters"
+            fields["item_selector"] = _template(body, selector)
+            if "MaxConcurrency" in body and "MaxConcurrencyPath" in body:
+                raise DefinitionError("MaxConcurrency and MaxConcurrencyPath are mutually exclusive",
+                                      field="MaxConcurrency")
+            if "MaxConcurrencyPath" in body:
+                fields["max_concurrency"] = _path(body["MaxConcurrencyPath"], "MaxConcurrencyPath")
+            else:
+                fields["max_concurrency"] = _positive_int(body.get("MaxConcurrency", 0), None,
+                                                          "MaxConcurrency", allow_zero=True)
+            for name in ("ToleratedFailureCount", "ToleratedFailurePercentage"):
+                if name in body and f"{name}Path" in body:
+                    raise DefinitionError(f"{name} and {name}Path are mutually exclusive", field=name)
+                if name in body:
+                    fields[_snake(name)] = body[name]
+                elif f"{name}Path" in body:
+                    fields[_snake(name)] = _path(body[f"{name}Path"], f"{name}Path")
+        return MapState(**common, processor=graph, distributed=mode == "DISTRIBUTED",
+                        result_selector=_template(body, "ResultSelector"),
+                        result_path=_result_path(body), retriers=_retriers(body),
+                        catchers=_catchers(body, language), label=label,
+                        item_reader=body.get("ItemReader"), item_batcher=body.get("ItemBatcher"),
+                        result_writer=body.get("ResultWriter"), **fields)
+
+
+# -- field helpers ------------------------------------------------------------------------------
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
+
+
+def _no_unknown(body: dict, allowed: set, language: str | None, what: str):
+    extra = [k for k in body if k not in allowed]
+    if extra:
+        hint = ""
+        if language == JSONATA:
+            hint = " (JSONata states use Arguments, Output and Assign instead of the JSONPath fields)"
+        raise DefinitionError(f"field '{extra[0]}' is not supported in {what}"
+                              f"{' using ' + language if language else ''}{hint}", field=extra[0])
+
+
+def _path(value, field_name):
+    try:
+        return compile_path(value)
+    except DefinitionError as err:
+        raise err.located(field=field_name) from None
+
+
+def _path_or_null(value, field_name):
+    return NULL_PATH if value is None else _path(value, field_name)
+
+
+def _dynamic(value, field_name):
+    return compile_dynamic_value(value, field_name)
+
+
+def _result_path(body):
+    if "ResultPath" not in body:
+        return None
+    value = body["ResultPath"]
+    if value is None:
+        return NULL_PATH
+    try:
+        return compile_reference_path(value)
+    except DefinitionError as err:
+        raise err.located(field="ResultPath") from None
+
+
+def _template(body, field_name):
+    if field_name not in body:
+        return None
+    return compile_template(body[field_name], field_name)
+
+
+def _positive_int(value, state, field_name, *, allow_zero):
+    low = 0 if allow_zero else 1
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= _MAX_TIMEOUT:
+        raise DefinitionError(f"{field_name} must be an integer from {low} to {_MAX_TIMEOUT}, "
+                              f"not {value!r}", state=state, field=field_name)
+    return value
+
+
+def _seconds_field(body, name, language):
+    if name in body and f"{name}Path" in body:
+        raise DefinitionError(f"{name} and {name}Path are mutually exclusive", field=name)
+    if name in body:
+        value = body[name]
+        if language == JSONATA and _is_expression(value):
+            return jsonata_template(value, name)
+        return _positive_int(value, None, name, allow_zero=False)
+    if f"{name}Path" in body:
+        return _path(body[f"{name}Path"], f"{name}Path")
+    return None
+
+
+def _errors(item, where):
+    errors = item.get("ErrorEquals")
+    if not isinstance(errors, list) or not errors or not all(isinstance(e, str) for e in errors):
+        raise DefinitionError("ErrorEquals must be a non-empty array of error names",
+                              field=f"{where}.ErrorEquals")
+    if "States.ALL" in errors and len(errors) > 1:
+        raise DefinitionError("States.ALL must appear alone in ErrorEquals", field=f"{where}.ErrorEquals")
+    return tuple(errors)
+
+
+def _check_all_last(items, where):
+    for i, item in enumerate(items[:-1]):
+        if "States.ALL" in item.errors:
+            raise DefinitionError("States.ALL must be in the last element of the array",
+                                  field=f"{where}[{i}].ErrorEquals")
+
+
+def _retriers(body):
+    raw = body.get("Retry", [])
+    if not isinstance(raw, list):
+        raise DefinitionError("Retry must be an array", field="Retry")
+    out = []
+    for i, item in enumerate(raw):
+        where = f"Retry[{i}]"
+        if not isinstance(item, dict):
+            raise DefinitionError("a retrier must be an object", field=where)
+        _no_unknown(item, _RETRY_FIELDS, None, "a retrier")
+        interval = item.get("IntervalSeconds", 1)
+        attempts = item.get("MaxAttempts", 3)
+        backoff = item.get("BackoffRate", 2.0)
+        max_delay = item.get("MaxDelaySeconds")
+        jitter = item.get("JitterStrategy", "NONE")
+        if isinstance(interval, bool) or not isinstance(interval, int) or not 1 <= interval <= _MAX_TIMEOUT:
+            raise DefinitionError("IntervalSeconds must be an integer from 1 to 99999999",
+                                  field=f"{where}.IntervalSeconds")
+        if isinstance(attempts, bool) or not isinstance(attempts, int) or not 0 <= attempts <= _MAX_TIMEOUT:
+            raise DefinitionError("MaxAttempts must be an integer from 0 to 99999999",
+                                  field=f"{where}.MaxAttempts")
+        if isinstance(backoff, bool) or not isinstance(backoff, (int, float)) or backoff < 1.0:
+            raise DefinitionError("BackoffRate must be a number of at least 1.0", field=f"{where}.BackoffRate")
+        if max_delay is not None and (isinstance(max_delay, bool) or not isinstance(max_delay, int)
+                                      or not 1 <= max_delay <= 31622401):
+            raise DefinitionError("MaxDelaySeconds must be an integer from 1 to 31622401",
+                                  field=f"{where}.MaxDelaySeconds")
+        if jitter not in ("FULL", "NONE"):
+            raise DefinitionError("JitterStrategy must be FULL or NONE", field=f"{where}.JitterStrategy")
+        out.append(Retrier(errors=_errors(item, where), interval_seconds=interval, max_attempts=attempts,
+                           backoff_rate=backoff, max_delay_seconds=max_delay, jitter_full=jitter == "FULL"))
+    _check_all_last(out, "Retry")
+    return tuple(out)
+
+
+def _catchers(body, language):
+    raw = body.get("Catch", [])
+    if not isinstance(raw, list):
+        raise DefinitionError("Catch must be an array", field="Catch")
+    out = []
+    for i, item in enumerate(raw):
+        where = f"Catch[{i}]"
+        if not isinstance(item, dict):
+            raise DefinitionError("a catcher must be an object", field=where)
+        _no_unknown(item, _CATCH_FIELDS[language], language, "a catcher")
+        if not isinstance(item.get("Next"), str):
+            raise DefinitionError("a catcher needs a Next", field=f"{where}.Next")
+        result_path = None
+        if "ResultPath" in item:
+            result_path = NULL_PATH if item["ResultPath"] is None else compile_reference_path(item["ResultPath"])
+        output = jsonata_template(item["Output"], f"{where}.Output") if "Output" in item else None
+        assign = compile_assign(item["Assign"], language) if "Assign" in item else None
+        out.append(Catcher(errors=_errors(item, where), next=item["Next"], result_path=result_path,
+                           assign=assign, output=output))
+    _check_all_last(out, "Catch")
+    return tuple(out)
+
+
+def _targets(state):
+    if state.next is not None:
+        yield "Next", state.next
+    if isinstance(state, ChoiceState):
+        for i, rule in enumerate(state.choices):
+            yield f"Choices[{i}].Next", rule.next
+        if state.default is not None:
+            yield "Default", state.default
+    for i, catcher in enumerate(getattr(state, "catchers", ())):
+        yield f"Catch[{i}].Next", catcher.next
+
+
+def compile_assign(source, language):
+    """An Assign block: variable names checked, values compiled in the state's query language."""
+    if not isinstance(source, dict):
+        raise DefinitionError("Assign must be an object of variable names to values", field="Assign")
+    for key in source:
+        name = key[:-2] if language == JSONPATH and key.endswith(".$") else key
+        if not _VARIABLE_NAME.match(name):
+            raise DefinitionError(f"'{name}' is not a valid variable name (letters, digits and "
+                                  "underscores, not starting with a digit)", field=f"Assign/{key}")
+        if name == "states":
+            raise DefinitionError("'states' is a reserved name and cannot be assigned", field="Assign/states")
+    if language == JSONATA:
+        return jsonata_template(source, "Assign")
+    return compile_template(source, "Assign")
+
+
+def _is_expression(value) -> bool:
+    return isinstance(value, str) and value.startswith("{%") and value.endswith("%}")
+
+
+def jsonata_template(source, field_name):
+    """Compile a JSONata-mode value: ``{% %}`` strings anywhere inside are expressions."""
+    from ..query.jsonata_template import compile_jsonata_template  # JSONata is loaded on demand
+    return compile_jsonata_template(source, field_name)

@@ -1,0 +1,114 @@
+"""How data moves through a state, in either query language.
+
+JSONPath: InputPath -> Parameters -> (work) -> [Assign sees the result] -> ResultSelector ->
+ResultPath (merged into the raw input) -> OutputPath.
+JSONata: Arguments and Output are expressions over ``$states`` (input, result, errorOutput,
+context); Output defaults to the result (Task, Parallel, Map) or to the input.
+
+In both, Assign is evaluated against the variables as they were before the state, and its values
+become visible only to the next state; Output/OutputPath of the same state sees the old values.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import StatesError, runtime_error
+from ..query.jsonpath import PathNotFound
+from ..definition.model import NULL_PATH
+
+_ABSENT = object()
+
+
+def read_path(path, data, env) -> Any:
+    """Evaluate an InputPath/OutputPath/ItemsPath-like path, failing as AWS does."""
+    try:
+        return path.evaluate(data, env)
+    except PathNotFound as err:
+        raise runtime_error(f"Invalid path '{path.text}' : {err.detail}") from None
+
+
+def effective_input(state, raw: Any, env) -> Any:
+    """InputPath applied to the raw state input (JSONata states use the raw input)."""
+    path = state.input_path
+    if path is None or state.jsonata:
+        return raw
+    if path is NULL_PATH:
+        return {}
+    return read_path(path, raw, env)
+
+
+def states_binding(env, raw, result=_ABSENT, error_output=_ABSENT) -> dict:
+    """The JSONata ``$states`` variable for one evaluation."""
+    states = {"input": raw, "context": env.context}
+    if result is not _ABSENT:
+        states["result"] = result
+    if error_output is not _ABSENT:
+        states["errorOutput"] = error_output
+    return states
+
+
+def arguments(state, template, data: Any, raw: Any, env) -> Any:
+    """Parameters (JSONPath, over the effective input) or Arguments (JSONata)."""
+    if template is None:
+        return data
+    if state.jsonata:
+        return template.render(env, states_binding(env, raw))
+    return template.render(data, env)
+
+
+def evaluate_assign(block, jsonata: bool, value: Any, raw: Any, env, *, result=_ABSENT,
+                    error_output=_ABSENT) -> dict | None:
+    """The variables an Assign block sets. JSONPath: ``$`` is ``value`` (the state's result)."""
+    if block is None:
+        return None
+    if jsonata:
+        return block.render(env, states_binding(env, raw, result, error_output))
+    return block.render(value, env)
+
+
+def state_output(state, raw: Any, data: Any, result: Any, env, *, has_result: bool) -> Any:
+    """The state's output from its raw input, effective input and result.
+
+    JSONPath: ResultSelector has been applied by the caller; here ResultPath then OutputPath.
+    JSONata: Output, or the default (the result, or the input for states without one).
+    """
+    if state.jsonata:
+        if state.output is not None:
+            return state.output.render(env, states_binding(env, raw, result) if has_result
+                                       else states_binding(env, raw))
+        return result if has_result else raw
+    if has_result:
+        output = apply_result_path(getattr(state, "result_path", None), raw, result)
+    else:
+        output = data
+    return apply_output_path(state, output, env)
+
+
+def apply_result_path(result_path, raw: Any, result: Any) -> Any:
+    if result_path is None:
+        return result
+    if result_path is NULL_PATH:
+        return raw
+    return result_path.apply(raw, result)
+
+
+def apply_output_path(state, output: Any, env) -> Any:
+    path = state.output_path
+    if path is None:
+        return output
+    if path is NULL_PATH:
+        return {}
+    return read_path(path, output, env)
+
+
+def select_result(state, result: Any, env) -> Any:
+    """ResultSelector (JSONPath only): a template over the raw result."""
+    selector = getattr(state, "result_selector", None)
+    if selector is None or state.jsonata:
+        return result
+    return selector.render(result, env)
+
+
+def error_output(err: StatesError) -> dict:
+    """The object a Catch passes on: AWS's {"Error", "Cause"} (null where absent)."""
+    return {"Error": err.error, "Cause": err.cause}

@@ -1,0 +1,71 @@
+"""The result of one execution, read-only: what AWS's DescribeExecution and history would show."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..definition.timestamps import iso_ms
+
+
+class Execution:
+    """One finished execution: ``status``, ``output``, ``error``, ``cause``, ``path``, ``history``,
+    ``calls``, ``variables``; times are virtual."""
+
+    __slots__ = ("status", "output", "error", "cause", "path", "calls", "variables", "name",
+                 "execution_arn", "start_ms", "stop_ms", "_history", "_events")
+
+    def __init__(self, *, status, output, error, cause, path, calls, variables, name, execution_arn,
+                 start_ms, stop_ms, history):
+        self.status = status
+        self.output = output
+        self.error = error
+        self.cause = cause
+        self.path = path
+        self.calls = calls
+        self.variables = variables
+        self.name = name
+        self.execution_arn = execution_arn
+        self.start_ms = start_ms
+        self.stop_ms = stop_ms
+        self._history = history
+        self._events = None
+
+    @property
+    def history(self) -> list[dict]:
+        """The event history as AWS's GetExecutionHistory returns it (built on first use)."""
+        if self._events is None:
+            self._events = self._history.events()
+        return self._events
+
+    @property
+    def start_date(self) -> str:
+        return iso_ms(self.start_ms)
+
+    @property
+    def stop_date(self) -> str:
+        return iso_ms(self.stop_ms)
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == "SUCCEEDED"
+
+    def flat_path(self) -> list[str]:
+        """Every state entered, depth first, Parallel branches and Map iterations in order."""
+        out: list[str] = []
+
+        def walk(items):
+            for item in items:
+                if isinstance(item, list):
+                    walk(item)
+                else:
+                    out.append(item)
+        walk(self.path)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "output": self.output, "error": self.error,
+                "cause": self.cause, "path": self.path, "startDate": self.start_date,
+                "stopDate": self.stop_date}
+
+    def __repr__(self) -> str:
+        detail = f"error={self.error!r}" if self.status != "SUCCEEDED" else f"output={self.output!r}"
+        return f"<Execution {self.name} {self.status} {detail[:200]}>"

@@ -1,0 +1,346 @@
+"""Runs one execution: walks the compiled graph state by state on the virtual clock.
+
+Each thread of control (the top level, a Parallel branch, a Map iteration) is a generator run by
+the scheduler, with a ``Frame`` holding its variables scope, its last event id (AWS's
+previousEventId) and the path it took. State handlers are plain functions for states that never
+wait and generators for those that do (Task, Wait, Parallel, Map).
+"""
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from ..definition.model import FailState
+from ..errors import StatesError, runtime_error
+from ..query.jsonpath import PathNotFound, dumps
+from ..services.mocks import MockMissing
+from ..services.resources import describe_resource
+from . import dataflow
+from .context import Frame, Scope, StateEnv
+from .history import MAX_EVENTS, History
+from .retry import backoff_ms, find_catcher, find_retrier
+from .scheduler import ChildFailed, Join, Scheduler, Sleep
+from .timing import resolve_seconds, wait_duration_ms
+
+PAYLOAD_LIMIT = 262_144
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+
+
+def _with_state_prefix(err: StatesError, state_name: str, entered_id: int) -> StatesError:
+    """AWS prefixes the errors it raises itself with where they happened."""
+    if err.prefix_state:
+        err.cause = (f"An error occurred while executing the state '{state_name}' "
+                     f"(entered at the event id #{entered_id}). {err.cause}")
+        err.prefix_state = False
+    return err
+
+
+class Runner:
+    def __init__(self, machine, execution_input, *, services, start_ms: int, seed: int,
+                 execution_type: str, name: str, machine_name: str):
+        self.machine = machine
+        self.input = execution_input
+        self.services = services
+        self.rng = random.Random(seed)
+        self.clock = Scheduler(start_ms)
+        self.history = History(self.clock)
+        self.express = execution_type == "EXPRESS"
+        self.calls: list[dict] = []
+        self.start_ms = start_ms
+        machine_arn = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{machine_name}"
+        if self.express:
+            execution_arn = (f"arn:aws:states:{REGION}:{ACCOUNT}:express:{machine_name}:{name}:"
+                             f"{_uuid(self.rng)}")
+        else:
+            execution_arn = f"arn:aws:states:{REGION}:{ACCOUNT}:execution:{machine_name}:{name}"
+        self.execution_arn = execution_arn
+        from ..definition.timestamps import iso_ms
+        self.execution_context = {
+            "Id": execution_arn, "Input": execution_input, "StartTime": iso_ms(start_ms),
+            "Name": name, "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/aslsim-execution-role",
+            "RedriveCount": 0}
+        self.state_machine_context = {"Id": machine_arn, "Name": machine_name}
+        self.top = Frame(Scope(), 0)
+
+    # -- the execution ------------------------------------------------------------------------
+    def run(self):
+        """Returns (status, output, error, cause)."""
+        self.history.add("ExecutionStarted", 0, {
+            "input": self.input, "roleArn": self.execution_context["RoleArn"]})
+        # AWS records the first state as following event 0, not ExecutionStarted (recorded).
+        self.top.prev = 0
+        deadline = None
+        if self.machine.timeout_seconds is not None:
+            deadline = self.start_ms + self.machine.timeout_seconds * 1000
+        try:
+            finished, output = self.clock.run(self.run_graph(self.machine.graph, self.input, self.top),
+                                              deadline)
+        except StatesError as err:
+            self.history.add("ExecutionFailed", len(self.history), {"error": err.error, "cause": err.cause})
+            return "FAILED", None, err.error, err.cause
+        if not finished:
+            cause = "The execution timed out."
+            self.history.add("ExecutionTimedOut", len(self.history), {"error": "States.Timeout", "cause": cause})
+            return "TIMED_OUT", None, "States.Timeout", cause
+        self.history.add("ExecutionSucceeded", self.top.prev, {"output": output})
+        return "SUCCEEDED", output, None, None
+
+    def event(self, event_type: str, frame: Frame, details: dict | None = None) -> int:
+        if not self.express and len(self.history) >= MAX_EVENTS:
+            raise StatesError("States.Runtime",
+                              f"The execution reached the maximum number of history events ({MAX_EVENTS}).")
+        frame.prev = self.history.add(event_type, frame.prev, details)
+        return frame.prev
+
+    def run_graph(self, graph, data: Any, frame: Frame):
+        """A generator running one graph from its StartAt to an end; returns the final output."""
+        name = graph.start_at
+        states = graph.states
+        while True:
+            state = states[name]
+            frame.path.append(name)
+            entered = self.event(state.type + "StateEntered", frame, {"name": name, "input": data})
+            env = StateEnv(self, frame, state, self.clock.now)
+            handler = _HANDLERS[state.type]
+            try:
+                if handler in _WAITING:
+                    output, next_name, assigned = yield from handler(self, state, data, frame, env, entered)
+                else:
+                    output, next_name, assigned = handler(self, state, data, frame, env)
+            except StatesError as err:
+                raise _with_state_prefix(err, name, entered)
+            except GeneratorExit:
+                self.history.add(state.type + "StateAborted", frame.prev)
+                raise
+            details = {"name": name, "output": output}
+            if assigned:
+                frame.scope.values.update(assigned)
+                details["assignedVariables"] = assigned
+            self.event(state.type + "StateExited", frame, details)
+            if next_name is None:
+                return output
+            data = output
+            name = next_name
+
+    # -- shared by Task, Parallel and Map --------------------------------------------------------
+    def recover(self, state, raw, err: StatesError, counters: list, env, entered: int):
+        """After a failure: the delay before a retry (ms), or a Catch outcome, or re-raise."""
+        _with_state_prefix(err, state.name, entered)
+        index = find_retrier(state.retriers, err.error)
+        if index is not None:
+            retrier = state.retriers[index]
+            if counters[index] < retrier.max_attempts:
+                delay = backoff_ms(retrier, counters[index], self.rng)
+                counters[index] += 1
+                return delay, None
+        catcher = find_catcher(state.catchers, err.error)
+        if catcher is None:
+            raise err
+        caught = dataflow.error_output(err)
+        assigned = dataflow.evaluate_assign(catcher.assign, state.jsonata, caught, raw, env,
+                                            error_output=caught)
+        if state.jsonata:
+            output = (catcher.output.render(env, dataflow.states_binding(env, raw, error_output=caught))
+                      if catcher.output is not None else caught)
+        else:
+            output = dataflow.apply_result_path(catcher.result_path, raw, caught)
+        return None, (output, catcher.next, assigned)
+
+    def finish(self, state, raw, data, result, env):
+        """Assign, ResultSelector, ResultPath/Output, OutputPath for a state with a result."""
+        assigned = dataflow.evaluate_assign(state.assign, state.jsonata, result, raw, env, result=result)
+        selected = dataflow.select_result(state, result, env)
+        output = dataflow.state_output(state, raw, data, selected, env, has_result=True)
+        return output, state.next, assigned
+
+
+# -- states that never wait ----------------------------------------------------------------------
+
+def _pass(run: Runner, state, raw, frame, env):
+    data = dataflow.effective_input(state, raw, env)
+    if state.jsonata:
+        assigned = dataflow.evaluate_assign(state.assign, True, raw, raw, env)
+        return dataflow.state_output(state, raw, raw, None, env, has_result=False), state.next, assigned
+    if state.has_result:
+        result = state.result
+    elif state.parameters is not None:
+        result = state.parameters.render(data, env)
+    else:
+        result = data
+    assigned = dataflow.evaluate_assign(state.assign, False, result, raw, env)
+    output = dataflow.apply_output_path(state, dataflow.apply_result_path(state.result_path, raw, result), env)
+    return output, state.next, assigned
+
+
+def _choice(run: Runner, state, raw, frame, env):
+    data = dataflow.effective_input(state, raw, env)
+    for rule in state.choices:
+        if state.jsonata:
+            matched = rule.condition.render(env, dataflow.states_binding(env, raw))
+            if not isinstance(matched, bool):
+                raise StatesError("States.QueryEvaluationError",
+                                  f"The Condition field evaluated to a non-boolean value: {dumps(matched)}",
+                                  prefix_state=True)
+        else:
+            matched = rule.condition.matches(data, env)
+        if matched:
+            assigned = dataflow.evaluate_assign(rule.assign, state.jsonata, data, raw, env)
+            if state.jsonata and rule.output is not None:
+                output = rule.output.render(env, dataflow.states_binding(env, raw))
+            else:
+                output = dataflow.state_output(state, raw, data, None, env, has_result=False)
+            return output, rule.next, assigned
+    if state.default is None:
+        raise StatesError("States.NoChoiceMatched", "No Matches!", prefix_state=False)
+    assigned = dataflow.evaluate_assign(state.assign, state.jsonata, data, raw, env)
+    return dataflow.state_output(state, raw, data, None, env, has_result=False), state.default, assigned
+
+
+def _succeed(run: Runner, state, raw, frame, env):
+    data = dataflow.effective_input(state, raw, env)
+    return dataflow.state_output(state, raw, data, None, env, has_result=False), None, None
+
+
+def _fail(run: Runner, state: FailState, raw, frame, env):
+    error, cause = state.error, state.cause
+    if state.jsonata:
+        binding = None
+        if hasattr(error, "render"):
+            binding = dataflow.states_binding(env, raw)
+            error = error.render(env, binding)
+        if hasattr(cause, "render"):
+            cause = cause.render(env, binding or dataflow.states_binding(env, raw))
+    if state.error_path is not None:
+        error = state.error_path.render(raw, env)
+    if state.cause_path is not None:
+        cause = state.cause_path.render(raw, env)
+    raise StatesError(error, cause)
+
+
+# -- states that wait --------------------------------------------------------------------------
+
+def _wait(run: Runner, state, raw, frame, env, entered):
+    data = dataflow.effective_input(state, raw, env)
+    ms = wait_duration_ms(state, data, raw, env, run.clock.now)
+    if ms > 0:
+        yield Sleep(ms)
+    assigned = dataflow.evaluate_assign(state.assign, state.jsonata, data, raw, env)
+    return dataflow.state_output(state, raw, data, None, env, has_result=False), state.next, assigned
+
+
+def _task(run: Runner, state, raw, frame, env, entered):
+    data = dataflow.effective_input(state, raw, env)
+    resource = describe_resource(state.resource)
+    counters = [0] * len(state.retriers)
+    env.retry_count = 0
+    while True:
+        try:
+            parameters = dataflow.arguments(state, state.parameters, data, raw, env)
+            timeout = resolve_seconds(state, state.timeout_seconds, "TimeoutSeconds", data, raw, env)
+            heartbeat = resolve_seconds(state, state.heartbeat_seconds, "HeartbeatSeconds", data, raw, env)
+            result = yield from _call(run, state, resource, parameters, timeout, heartbeat, frame, env)
+            return run.finish(state, raw, data, result, env)
+        except StatesError as err:
+            delay, caught = run.recover(state, raw, err, counters, env, entered)
+            if caught is not None:
+                return caught
+            if delay:
+                yield Sleep(delay)
+            env.retry_count += 1
+            env.refresh()
+
+
+def _call(run: Runner, state, resource, parameters, timeout, heartbeat, frame, env):
+    """Schedule, start and complete one attempt of a Task; returns the result or raises."""
+    kind = resource.kind
+    if kind == "lambda-function":
+        prefix, scheduled = "LambdaFunction", {"resource": resource.arn, "input": parameters}
+    elif kind == "activity":
+        prefix, scheduled = "Activity", {"resource": resource.arn, "input": parameters}
+    else:
+        prefix = "Task"
+        scheduled = {"resourceType": resource.resource_type, "resource": resource.api,
+                     "region": REGION, "parameters": parameters}
+    if timeout is not None:
+        scheduled["timeoutInSeconds"] = timeout
+    if heartbeat is not None:
+        scheduled["heartbeatInSeconds"] = heartbeat
+    tail = {} if prefix != "Task" else {"resourceType": resource.resource_type, "resource": resource.api}
+    run.event(prefix + "Scheduled", frame, scheduled)
+    run.event(prefix + "Started", frame, dict(tail) if tail else None)
+    call = {"state": state.name, "resource": state.resource, "parameters": parameters,
+            "time": run.clock.now}
+    run.calls.append(call)
+    try:
+        answer = run.services.answer(state.name, state.resource)
+    except MockMissing as missing:
+        call["error"] = "aslsim.MockMissing"
+        raise runtime_error(str(missing)) from None
+    duration = answer.duration_ms
+    if timeout is not None and duration > timeout * 1000:
+        if timeout:
+            yield Sleep(timeout * 1000)
+        call.update(error="States.Timeout", cause=None)
+        run.event(prefix + "TimedOut", frame, {**tail, "error": "States.Timeout"})
+        raise StatesError("States.Timeout", None)
+    if duration:
+        yield Sleep(duration)
+    if answer.failed:
+        call.update(error=answer.error, cause=answer.cause)
+        run.event(prefix + "Failed", frame, {**tail, "error": answer.error, "cause": answer.cause})
+        raise StatesError(answer.error, answer.cause)
+    result = answer.result
+    size = len(dumps(result).encode("utf-8"))
+    if size > PAYLOAD_LIMIT:
+        name = resource.resource_type if prefix == "Task" else resource.arn
+        cause = (f"The state/task '{name}' returned a result with a size exceeding the maximum "
+                 "number of bytes service limit.")
+        call.update(error="States.DataLimitExceeded", cause=cause)
+        run.event(prefix + "Failed", frame, {**tail, "error": "States.DataLimitExceeded", "cause": cause})
+        raise StatesError("States.DataLimitExceeded", cause)
+    call["result"] = result
+    run.event(prefix + "Succeeded", frame, {**tail, "output": result})
+    return result
+
+
+def _parallel(run: Runner, state, raw, frame, env, entered):
+    data = dataflow.effective_input(state, raw, env)
+    counters = [0] * len(state.retriers)
+    while True:
+        try:
+            branch_input = dataflow.arguments(state, state.parameters, data, raw, env)
+            run.event("ParallelStateStarted", frame)
+            frames = [Frame(Scope(frame.scope), frame.prev) for _ in state.branches]
+            frame.path.append([f.path for f in frames])
+            children = [run.run_graph(graph, branch_input, f) for graph, f in zip(state.branches, frames)]
+            try:
+                results = yield Join(children)
+            except ChildFailed as failed:
+                frame.prev = max(f.prev for f in frames)
+                run.event("ParallelStateFailed", frame)
+                raise failed.error
+            frame.prev = max(f.prev for f in frames)
+            run.event("ParallelStateSucceeded", frame)
+            return run.finish(state, raw, data, results, env)
+        except StatesError as err:
+            delay, caught = run.recover(state, raw, err, counters, env, entered)
+            if caught is not None:
+                return caught
+            if delay:
+                yield Sleep(delay)
+
+
+def _map(run: Runner, state, raw, frame, env, entered):
+    from .mapping import run_map  # Map has enough of its own to live in its own module
+    return (yield from run_map(run, state, raw, frame, env, entered))
+
+
+def _uuid(rng: random.Random) -> str:
+    import uuid
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+_HANDLERS = {"Pass": _pass, "Choice": _choice, "Succeed": _succeed, "Fail": _fail,
+             "Wait": _wait, "Task": _task, "Parallel": _parallel, "Map": _map}
+_WAITING = {_wait, _task, _parallel, _map}

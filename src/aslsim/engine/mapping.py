@@ -1,0 +1,133 @@
+"""The Map state (inline; Distributed Map's reader, batcher and writer are a later layer).
+
+Each item runs as its own iteration: a cooperative task with its own variables scope that reads
+the enclosing variables (a Distributed Map's children see none of them), at most MaxConcurrency
+at a time, results kept in item order. The first failing iteration stops the others.
+"""
+from __future__ import annotations
+
+from ..errors import StatesError, runtime_error
+from ..query.jsonpath import Path, dumps
+from . import dataflow
+from .context import Frame, Scope, StateEnv
+from .scheduler import ChildFailed, Join, Sleep
+
+
+def run_map(run, state, raw, frame, env, entered):
+    data = dataflow.effective_input(state, raw, env)
+    counters = [0] * len(state.retriers)
+    while True:
+        try:
+            items = _items(state, data, raw, env)
+            limit = _max_concurrency(state, data, raw, env)
+            run.event("MapStateStarted", frame, {"length": len(items)})
+            paths: list = []
+            frame.path.append(paths)
+            frames = []
+            children = []
+            for index, item in enumerate(items):
+                scope = Scope(None if state.distributed else frame.scope)
+                child = Frame(scope, frame.prev)
+                frames.append(child)
+                paths.append(child.path)
+                children.append(_iteration(run, state, index, item, data, raw, child))
+            try:
+                results = yield Join(children, limit)
+            except ChildFailed as failed:
+                frame.prev = max(f.prev for f in frames)
+                run.event("MapStateFailed", frame)
+                raise failed.error
+            if frames:
+                frame.prev = max(f.prev for f in frames)
+            run.event("MapStateSucceeded", frame)
+            return run.finish(state, raw, data, results, env)
+        except StatesError as err:
+            delay, caught = run.recover(state, raw, err, counters, env, entered)
+            if caught is not None:
+                return caught
+            if delay:
+                yield Sleep(delay)
+
+
+def _iteration(run, state, index, item, data, raw, frame):
+    details = {"index": index, "name": state.name}
+    run.event("MapIterationStarted", frame, details)
+    try:
+        item_input = _select_item(run, state, index, item, data, raw, frame)
+        output = yield from run.run_graph(state.processor, item_input, frame)
+    except StatesError:
+        run.event("MapIterationFailed", frame, details)
+        raise
+    except GeneratorExit:
+        run.history.add("MapIterationAborted", frame.prev, details)
+        raise
+    run.event("MapIterationSucceeded", frame, details)
+    return output
+
+
+def _select_item(run, state, index, item, data, raw, frame):
+    selector = state.item_selector
+    if selector is None:
+        return item
+    env = StateEnv(run, frame, state, run.clock.now)
+    env.map_item = {"Index": index, "Value": item}
+    if state.jsonata:
+        return selector.render(env, dataflow.states_binding(env, raw))
+    return selector.render(data, env)
+
+
+def _items(state, data, raw, env):
+    if state.jsonata:
+        if state.items is None:
+            items = raw
+        else:
+            items = state.items.render(env, dataflow.states_binding(env, raw))
+            if not isinstance(items, list):
+                raise StatesError(
+                    "States.QueryEvaluationError",
+                    f"The JSONata expression '{state.items.text}' specified for the field 'Items' returned an "
+                    f"unexpected result type. Expected 'array', but was '{_jsonata_type(items)}' for value: "
+                    f"{dumps(items)}", prefix_state=True)
+        if not isinstance(items, list):
+            raise StatesError("States.QueryEvaluationError",
+                              f"The Map state input must be an array, but was: {dumps(items)}", prefix_state=True)
+        return items
+    items = data if state.items_path is None else dataflow.read_path(state.items_path, data, env)
+    if not isinstance(items, list):
+        path = state.items_path.text if state.items_path is not None else "$"
+        raise runtime_error(f"Invalid path '{path}' : the value is not a JSON array: {dumps(items)}"
+                            if state.items_path is not None else
+                            f"Map state input must be an array but was: {dumps(items)}")
+    return items
+
+
+def _jsonata_type(value) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "object"
+    return "array"
+
+
+def _max_concurrency(state, data, raw, env) -> int:
+    spec = state.max_concurrency
+    if isinstance(spec, int):
+        return spec
+    if isinstance(spec, Path):
+        value = dataflow.read_path(spec, data, env)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise runtime_error(f"The MaxConcurrencyPath field refers to value \"{dumps(value)}\" which is "
+                                f"not a valid integer: {spec.text}")
+        return value
+    value = spec.render(env, dataflow.states_binding(env, raw))
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or value != int(value):
+        raise StatesError("States.QueryEvaluationError",
+                          f"The MaxConcurrency field must evaluate to a non-negative integer, but was: "
+                          f"{dumps(value)}", prefix_state=True)
+    return int(value)

@@ -1,0 +1,185 @@
+"""Virtual clock and a deterministic cooperative scheduler (a discrete-event simulation).
+
+Work is written as generators. A generator yields ``Sleep(ms)`` to let virtual time pass, or
+``Join(children, max_concurrency)`` to run child generators (Parallel branches, Map iterations)
+and wait for all of them. Nothing ever sleeps for real: when every task is waiting, the clock
+jumps to the earliest wake-up. Ready tasks run in FIFO order and timers fire in (time, sequence)
+order, so the order of events is a function of the program alone, never of thread timing.
+
+A child that raises stops its siblings (fail fast): they are closed, which raises GeneratorExit
+inside them so they can record that they were aborted, and the parent resumes with the error.
+"""
+from __future__ import annotations
+
+import heapq
+from collections import deque
+from typing import Any, Generator, Iterable
+
+
+class Sleep:
+    __slots__ = ("ms",)
+
+    def __init__(self, ms: int):
+        self.ms = ms
+
+
+class Join:
+    """Run ``children`` (generators) with at most ``max_concurrency`` at once (0 = all)."""
+    __slots__ = ("children", "max_concurrency")
+
+    def __init__(self, children: Iterable[Generator], max_concurrency: int = 0):
+        self.children = children
+        self.max_concurrency = max_concurrency
+
+
+class ChildFailed(Exception):
+    """Thrown into a Join's parent: child ``index`` raised ``error``."""
+
+    def __init__(self, index: int, error: BaseException):
+        self.index = index
+        self.error = error
+        super().__init__(index, error)
+
+
+class _Task:
+    __slots__ = ("gen", "group", "index", "done", "join")
+
+    def __init__(self, gen, group=None, index=0):
+        self.gen = gen
+        self.group = group      # the _Group this task is a child of
+        self.index = index
+        self.done = False
+        self.join = None        # the _Group this task is waiting on
+
+
+class _Group:
+    __slots__ = ("parent", "pending", "running", "results", "max_concurrency", "remaining", "closed")
+
+    def __init__(self, parent, children, max_concurrency):
+        self.parent = parent
+        self.pending = deque(enumerate(children))
+        self.results = [None] * len(self.pending)
+        self.remaining = len(self.pending)
+        self.running = {}
+        self.max_concurrency = max_concurrency
+        self.closed = False
+
+
+class Scheduler:
+    """Runs one root generator to completion on a virtual clock measured in epoch milliseconds."""
+
+    def __init__(self, now_ms: int):
+        self.now = now_ms
+        self._ready: deque = deque()
+        self._timers: list = []
+        self._seq = 0
+
+    def run(self, root: Generator, deadline_ms: int | None = None) -> tuple[bool, Any]:
+        """Run ``root``; returns (finished, value). An exception from root propagates.
+
+        With a deadline, when the clock would pass it the remaining work is closed and
+        (False, None) is returned: the execution timed out.
+        """
+        task = _Task(root)
+        self._outcome = None
+        self._ready.append((task, None, None))
+        while True:
+            while self._ready:
+                t, value, error = self._ready.popleft()
+                if not t.done:
+                    self._step(t, value, error)
+            if task.done:
+                break
+            if not self._timers:
+                raise RuntimeError("scheduler deadlock: no task can run")  # a bug, never user error
+            when, _, t = heapq.heappop(self._timers)
+            if deadline_ms is not None and when > deadline_ms:
+                self.now = max(self.now, deadline_ms)
+                self._cancel(task)
+                return False, None
+            self.now = max(self.now, when)
+            if not t.done:
+                self._step(t, None, None)
+        kind, value = self._outcome
+        if kind == "error":
+            raise value
+        return True, value
+
+    # -- internals ------------------------------------------------------------------------------
+    def _step(self, task: _Task, value, error):
+        try:
+            command = task.gen.throw(error) if error is not None else task.gen.send(value)
+        except StopIteration as stop:
+            self._finish(task, "ok", stop.value)
+            return
+        except Exception as exc:  # the task failed: its parent (or run()) gets the exception
+            self._finish(task, "error", exc)
+            return
+        if type(command) is Sleep:
+            if command.ms <= 0:
+                self._ready.append((task, None, None))
+            else:
+                self._seq += 1
+                heapq.heappush(self._timers, (self.now + command.ms, self._seq, task))
+        elif type(command) is Join:
+            group = _Group(task, command.children, command.max_concurrency)
+            task.join = group
+            if group.remaining == 0:
+                task.join = None
+                self._ready.append((task, [], None))
+            else:
+                self._start_children(group)
+        else:
+            raise TypeError(f"a task yielded {command!r}")  # programming error in the engine
+
+    def _start_children(self, group: _Group):
+        limit = group.max_concurrency or len(group.results)
+        while group.pending and len(group.running) < limit:
+            index, gen = group.pending.popleft()
+            child = _Task(gen, group, index)
+            group.running[index] = child
+            self._ready.append((child, None, None))
+
+    def _finish(self, task: _Task, kind: str, value):
+        task.done = True
+        group = task.group
+        if group is None:
+            self._outcome = (kind, value)
+            return
+        if group.closed:
+            return
+        group.running.pop(task.index, None)
+        if kind == "error":
+            group.closed = True
+            group.pending.clear()
+            for sibling in list(group.running.values()):
+                self._cancel(sibling)
+            group.running.clear()
+            group.parent.join = None
+            self._ready.append((group.parent, None, ChildFailed(task.index, value)))
+            return
+        group.results[task.index] = value
+        group.remaining -= 1
+        if group.remaining == 0:
+            group.closed = True
+            group.parent.join = None
+            self._ready.append((group.parent, group.results, None))
+        else:
+            self._start_children(group)
+
+    def _cancel(self, task: _Task):
+        """Stop a task and everything it is waiting on, innermost first."""
+        if task.done:
+            return
+        if task.join is not None:
+            group = task.join
+            group.closed = True
+            group.pending.clear()
+            for child in list(group.running.values()):
+                self._cancel(child)
+            group.running.clear()
+        task.done = True
+        try:
+            task.gen.close()
+        except Exception:  # an abort handler failing must not hide the original outcome
+            pass

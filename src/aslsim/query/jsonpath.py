@@ -1,0 +1,339 @@
+"""JSONPath as Step Functions uses it: paths, reference paths and payload templates, compiled once.
+
+A path reads from one of three roots: ``$`` (the data), ``$$`` (the Context object) or ``$name``
+(a workflow variable). Paths made only of names and indexes are *definite* and yield one value;
+they are evaluated here by walking a tuple of steps, which is what almost every real workflow uses
+and what must be fast. Any other path (wildcards, slices, filters, unions, ``..``) is *indefinite*:
+Step Functions (Jayway JSONPath underneath) returns the list of matches, and we leave the matching
+to python-jsonpath.
+
+At run time a path is evaluated against ``(data, env)`` where ``env`` is the engine's view of the
+running state: ``env.context`` (the Context object), ``env.variables`` (a mapping) and
+``env.random`` (a seeded ``random.Random``).
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Callable
+
+import jsonpath as _jsonpath
+
+from ..errors import DefinitionError, StatesError, runtime_error
+
+_VARIABLE_ROOT = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_DOT_NAME = re.compile(r"\.([^.\[\]\s()'\"*?@]+)")
+_INDEX = re.compile(r"\[\s*(\d+)\s*\]")
+_QUOTED = re.compile(r"\[\s*(?:'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\")\s*\]")
+
+INPUT, CONTEXT, VARIABLE = "input", "context", "variable"
+
+
+class PathNotFound(Exception):
+    """A definite path that matched nothing; ``detail`` is Jayway's wording for AWS's messages."""
+
+    def __init__(self, detail: str):
+        self.detail = detail
+        super().__init__(detail)
+
+
+def dumps(value: Any) -> str:
+    """JSON text as AWS prints payloads: compact, UTF-8 kept."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def _parse_steps(rest: str) -> tuple | None:
+    """Names and indexes after the root, or None when the path needs a full JSONPath engine."""
+    steps = []
+    pos = 0
+    while pos < len(rest):
+        m = _DOT_NAME.match(rest, pos)
+        if m:
+            steps.append(m.group(1))
+        else:
+            m = _INDEX.match(rest, pos)
+            if m:
+                steps.append(int(m.group(1)))
+            else:
+                m = _QUOTED.match(rest, pos)
+                if not m:
+                    return None
+                quoted = m.group(1) if m.group(1) is not None else m.group(2)
+                steps.append(_unescape(quoted))
+        pos = m.end()
+    return tuple(steps)
+
+
+def normalized(steps) -> str:
+    """Jayway's normalised form of a path, as AWS quotes it: ``$['a']['b'][0]``."""
+    return "$" + "".join(f"[{s}]" if isinstance(s, int) else f"['{s}']" for s in steps)
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, list):
+        return "net.minidev.json.JSONArray"
+    if isinstance(value, dict):
+        return "java.util.LinkedHashMap"
+    if isinstance(value, str):
+        return "java.lang.String"
+    if isinstance(value, bool):
+        return "java.lang.Boolean"
+    if isinstance(value, int):
+        return "java.lang.Integer"
+    if isinstance(value, float):
+        return "java.lang.Double"
+    return "null"
+
+
+def walk(value: Any, steps: tuple) -> Any:
+    """Follow definite steps; raises PathNotFound with Jayway's wording when a step is missing."""
+    last = len(steps) - 1
+    for i, step in enumerate(steps):
+        if isinstance(step, str):
+            if isinstance(value, dict):
+                if step in value:
+                    value = value[step]
+                    continue
+                if i == last:
+                    raise PathNotFound(f"No results for path: {normalized(steps)}")
+                raise PathNotFound(f"Missing property in path {normalized(steps[:i + 1])}")
+            raise PathNotFound(
+                f"Expected to find an object with property ['{step}'] in path "
+                f"{normalized(steps[:i])} but found '{_type_name(value)}'. "
+                "This is not a json object according to the JsonProvider: "
+                "'com.jayway.jsonpath.spi.json.JsonSmartJsonProvider'.")
+        if isinstance(value, list) and step < len(value):
+            value = value[step]
+            continue
+        raise PathNotFound(f"No results for path: {normalized(steps[:i + 1])}")
+    return value
+
+
+class Path:
+    """A compiled read path (``$...``, ``$$...`` or ``$var...``)."""
+
+    __slots__ = ("text", "root", "variable", "steps", "_matcher", "definite")
+
+    def __init__(self, text: str):
+        self.text = text
+        if text.startswith("$$"):
+            self.root, self.variable, rest = CONTEXT, None, text[2:]
+        else:
+            m = _VARIABLE_ROOT.match(text)
+            if m:
+                self.root, self.variable, rest = VARIABLE, m.group(1), text[m.end():]
+            elif text.startswith("$"):
+                self.root, self.variable, rest = INPUT, None, text[1:]
+            else:
+                raise DefinitionError(f"The value '{text}' is not a valid JSONPath: it must start with '$'")
+        rest = rest.strip()
+        self.steps = _parse_steps(rest)
+        self.definite = self.steps is not None
+        self._matcher = None
+        if not self.definite:
+            try:
+                self._matcher = _jsonpath.compile("$" + rest)
+            except Exception as err:  # the library's own syntax errors
+                raise DefinitionError(f"The value '{text}' is not a valid JSONPath: {err}") from None
+
+    def root_value(self, data: Any, env) -> Any:
+        if self.root is INPUT:
+            return data
+        if self.root is CONTEXT:
+            return env.context
+        try:
+            return env.variables[self.variable]
+        except KeyError:
+            raise runtime_error(f"Invalid path '{self.text}': The variable '{self.variable}' "
+                                "is not defined.") from None
+
+    def evaluate(self, data: Any, env) -> Any:
+        """The value at this path; raises PathNotFound when a definite path matches nothing."""
+        value = self.root_value(data, env)
+        if self.definite:
+            return walk(value, self.steps) if self.steps else value
+        return self._matcher.findall(value)
+
+    def __repr__(self) -> str:
+        return f"Path({self.text!r})"
+
+
+def compile_path(text: str) -> Path:
+    """Compile a Path: any JSONPath, rooted at ``$``, ``$$`` or a variable."""
+    if not isinstance(text, str):
+        raise DefinitionError(f"expected a JSONPath string, got {json.dumps(text)}")
+    return Path(text)
+
+
+class ReferencePath:
+    """A path that names one place (ResultPath): names and indexes only, rooted at ``$``."""
+
+    __slots__ = ("text", "steps")
+
+    def __init__(self, text: str):
+        if not isinstance(text, str) or not text.startswith("$") or text.startswith("$$"):
+            raise DefinitionError(f"The value {json.dumps(text)} is not a valid ReferencePath")
+        steps = _parse_steps(text[1:].strip())
+        if steps is None:
+            raise DefinitionError(
+                f"The value '{text}' is not a valid ReferencePath: only names and indexes are allowed")
+        self.text = text
+        self.steps = steps
+
+    def apply(self, data: Any, value: Any) -> Any:
+        """A copy of ``data`` with ``value`` placed at this path, creating missing objects.
+
+        Values are never changed in place: only the containers along the path are copied.
+        """
+        if not self.steps:
+            return value
+        return self._put(data, 0, value)
+
+    def _put(self, node: Any, i: int, value: Any) -> Any:
+        step = self.steps[i]
+        last = i == len(self.steps) - 1
+        if isinstance(step, str):
+            if node is None:
+                node = {}
+            if not isinstance(node, dict):
+                raise StatesError("States.ResultPathMatchFailure",
+                                  f"Unable to apply ReferencePath {self.text} to input {dumps(node)}",
+                                  prefix_state=False)
+            copy = dict(node)
+            copy[step] = value if last else self._put(node.get(step), i + 1, value)
+            return copy
+        if isinstance(node, list) and step < len(node):
+            copy = list(node)
+            copy[step] = value if last else self._put(node[step], i + 1, value)
+            return copy
+        raise StatesError("States.ResultPathMatchFailure",
+                          f"Unable to apply ReferencePath {self.text} to input {dumps(node)}")
+
+
+def compile_reference_path(text: str) -> ReferencePath:
+    return ReferencePath(text)
+
+
+# --- payload templates ------------------------------------------------------------------------
+
+class _Constant:
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def render(self, data, env):
+        return self.value
+
+
+class _PathValue:
+    __slots__ = ("path", "field")
+
+    def __init__(self, path: Path, field: str):
+        self.path = path
+        self.field = field
+
+    def render(self, data, env):
+        try:
+            return self.path.evaluate(data, env)
+        except PathNotFound:
+            raise runtime_error(f"The JSONPath '{self.path.text}' specified for the field "
+                                f"'{self.field}' could not be found in the input '{dumps(data)}'") from None
+
+
+class _Object:
+    __slots__ = ("items",)
+
+    def __init__(self, items):
+        self.items = items
+
+    def render(self, data, env):
+        return {key: node.render(data, env) for key, node in self.items}
+
+
+class _Array:
+    __slots__ = ("nodes",)
+
+    def __init__(self, nodes):
+        self.nodes = nodes
+
+    def render(self, data, env):
+        return [node.render(data, env) for node in self.nodes]
+
+
+def compile_dynamic_value(text: Any, field: str):
+    """The value of a ``key.$`` field: a path, a context path, a variable path or an intrinsic."""
+    if isinstance(text, str):
+        stripped = text.strip()
+        if stripped.startswith("$"):
+            try:
+                return _PathValue(compile_path(stripped), field)
+            except DefinitionError as err:
+                raise err.located(field=field) from None
+        if stripped.startswith("States."):
+            from .intrinsics import compile_intrinsic  # intrinsics read paths: import late
+            try:
+                return compile_intrinsic(stripped)
+            except DefinitionError as err:
+                raise err.located(field=field) from None
+    raise DefinitionError(f"The value for the field '{field}' must be a valid JSONPath or a valid "
+                          "intrinsic function call", field=field)
+
+
+def _compile_node(value: Any, where: str):
+    if isinstance(value, dict):
+        items = []
+        names = {}
+        dynamic = False
+        for key, sub in value.items():
+            if key.endswith(".$"):
+                name = key[:-2]
+                node = compile_dynamic_value(sub, key)
+                dynamic = True
+            else:
+                name = key
+                node = _compile_node(sub, f"{where}/{key}")
+                dynamic = dynamic or not isinstance(node, _Constant)
+            if name in names:
+                raise DefinitionError(f"The field '{name}' appears twice once '.$' is removed "
+                                      f"('{names[name]}' and '{key}')", field=f"{where}/{key}")
+            names[name] = key
+            items.append((name, node))
+        if not dynamic:
+            return _Constant({name: node.value for name, node in items})
+        return _Object(tuple(items))
+    if isinstance(value, list):
+        nodes = [_compile_node(v, f"{where}/{i}") for i, v in enumerate(value)]
+        if all(isinstance(n, _Constant) for n in nodes):
+            return _Constant([n.value for n in nodes])
+        return _Array(tuple(nodes))
+    return _Constant(value)
+
+
+class Template:
+    """A compiled payload template (Parameters, ResultSelector, ItemSelector, Assign, ...)."""
+
+    __slots__ = ("source", "_root", "constant")
+
+    def __init__(self, source: Any, field: str):
+        self.source = source
+        self._root = _compile_node(source, field)
+        self.constant = isinstance(self._root, _Constant)
+
+    def render(self, data: Any, env) -> Any:
+        return self._root.render(data, env)
+
+
+def compile_template(source: Any, field: str) -> Template:
+    """Compile a payload template; ``field`` names it in error messages (e.g. ``Parameters``)."""
+    try:
+        return Template(source, field)
+    except DefinitionError as err:
+        raise err.located(field=field) from None
+
+
+Evaluator = Callable[[Any, Any], Any]

@@ -1,0 +1,1 @@
+"""Service integrations: what answers a Task. The engine only talks to ``ServiceRouter``."""
