@@ -6,14 +6,14 @@ from datetime import datetime, timedelta, timezone
 
 # AWS wants the ISO-8601 extended offset form: a 'T' separator, seconds, and 'Z' or an offset.
 _RFC3339 = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$")
+    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:(Z)|([+-])(\d{2}):(\d{2}))")
 
 
 def parse_timestamp(text: str) -> datetime | None:
     """An aware datetime, or None when ``text`` is not an RFC 3339 timestamp."""
     if not isinstance(text, str):
         return None
-    m = _RFC3339.match(text)
+    m = _RFC3339.fullmatch(text)
     if not m:
         return None
     year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])

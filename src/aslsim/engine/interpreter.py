@@ -58,8 +58,9 @@ class Runner:
         from ..definition.timestamps import iso_ms
         self.execution_context = {
             "Id": execution_arn, "Input": execution_input, "StartTime": iso_ms(start_ms),
-            "Name": name, "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/aslsim-execution-role",
-            "RedriveCount": 0}
+            "Name": name, "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/aslsim-execution-role"}
+        if not self.express:  # Express executions cannot be redriven: no RedriveCount (recorded)
+            self.execution_context["RedriveCount"] = 0
         self.state_machine_context = {"Id": machine_arn, "Name": machine_name}
         self.top = Frame(Scope(), 0)
 

@@ -49,7 +49,7 @@ def wait_duration_ms(state, data, raw, env, now_ms: int) -> int:
     if state.seconds_path is not None:
         value = dataflow.read_path(state.seconds_path, data, env)
         if not _is_int(value):
-            raise runtime_error(f"The SecondsPath parameter does not reference a valid integer value: "
+            raise runtime_error(f"The SecondsPath parameter cannot be parsed as a long value: "
                                 f"{state.seconds_path.text} == {dumps(value)}")
         if value < 0:
             raise runtime_error(f"The SecondsPath parameter references a negative value: "

@@ -42,8 +42,10 @@ def dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-def _unescape(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
+def _unescape(text: str, quote: str) -> str:
+    # Jayway keeps other backslashes literally: only the escaped quote itself is unescaped
+    # (recorded: the path $['Test\""Name"'] reads the key Test\""Name").
+    return text.replace("\\" + quote, quote)
 
 
 def _parse_steps(rest: str) -> tuple | None:
@@ -62,8 +64,10 @@ def _parse_steps(rest: str) -> tuple | None:
                 m = _QUOTED.match(rest, pos)
                 if not m:
                     return None
-                quoted = m.group(1) if m.group(1) is not None else m.group(2)
-                steps.append(_unescape(quoted))
+                if m.group(1) is not None:
+                    steps.append(_unescape(m.group(1), "'"))
+                else:
+                    steps.append(_unescape(m.group(2), '"'))
         pos = m.end()
     return tuple(steps)
 

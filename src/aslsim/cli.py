@@ -1,0 +1,98 @@
+"""The ``aslsim`` command line: run a definition offline and print what happened.
+
+Exit status: 0 the execution SUCCEEDED; 1 it FAILED, TIMED_OUT or was ABORTED; 2 the definition,
+the input or the mocks are invalid; 3 an internal error of aslsim (reported, never a traceback).
+"""
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+
+import click
+
+from .errors import DefinitionError, InputError
+
+EXIT_SUCCEEDED, EXIT_FAILED, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _fail(message: str, code: int):
+    click.echo(f"aslsim: {message}", err=True)
+    sys.exit(code)
+
+
+def _read_input(input_text, input_file):
+    if input_text is not None and input_file is not None:
+        raise InputError("give --input or --input-file, not both")
+    if input_file is not None:
+        try:
+            with open(input_file, encoding="utf-8") as f:
+                text, where = f.read(), input_file
+        except OSError as err:
+            raise InputError(f"{input_file}: cannot read the input file: {err.strerror}") from None
+    elif input_text is not None:
+        text, where = input_text, "--input"
+    else:
+        return {}
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(f"{where}: the input is not valid JSON: {err.msg} at line {err.lineno} "
+                         f"column {err.colno}") from None
+
+
+@click.group()
+@click.version_option(package_name="aslsim")
+def main():
+    """Run AWS Step Functions state machines offline, on virtual time."""
+
+
+@main.command()
+@click.argument("definition", type=click.Path(dir_okay=False))
+@click.option("--input", "input_text", help="Execution input as JSON text.")
+@click.option("--input-file", type=click.Path(dir_okay=False), help="Read the execution input from a JSON file.")
+@click.option("--mocks", "mocks_file", type=click.Path(dir_okay=False),
+              help='JSON file of Task answers by state name: {"State": {"return": ...}}.')
+@click.option("--start-time", help="Virtual clock start, ISO-8601 (default 2025-01-01T00:00:00Z).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for jitter, UUIDs and random values.")
+@click.option("--express", is_flag=True, help="Run as an EXPRESS execution.")
+@click.option("--path", "show_path", is_flag=True, help="Print the states entered, one per line, after the output.")
+@click.option("--history", "show_history", is_flag=True, help="Print the event history as JSON instead of the output.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: one object {status, output, error, cause, path, startDate, stopDate}.")
+def run(definition, input_text, input_file, mocks_file, start_time, seed, express, show_path,
+        show_history, output_format):
+    """Run DEFINITION (JSON or YAML) and print the execution's output."""
+    from . import load
+    from .services.mocks import Mocks
+    try:
+        machine = load(definition)
+        execution_input = _read_input(input_text, input_file)
+        mocks = Mocks.from_file(mocks_file) if mocks_file else Mocks()
+        execution = machine.run(execution_input, mocks=mocks, start_time=start_time, seed=seed,
+                                execution_type="EXPRESS" if express else "STANDARD")
+    except (DefinitionError, InputError) as err:
+        _fail(str(err), EXIT_INVALID)
+    except Exception as err:  # a bug in aslsim: say where, keep the details for a bug report
+        last = traceback.extract_tb(err.__traceback__)[-1]
+        _fail(f"internal error: {type(err).__name__}: {err} (at {last.filename}:{last.lineno}); "
+              "please report it with the definition and input", EXIT_INTERNAL)
+    if output_format == "json":
+        click.echo(json.dumps(execution.to_dict(), indent=2, ensure_ascii=False))
+    elif show_history:
+        click.echo(json.dumps(execution.history, indent=2, ensure_ascii=False))
+    else:
+        if execution.status == "SUCCEEDED":
+            click.echo(json.dumps(execution.output, indent=2, ensure_ascii=False))
+        else:
+            click.echo(f"{execution.status}: {execution.error}", err=True)
+            if execution.cause:
+                click.echo(f"cause: {execution.cause}", err=True)
+        if show_path:
+            for name in execution.flat_path():
+                click.echo(name)
+    sys.exit(EXIT_SUCCEEDED if execution.status == "SUCCEEDED" else EXIT_FAILED)
+
+
+if __name__ == "__main__":
+    main()
