@@ -125,16 +125,24 @@ class Runner:
             name = next_name
 
     # -- shared by Task, Parallel and Map --------------------------------------------------------
-    def recover(self, state, raw, err: StatesError, counters: list, env, entered: int):
-        """After a failure: the delay before a retry (ms), or a Catch outcome, or re-raise."""
+    def retry_delay(self, state, err: StatesError, counters: list, entered: int):
+        """The delay (ms) before the next attempt, or None when no retrier will retry.
+
+        The first retrier whose ErrorEquals matches decides, even when it is exhausted.
+        """
         _with_state_prefix(err, state.name, entered)
         index = find_retrier(state.retriers, err.error)
-        if index is not None:
-            retrier = state.retriers[index]
-            if counters[index] < retrier.max_attempts:
-                delay = backoff_ms(retrier, counters[index], self.rng)
-                counters[index] += 1
-                return delay, None
+        if index is None:
+            return None
+        retrier = state.retriers[index]
+        if counters[index] >= retrier.max_attempts:
+            return None
+        delay = backoff_ms(retrier, counters[index], self.rng)
+        counters[index] += 1
+        return delay
+
+    def catch(self, state, raw, err: StatesError, env):
+        """The (output, next, assigned) of the first matching catcher; re-raises without one."""
         catcher = find_catcher(state.catchers, err.error)
         if catcher is None:
             raise err
@@ -146,7 +154,7 @@ class Runner:
                       if catcher.output is not None else caught)
         else:
             output = dataflow.apply_result_path(catcher.result_path, raw, caught)
-        return None, (output, catcher.next, assigned)
+        return output, catcher.next, assigned
 
     def finish(self, state, raw, data, result, env):
         """Assign, ResultSelector, ResultPath/Output, OutputPath for a state with a result."""
@@ -243,9 +251,9 @@ def _task(run: Runner, state, raw, frame, env, entered):
             result = yield from _call(run, state, resource, parameters, timeout, heartbeat, frame, env)
             return run.finish(state, raw, data, result, env)
         except StatesError as err:
-            delay, caught = run.recover(state, raw, err, counters, env, entered)
-            if caught is not None:
-                return caught
+            delay = run.retry_delay(state, err, counters, entered)
+            if delay is None:
+                return run.catch(state, raw, err, env)
             if delay:
                 yield Sleep(delay)
             env.retry_count += 1
@@ -289,7 +297,8 @@ def _call(run: Runner, state, resource, parameters, timeout, heartbeat, frame, e
         yield Sleep(duration)
     if answer.failed:
         call.update(error=answer.error, cause=answer.cause)
-        run.event(prefix + "Failed", frame, {**tail, "error": answer.error, "cause": answer.cause})
+        outcome = "TimedOut" if answer.error == "States.Timeout" else "Failed"
+        run.event(prefix + outcome, frame, {**tail, "error": answer.error, "cause": answer.cause})
         raise StatesError(answer.error, answer.cause)
     result = answer.result
     size = len(dumps(result).encode("utf-8"))
@@ -309,9 +318,11 @@ def _parallel(run: Runner, state, raw, frame, env, entered):
     data = dataflow.effective_input(state, raw, env)
     counters = [0] * len(state.retriers)
     while True:
+        started = False
         try:
             branch_input = dataflow.arguments(state, state.parameters, data, raw, env)
             run.event("ParallelStateStarted", frame)
+            started = True
             frames = [Frame(Scope(frame.scope), frame.prev) for _ in state.branches]
             frame.path.append([f.path for f in frames])
             children = [run.run_graph(graph, branch_input, f) for graph, f in zip(state.branches, frames)]
@@ -319,15 +330,17 @@ def _parallel(run: Runner, state, raw, frame, env, entered):
                 results = yield Join(children)
             except ChildFailed as failed:
                 frame.prev = max(f.prev for f in frames)
-                run.event("ParallelStateFailed", frame)
                 raise failed.error
+            # AWS records no ParallelStateSucceeded event, though the API names one (recorded)
             frame.prev = max(f.prev for f in frames)
-            run.event("ParallelStateSucceeded", frame)
             return run.finish(state, raw, data, results, env)
         except StatesError as err:
-            delay, caught = run.recover(state, raw, err, counters, env, entered)
-            if caught is not None:
-                return caught
+            delay = run.retry_delay(state, err, counters, entered)
+            if delay is None:
+                # recorded: ParallelStateFailed comes only once no retrier will run the state again
+                if started:
+                    run.event("ParallelStateFailed", frame)
+                return run.catch(state, raw, err, env)
             if delay:
                 yield Sleep(delay)
 

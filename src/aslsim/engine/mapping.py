@@ -17,10 +17,12 @@ def run_map(run, state, raw, frame, env, entered):
     data = dataflow.effective_input(state, raw, env)
     counters = [0] * len(state.retriers)
     while True:
+        started = False
         try:
             items = _items(state, data, raw, env)
             limit = _max_concurrency(state, data, raw, env)
             run.event("MapStateStarted", frame, {"length": len(items)})
+            started = True
             paths: list = []
             frame.path.append(paths)
             frames = []
@@ -35,16 +37,18 @@ def run_map(run, state, raw, frame, env, entered):
                 results = yield Join(children, limit)
             except ChildFailed as failed:
                 frame.prev = max(f.prev for f in frames)
-                run.event("MapStateFailed", frame)
                 raise failed.error
             if frames:
                 frame.prev = max(f.prev for f in frames)
             run.event("MapStateSucceeded", frame)
             return run.finish(state, raw, data, results, env)
         except StatesError as err:
-            delay, caught = run.recover(state, raw, err, counters, env, entered)
-            if caught is not None:
-                return caught
+            delay = run.retry_delay(state, err, counters, entered)
+            if delay is None:
+                # recorded: MapStateFailed comes only once no retrier will run the state again
+                if started:
+                    run.event("MapStateFailed", frame)
+                return run.catch(state, raw, err, env)
             if delay:
                 yield Sleep(delay)
 
@@ -121,6 +125,8 @@ def _max_concurrency(state, data, raw, env) -> int:
         return spec
     if isinstance(spec, Path):
         value = dataflow.read_path(spec, data, env)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)  # AWS reads a numeric string here as its number (recorded)
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise runtime_error(f"The MaxConcurrencyPath field refers to value \"{dumps(value)}\" which is "
                                 f"not a valid integer: {spec.text}")
