@@ -64,11 +64,15 @@ def run(definition, input_text, input_file, mocks_file, start_time, seed, expres
         show_history, output_format):
     """Run DEFINITION (JSON or YAML) and print the execution's output."""
     from . import load
+    from .definition.timestamps import parse_timestamp
     from .services.mocks import Mocks
     try:
         machine = load(definition)
         execution_input = _read_input(input_text, input_file)
         mocks = Mocks.from_file(mocks_file) if mocks_file else Mocks()
+        if start_time is not None and parse_timestamp(start_time) is None:
+            raise InputError(f"--start-time: {start_time!r} is not an ISO-8601 timestamp such as "
+                             "2025-01-01T00:00:00Z")
         execution = machine.run(execution_input, mocks=mocks, start_time=start_time, seed=seed,
                                 execution_type="EXPRESS" if express else "STANDARD")
     except (DefinitionError, InputError) as err:

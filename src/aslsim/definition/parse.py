@@ -106,7 +106,7 @@ class _Parser:
         if not isinstance(start, str):
             raise DefinitionError(f"{where}StartAt must be a string naming a state", field=f"{where}StartAt")
         if start not in states:
-            raise DefinitionError(f"StartAt '{start}' does not name a state in {where or 'the top level'}States",
+            raise DefinitionError(f"StartAt '{start}' does not name a state in {where + 'States' if where else 'the top-level States'}",
                                   field=f"{where}StartAt")
         compiled = {}
         for name, body in states.items():

@@ -52,12 +52,13 @@ class Frame:
     """One thread of control (the top level, a branch, an iteration): its variables, its last
     event id (for AWS's previousEventId) and the path of state names it took."""
 
-    __slots__ = ("scope", "prev", "path")
+    __slots__ = ("scope", "prev", "path", "in_parallel")
 
-    def __init__(self, scope: Scope, prev: int):
+    def __init__(self, scope: Scope, prev: int, in_parallel: bool = False):
         self.scope = scope
         self.prev = prev
         self.path: list = []
+        self.in_parallel = in_parallel
 
 
 class StateEnv:

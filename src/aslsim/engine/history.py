@@ -61,6 +61,8 @@ def _render_details(details: dict) -> dict:
             sibling = _PAYLOAD_FIELDS[key]
             if sibling:
                 rendered[sibling] = {"truncated": False}
+        elif key in ("error", "cause") and (value is None or (key == "cause" and value == "")):
+            continue  # AWS leaves out an absent error or cause rather than sending null (recorded)
         elif key == "assignedVariables":
             rendered[key] = {name: dumps(v) for name, v in value.items()}
             rendered["assignedVariablesDetails"] = {"truncated": False}

@@ -7,6 +7,7 @@ wait and generators for those that do (Task, Wait, Parallel, Map).
 """
 from __future__ import annotations
 
+import json
 import random
 from typing import Any
 
@@ -79,13 +80,15 @@ class Runner:
                                               deadline)
         except StatesError as err:
             self.history.add("ExecutionFailed", len(self.history), {"error": err.error, "cause": err.cause})
-            return "FAILED", None, err.error, err.cause
+            # an empty cause is absent on AWS, in the event and in DescribeExecution (recorded)
+            return "FAILED", None, err.error, err.cause or None
         if not finished:
             cause = "The execution timed out."
             self.history.add("ExecutionTimedOut", len(self.history), {"error": "States.Timeout", "cause": cause})
             return "TIMED_OUT", None, "States.Timeout", cause
         self.history.add("ExecutionSucceeded", self.top.prev, {"output": output})
-        return "SUCCEEDED", output, None, None
+        # the caller gets its own copy: outputs may share objects with constants or mocks
+        return "SUCCEEDED", json.loads(dumps(output)), None, None
 
     def event(self, event_type: str, frame: Frame, details: dict | None = None) -> int:
         if not self.express and len(self.history) >= MAX_EVENTS:
@@ -110,6 +113,9 @@ class Runner:
                 else:
                     output, next_name, assigned = handler(self, state, data, frame, env)
             except StatesError as err:
+                if frame.in_parallel and state.type == "Task":
+                    # recorded: a Task failing in a Parallel branch is then marked aborted
+                    self.event("TaskStateAborted", frame)
                 raise _with_state_prefix(err, name, entered)
             except GeneratorExit:
                 self.history.add(state.type + "StateAborted", frame.prev)
@@ -290,9 +296,9 @@ def _call(run: Runner, state, resource, parameters, timeout, heartbeat, frame, e
     if timeout is not None and duration > timeout * 1000:
         if timeout:
             yield Sleep(timeout * 1000)
-        call.update(error="States.Timeout", cause=None)
+        call.update(error="States.Timeout", cause="")
         run.event(prefix + "TimedOut", frame, {**tail, "error": "States.Timeout"})
-        raise StatesError("States.Timeout", None)
+        raise StatesError("States.Timeout", "")  # caught as {"Error": "States.Timeout", "Cause": ""} (recorded)
     if duration:
         yield Sleep(duration)
     if answer.failed:
@@ -323,7 +329,7 @@ def _parallel(run: Runner, state, raw, frame, env, entered):
             branch_input = dataflow.arguments(state, state.parameters, data, raw, env)
             run.event("ParallelStateStarted", frame)
             started = True
-            frames = [Frame(Scope(frame.scope), frame.prev) for _ in state.branches]
+            frames = [Frame(Scope(frame.scope), frame.prev, in_parallel=True) for _ in state.branches]
             frame.path.append([f.path for f in frames])
             children = [run.run_graph(graph, branch_input, f) for graph, f in zip(state.branches, frames)]
             try:

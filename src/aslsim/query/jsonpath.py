@@ -281,7 +281,7 @@ def compile_dynamic_value(text: Any, field: str):
         if stripped.startswith("States."):
             from .intrinsics import compile_intrinsic  # intrinsics read paths: import late
             try:
-                return compile_intrinsic(stripped)
+                return compile_intrinsic(stripped, field=field)
             except DefinitionError as err:
                 raise err.located(field=field) from None
     raise DefinitionError(f"The value for the field '{field}' must be a valid JSONPath or a valid "
