@@ -46,10 +46,13 @@ class StatesError(Exception):
     which is how AWS words the runtime errors it raises itself.
     """
 
-    def __init__(self, error: str | None, cause: str | None = None, *, prefix_state: bool = False):
+    def __init__(self, error: str | None, cause: str | None = None, *, prefix_state: bool = False,
+                 location: str | None = None):
         self.error = error
         self.cause = cause
         self.prefix_state = prefix_state
+        self.location = location      # the field a JSONata evaluation failed in (EvaluationFailed)
+        self.recorded = False         # whether the engine has recorded where it happened
         super().__init__(f"{error}: {cause}")
 
 

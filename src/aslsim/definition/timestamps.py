@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from datetime import datetime, timedelta, timezone
 
 # AWS wants the ISO-8601 extended offset form: a 'T' separator, seconds, and 'Z' or an offset.
@@ -37,6 +38,7 @@ def epoch_ms(moment: datetime) -> int:
     return (moment - _EPOCH) // timedelta(milliseconds=1)
 
 
+@lru_cache(maxsize=4096)  # virtual time has few distinct instants; history formats each often
 def iso_ms(ms: int) -> str:
     """Epoch milliseconds as AWS prints times in the Context object: 2024-01-01T00:00:00.000Z."""
     moment = _EPOCH + timedelta(milliseconds=ms)

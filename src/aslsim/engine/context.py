@@ -65,7 +65,7 @@ class StateEnv:
     """The view one state visit has; ``context`` ($$) is built only when an expression reads it."""
 
     __slots__ = ("run", "frame", "state", "entered_ms", "retry_count", "task_token", "map_item",
-                 "_context")
+                 "entered_prev", "_context")
 
     def __init__(self, run, frame, state, entered_ms: int):
         self.run = run
@@ -75,6 +75,7 @@ class StateEnv:
         self.retry_count = None
         self.task_token = None
         self.map_item = None
+        self.entered_prev = 0
         self._context = None
 
     @property

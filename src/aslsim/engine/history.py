@@ -44,20 +44,31 @@ class History:
     def events(self) -> list[dict]:
         """The events as AWS returns them: payloads as JSON strings, timestamps ISO-8601."""
         out = []
+        # a state's output is the next state's input, the very same object: serialise it once
+        texts: dict[int, tuple] = {}
         for i, (event_type, previous, details, ms) in enumerate(self._records, start=1):
             event: dict[str, Any] = {"timestamp": iso_ms(ms), "type": event_type, "id": i,
                                      "previousEventId": previous}
             if details is not None:
-                event[_details_key(event_type)] = _render_details(details)
+                event[_details_key(event_type)] = _render_details(details, texts)
             out.append(event)
         return out
 
 
-def _render_details(details: dict) -> dict:
+def _text(value, texts: dict) -> str:
+    known = texts.get(id(value))
+    if known is not None and known[0] is value:
+        return known[1]
+    text = dumps(value)
+    texts[id(value)] = (value, text)  # keeping value alive keeps its id unique
+    return text
+
+
+def _render_details(details: dict, texts: dict) -> dict:
     rendered = {}
     for key, value in details.items():
         if key in _PAYLOAD_FIELDS:
-            rendered[key] = dumps(value)
+            rendered[key] = _text(value, texts)
             sibling = _PAYLOAD_FIELDS[key]
             if sibling:
                 rendered[sibling] = {"truncated": False}

@@ -104,8 +104,10 @@ class Runner:
         while True:
             state = states[name]
             frame.path.append(name)
+            before = frame.prev
             entered = self.event(state.type + "StateEntered", frame, {"name": name, "input": data})
             env = StateEnv(self, frame, state, self.clock.now)
+            env.entered_prev = before
             handler = _HANDLERS[state.type]
             try:
                 if handler in _WAITING:
@@ -113,6 +115,7 @@ class Runner:
                 else:
                     output, next_name, assigned = handler(self, state, data, frame, env)
             except StatesError as err:
+                self.record_failure(err, state, env, entered)
                 if frame.in_parallel and state.type == "Task":
                     # recorded: a Task failing in a Parallel branch is then marked aborted
                     self.event("TaskStateAborted", frame)
@@ -131,12 +134,22 @@ class Runner:
             name = next_name
 
     # -- shared by Task, Parallel and Map --------------------------------------------------------
-    def retry_delay(self, state, err: StatesError, counters: list, entered: int):
+    def record_failure(self, err: StatesError, state, env, entered: int):
+        """Word the error as AWS does and record an EvaluationFailed event for JSONata errors."""
+        _with_state_prefix(err, state.name, entered)
+        if err.location is not None and not err.recorded:
+            # recorded: EvaluationFailed follows the event before the state's Entered event
+            self.history.add("EvaluationFailed", env.entered_prev, {
+                "error": err.error, "cause": err.cause, "location": err.location, "state": state.name})
+            env.frame.prev = len(self.history)
+        err.recorded = True
+
+    def retry_delay(self, state, err: StatesError, counters: list, env, entered: int):
         """The delay (ms) before the next attempt, or None when no retrier will retry.
 
         The first retrier whose ErrorEquals matches decides, even when it is exhausted.
         """
-        _with_state_prefix(err, state.name, entered)
+        self.record_failure(err, state, env, entered)
         index = find_retrier(state.retriers, err.error)
         if index is None:
             return None
@@ -257,7 +270,7 @@ def _task(run: Runner, state, raw, frame, env, entered):
             result = yield from _call(run, state, resource, parameters, timeout, heartbeat, frame, env)
             return run.finish(state, raw, data, result, env)
         except StatesError as err:
-            delay = run.retry_delay(state, err, counters, entered)
+            delay = run.retry_delay(state, err, counters, env, entered)
             if delay is None:
                 return run.catch(state, raw, err, env)
             if delay:
@@ -341,7 +354,7 @@ def _parallel(run: Runner, state, raw, frame, env, entered):
             frame.prev = max(f.prev for f in frames)
             return run.finish(state, raw, data, results, env)
         except StatesError as err:
-            delay = run.retry_delay(state, err, counters, entered)
+            delay = run.retry_delay(state, err, counters, env, entered)
             if delay is None:
                 # recorded: ParallelStateFailed comes only once no retrier will run the state again
                 if started:

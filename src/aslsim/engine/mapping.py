@@ -43,10 +43,11 @@ def run_map(run, state, raw, frame, env, entered):
             run.event("MapStateSucceeded", frame)
             return run.finish(state, raw, data, results, env)
         except StatesError as err:
-            delay = run.retry_delay(state, err, counters, entered)
+            delay = run.retry_delay(state, err, counters, env, entered)
             if delay is None:
                 # recorded: MapStateFailed comes only once no retrier will run the state again
-                if started:
+                # recorded: a States.Runtime before the iterations start fails the Map without it
+                if started or err.error != "States.Runtime":
                     run.event("MapStateFailed", frame)
                 return run.catch(state, raw, err, env)
             if delay:
@@ -91,7 +92,7 @@ def _items(state, data, raw, env):
                     "States.QueryEvaluationError",
                     f"The JSONata expression '{state.items.text}' specified for the field 'Items' returned an "
                     f"unexpected result type. Expected 'array', but was '{_jsonata_type(items)}' for value: "
-                    f"{dumps(items)}", prefix_state=True)
+                    f"{dumps(items)}", prefix_state=True, location="Items")
         if not isinstance(items, list):
             raise StatesError("States.QueryEvaluationError",
                               f"The Map state input must be an array, but was: {dumps(items)}", prefix_state=True)

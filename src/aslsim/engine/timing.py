@@ -71,7 +71,8 @@ def wait_duration_ms(state, data, raw, env, now_ms: int) -> int:
             shown = timestamp if isinstance(timestamp, str) else dumps(timestamp)
             raise StatesError("States.QueryEvaluationError",
                               "The Timestamp field cannot be parsed as an ISO-8601 extended offset "
-                              f"date-time format string: {shown}", prefix_state=True)
+                              f"date-time format string: {shown}", prefix_state=True,
+                              location="Timestamp")
     else:
         moment = parse_timestamp(timestamp)
     return max(0, epoch_ms(moment) - now_ms)

@@ -20,7 +20,7 @@ def is_expression(value: Any) -> bool:
 def _query_error(expression: str, field: str, problem: str) -> StatesError:
     return StatesError("States.QueryEvaluationError",
                        f"The JSONata expression '{expression}' specified for the field '{field}' {problem}",
-                       prefix_state=True)
+                       prefix_state=True, location=field)
 
 
 class _Expression:
