@@ -16,6 +16,7 @@ from .model import (
     ParallelState, PassState, Retrier, CompiledMachine, SucceedState, TaskState, WaitState,
 )
 from .timestamps import parse_timestamp
+from .variables import check_variable_references
 
 _COMMON = {"Type", "Comment", "QueryLanguage"}
 _FLOW = {"Next", "End"}
@@ -68,7 +69,9 @@ _MAX_TIMEOUT = 99999999
 def parse_machine(source: dict, *, file: str | None = None) -> CompiledMachine:
     """Compile a definition (already read into a dict) into a CompiledMachine."""
     try:
-        return _Parser(file).machine(source)
+        machine = _Parser(file).machine(source)
+        check_variable_references(source)
+        return machine
     except DefinitionError as err:
         raise err.located(file=file) from None
 
