@@ -13,7 +13,7 @@ from typing import Any
 
 from ..definition.model import FailState
 from ..errors import StatesError, runtime_error
-from ..query.jsonpath import PathNotFound, dumps
+from ..query.jsonpath import dumps
 from ..services.mocks import MockMissing
 from ..services.resources import describe_resource
 from . import dataflow

@@ -7,7 +7,7 @@ at a time, results kept in item order. The first failing iteration stops the oth
 from __future__ import annotations
 
 from ..errors import StatesError, runtime_error
-from ..query.jsonpath import Path, dumps
+from ..query.jsonpath import Path, dumps, json_type
 from . import dataflow
 from .context import Frame, Scope, StateEnv
 from .scheduler import ChildFailed, Join, Sleep
@@ -91,7 +91,7 @@ def _items(state, data, raw, env):
                 raise StatesError(
                     "States.QueryEvaluationError",
                     f"The JSONata expression '{state.items.text}' specified for the field 'Items' returned an "
-                    f"unexpected result type. Expected 'array', but was '{_jsonata_type(items)}' for value: "
+                    f"unexpected result type. Expected 'array', but was '{json_type(items)}' for value: "
                     f"{dumps(items)}", prefix_state=True, location="Items")
         if not isinstance(items, list):
             raise StatesError("States.QueryEvaluationError",
@@ -104,20 +104,6 @@ def _items(state, data, raw, env):
                             if state.items_path is not None else
                             f"Map state input must be an array but was: {dumps(items)}")
     return items
-
-
-def _jsonata_type(value) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if value is None:
-        return "null"
-    if isinstance(value, dict):
-        return "object"
-    return "array"
 
 
 def _max_concurrency(state, data, raw, env) -> int:

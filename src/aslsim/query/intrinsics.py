@@ -21,8 +21,8 @@ from decimal import Decimal
 from random import Random
 from typing import Any, Callable
 
-from ..errors import DefinitionError, StatesError, runtime_error
-from .jsonpath import PathNotFound, compile_path, dumps
+from ..errors import DefinitionError, StatesError
+from .jsonpath import PathValue, compile_path, json_type
 
 MAX_DEPTH = 10           # "You can nest up to 10 intrinsic functions within a field" (DG)
 MAX_ARRAY_RANGE = 1000   # "The newly generated array can't contain more than 1000 items" (DG)
@@ -101,18 +101,6 @@ def format_value(value: Any) -> str:
     return "{" + ", ".join(f"{k}={format_value(v)}" for k, v in value.items()) + "}"
 
 
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
-
-
 def _identity(value: Any):
     """A hashable key equal for values Java's equals() finds equal (1 and 1.0 and true differ)."""
     if isinstance(value, bool) or value is None:
@@ -137,7 +125,7 @@ def _arg(name: str, i: int) -> str:
 def _want_array(name: str, args: list, i: int) -> list:
     if not isinstance(args[i], list):
         raise _failure(f"Invalid arguments in {name}: {_arg(name, i)} must be an array, "
-                       f"but got {_type_name(args[i])} {to_json_text(args[i])}")
+                       f"but got {json_type(args[i])} {to_json_text(args[i])}")
     return args[i]
 
 
@@ -145,7 +133,7 @@ def _want_string(name: str, args: list, i: int, *, limit: int | None = None) -> 
     value = args[i]
     if not isinstance(value, str):
         raise _failure(f"Invalid arguments in {name}: {_arg(name, i)} must be a string, "
-                       f"but got {_type_name(value)} {to_json_text(value)}")
+                       f"but got {json_type(value)} {to_json_text(value)}")
     if limit is not None and len(value) > limit:
         raise _failure(f"Invalid arguments in {name}: {_arg(name, i)} must not be longer than "
                        f"{limit} characters, but has {len(value)}")
@@ -158,7 +146,7 @@ def _want_integer(name: str, args: list, i: int) -> int:
     value = args[i]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _failure(f"Invalid arguments in {name}: {_arg(name, i)} must be an integer, "
-                       f"but got {_type_name(value)} {to_json_text(value)}")
+                       f"but got {json_type(value)} {to_json_text(value)}")
     if isinstance(value, int):
         return value
     if not math.isfinite(value):
@@ -295,7 +283,7 @@ def _json_merge(args, env):
     for i in (0, 1):
         if not isinstance(args[i], dict):
             raise _failure(f"Invalid arguments in {name}: {_arg(name, i)} must be a JSON object, "
-                           f"but got {_type_name(args[i])} {to_json_text(args[i])}")
+                           f"but got {json_type(args[i])} {to_json_text(args[i])}")
     if args[2] is not False:
         raise _failure(f"Invalid arguments in {name}: only the shallow merge is supported, so the "
                        f"third argument must be false, but got {to_json_text(args[2])}")
@@ -367,22 +355,6 @@ class _Literal:
 
     def render(self, data, env):
         return self.value
-
-
-class _PathArgument:
-    __slots__ = ("path", "field")
-
-    def __init__(self, path, field):
-        self.path = path
-        self.field = field
-
-    def render(self, data, env):
-        try:
-            return self.path.evaluate(data, env)
-        except PathNotFound:
-            where = f" specified for the field '{self.field}'" if self.field else ""
-            raise runtime_error(f"The JSONPath '{self.path.text}'{where} could not be found in "
-                                f"the input '{dumps(data)}'") from None
 
 
 class Intrinsic:
@@ -537,7 +509,7 @@ class _Parser:
         pieces.append("".join(current))
         return _Literal("{}".join(pieces), pieces)
 
-    def path(self) -> _PathArgument:
+    def path(self) -> PathValue:
         # A path runs to the first ',' or ')' outside brackets, parentheses and quotes.
         start = self.pos
         depth = 0
@@ -563,7 +535,7 @@ class _Parser:
             self.pos += 1
         source = text[start:self.pos].rstrip()
         try:
-            return _PathArgument(compile_path(source), self.field)
+            return PathValue(compile_path(source), self.field)
         except DefinitionError as err:
             raise DefinitionError(f"Invalid intrinsic function '{self.text}': {err.message}") \
                 from None

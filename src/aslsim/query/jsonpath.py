@@ -234,10 +234,12 @@ class _Constant:
         return self.value
 
 
-class _PathValue:
+class PathValue:
+    """A path used as a value (a ``key.$`` field, an intrinsic argument), failing as AWS words it."""
+
     __slots__ = ("path", "field")
 
-    def __init__(self, path: Path, field: str):
+    def __init__(self, path: Path, field: str | None):
         self.path = path
         self.field = field
 
@@ -245,8 +247,22 @@ class _PathValue:
         try:
             return self.path.evaluate(data, env)
         except PathNotFound:
-            raise runtime_error(f"The JSONPath '{self.path.text}' specified for the field "
-                                f"'{self.field}' could not be found in the input '{dumps(data)}'") from None
+            where = f" specified for the field '{self.field}'" if self.field else ""
+            raise runtime_error(f"The JSONPath '{self.path.text}'{where} could not be found in "
+                                f"the input '{dumps(data)}'") from None
+
+
+def json_type(value: Any) -> str:
+    """The JSON type name of a value: null, boolean, number, string, array or object."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
 
 
 class _Object:
@@ -275,7 +291,7 @@ def compile_dynamic_value(text: Any, field: str):
         stripped = text.strip()
         if stripped.startswith("$"):
             try:
-                return _PathValue(compile_path(stripped), field)
+                return PathValue(compile_path(stripped), field)
             except DefinitionError as err:
                 raise err.located(field=field) from None
         if stripped.startswith("States."):
