@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import random
+import uuid
 from typing import Any
 
 from ..definition.model import FailState
+from ..definition.timestamps import iso_ms
 from ..errors import StatesError, runtime_error
 from ..query.jsonpath import dumps
 from ..services.mocks import MockMissing
@@ -56,7 +58,6 @@ class Runner:
         else:
             execution_arn = f"arn:aws:states:{REGION}:{ACCOUNT}:execution:{machine_name}:{name}"
         self.execution_arn = execution_arn
-        from ..definition.timestamps import iso_ms
         self.execution_context = {
             "Id": execution_arn, "Input": execution_input, "StartTime": iso_ms(start_ms),
             "Name": name, "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/aslsim-execution-role"}
@@ -370,7 +371,6 @@ def _map(run: Runner, state, raw, frame, env, entered):
 
 
 def _uuid(rng: random.Random) -> str:
-    import uuid
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
