@@ -23,7 +23,6 @@ Not covered here, as they need a real (or moto-backed) DynamoDB table: "Ford and
 items in the table, read back with boto3" and "putting the same key twice overwrites the item".
 The Audi lookup itself is covered with mocks.
 """
-import copy
 import json
 from datetime import datetime
 from pathlib import Path
