@@ -1,0 +1,102 @@
+"""Paths, reference paths and payload templates as Step Functions reads them."""
+import random
+from types import SimpleNamespace
+
+import pytest
+
+from aslsim.errors import DefinitionError, StatesError
+from aslsim.query.jsonpath import (PathNotFound, compile_path, compile_reference_path,
+                                   compile_template)
+
+ENV = SimpleNamespace(context={"Execution": {"Name": "run-1"}}, variables={"who": {"name": "Ada"}},
+                      random=random.Random(0))
+DATA = {"a": {"b": [10, 20, 30]}, "my-key": 1, "items": [{"id": 1, "ok": True}, {"id": 2, "ok": False}]}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("$", DATA),
+    ("$.a.b[1]", 20),
+    ("$['a']['b'][2]", 30),
+    ("$.my-key", 1),
+    ("$$.Execution.Name", "run-1"),
+    ("$who.name", "Ada"),
+])
+def test_a_definite_path_yields_one_value(text, expected):
+    assert compile_path(text).evaluate(DATA, ENV) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("$.items[*].id", [1, 2]),
+    ("$.items[?(@.ok == true)].id", [1]),
+    ("$.a.b[1:]", [20, 30]),
+    ("$..id", [1, 2]),
+    ("$.items[?(@.id > 5)]", []),
+])
+def test_an_indefinite_path_yields_the_list_of_matches(text, expected):
+    assert compile_path(text).evaluate(DATA, ENV) == expected
+
+
+def test_a_missing_last_property_is_reported_with_jayways_no_results_wording():
+    with pytest.raises(PathNotFound) as caught:
+        compile_path("$.a.missing").evaluate(DATA, ENV)
+    assert caught.value.detail == "No results for path: $['a']['missing']"
+
+
+def test_a_missing_intermediate_property_is_reported_as_missing_property():
+    with pytest.raises(PathNotFound) as caught:
+        compile_path("$.no.such.path").evaluate({}, ENV)
+    assert caught.value.detail == "Missing property in path $['no']"
+
+
+def test_a_path_must_start_with_a_dollar():
+    with pytest.raises(DefinitionError):
+        compile_path("a.b")
+
+
+def test_result_path_creates_missing_objects_and_leaves_the_input_untouched():
+    data = {"keep": 1}
+    out = compile_reference_path("$.x.y").apply(data, 42)
+    assert out == {"keep": 1, "x": {"y": 42}}
+    assert data == {"keep": 1}
+
+
+def test_result_path_into_a_non_object_fails_with_result_path_match_failure():
+    with pytest.raises(StatesError) as caught:
+        compile_reference_path("$.keep.y").apply({"keep": 1}, 42)
+    assert caught.value.error == "States.ResultPathMatchFailure"
+
+
+def test_a_reference_path_allows_only_names_and_indexes():
+    with pytest.raises(DefinitionError):
+        compile_reference_path("$.items[*]")
+
+
+def test_a_template_renames_dollar_keys_and_keeps_literals_recursively():
+    template = compile_template({"first.$": "$.a.b[0]", "ctx.$": "$$.Execution.Name",
+                                 "nested": [{"who.$": "$who.name"}, "$.literal"]}, "Parameters")
+    assert template.render(DATA, ENV) == {"first": 10, "ctx": "run-1",
+                                          "nested": [{"who": "Ada"}, "$.literal"]}
+
+
+def test_a_template_without_dollar_keys_is_a_constant():
+    assert compile_template({"a": [1, {"b": 2}]}, "Parameters").constant
+
+
+def test_a_template_path_that_matches_nothing_fails_as_aws_words_it():
+    template = compile_template({"value.$": "$.nope"}, "Parameters")
+    with pytest.raises(StatesError) as caught:
+        template.render({"x": 1}, ENV)
+    assert caught.value.error == "States.Runtime"
+    assert caught.value.cause == ("The JSONPath '$.nope' specified for the field 'value.$' could not be "
+                                  "found in the input '{\"x\":1}'")
+
+
+def test_keys_that_collide_once_dollar_is_removed_are_refused():
+    with pytest.raises(DefinitionError):
+        compile_template({"a": 1, "a.$": "$.x"}, "Parameters")
+
+
+def test_a_dollar_key_needs_a_path_or_an_intrinsic():
+    with pytest.raises(DefinitionError) as caught:
+        compile_template({"a.$": "not a path"}, "Parameters")
+    assert "a.$" in str(caught.value)
