@@ -12,6 +12,8 @@ Python). Nothing here imports aslsim: the definitions are plain ASL.
 """
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -319,7 +321,23 @@ def handwritten_peer_workflow(data: dict, response: dict, execution_name: str) -
             "key": stamp["key"], "lines": lines}
 
 
-CASES = [pass_chain, choice_loop, map_10k, retry_map, peer_workflow]
+# --- (f) JSONata with variables: the car-lookup example (8 Assigns, $now(), typed items) ------
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def car_lookup() -> Case:
+    fixtures = REPO / "fixtures" / "car_lookup"
+    definition = json.loads((REPO / "statemachines" / "car_lookup.asl.json").read_text())
+    mocks = json.loads((fixtures / "mocks.json").read_text())
+    data = json.loads((fixtures / "input_ford.json").read_text())
+    # the workflow ends by returning SNS's publish response, as the example describes
+    expected = mocks["SNS Publish: Success"]["return"]
+    return Case("car_lookup", "(f) car lookup, JSONata", definition, data, expected, mocks=mocks,
+                repeat=300, quick_repeat=30)
+
+
+CASES = [pass_chain, choice_loop, map_10k, retry_map, peer_workflow, car_lookup]
 
 
 def all_cases() -> list[Case]:
