@@ -120,7 +120,7 @@ class Runner:
                 if frame.in_parallel and state.type == "Task":
                     # recorded: a Task failing in a Parallel branch is then marked aborted
                     self.event("TaskStateAborted", frame)
-                raise _with_state_prefix(err, name, entered)
+                raise  # record_failure has already worded it
             except GeneratorExit:
                 self.history.add(state.type + "StateAborted", frame.prev)
                 raise
