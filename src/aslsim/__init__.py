@@ -2,7 +2,8 @@
 from .engine.execution import Execution
 from .errors import DefinitionError, InputError, StatesError
 from .machine import StateMachine, load
+from .services.calls import ServiceError, TaskCall, TaskFailure, TaskSuccess
 from .services.mocks import Mocks
 
-__all__ = ["load", "StateMachine", "Execution", "Mocks", "DefinitionError", "InputError", "StatesError"]
+__all__ = ["load", "StateMachine", "Execution", "Mocks", "TaskCall", "TaskSuccess", "TaskFailure", "ServiceError", "DefinitionError", "InputError", "StatesError"]
 __version__ = "0.1.0"

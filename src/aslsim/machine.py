@@ -16,6 +16,7 @@ from .engine.interpreter import PAYLOAD_LIMIT, Runner
 from .errors import InputError
 from .query.jsonpath import dumps
 from .services.mocks import Mocks
+from .services.router import Services
 
 # Virtual time starts here unless the caller says otherwise: runs are reproducible by default.
 DEFAULT_START = datetime(2025, 1, 1, tzinfo=timezone.utc)
@@ -41,9 +42,15 @@ class StateMachine:
         """Every state of the machine, nested ones included, by name."""
         return dict(self._compiled.all_states)
 
-    def run(self, input: Any = None, *, mocks: dict | Mocks | None = None, start_time=None,
-            seed: int = 0, execution_type: str = "STANDARD", name: str | None = None) -> Execution:
-        """Run one execution to its end on virtual time and return it."""
+    def run(self, input: Any = None, *, mocks: dict | Mocks | None = None,
+            callbacks: dict | None = None, start_time=None, seed: int = 0,
+            execution_type: str = "STANDARD", name: str | None = None) -> Execution:
+        """Run one execution to its end on virtual time and return it.
+
+        ``mocks`` answer Tasks by state name, resource ARN or Lambda function name (see
+        ``aslsim.Mocks``); ``callbacks`` end ``.waitForTaskToken`` waits whose token a real
+        service received (``{"State": aslsim.TaskSuccess(output, after=30)}``).
+        """
         if execution_type not in ("STANDARD", "EXPRESS"):
             raise InputError(f"execution_type must be STANDARD or EXPRESS, not {execution_type!r}")
         execution_input = {} if input is None else input
@@ -56,17 +63,19 @@ class StateMachine:
         execution_input = json.loads(text)  # a private copy: the caller's object is never touched
         if not isinstance(mocks, Mocks):
             mocks = Mocks(mocks)
+        services = Services([mocks], callbacks=callbacks).session()
         start_ms = _start_ms(start_time)
         if name is None:
             name = str(uuid.UUID(int=random.Random(f"name:{seed}").getrandbits(128), version=4))
-        runner = Runner(self._compiled, execution_input, services=mocks.session(), start_ms=start_ms,
+        runner = Runner(self._compiled, execution_input, services=services, start_ms=start_ms,
                         seed=seed, execution_type=execution_type, name=name, machine_name=self.name)
         status, output, error, cause = runner.run()
         return Execution(status=status, output=output, error=error, cause=cause,
                          path=runner.top.path, calls=runner.calls,
                          variables=dict(runner.top.scope.values), name=name,
                          execution_arn=runner.execution_arn, start_ms=start_ms,
-                         stop_ms=runner.clock.now, history=runner.history)
+                         stop_ms=runner.clock.now, history=runner.history,
+                         unused_mocks=services.unused_mocks())
 
     def __repr__(self) -> str:
         return f"<StateMachine {self.name}>"

@@ -11,10 +11,10 @@ class Execution:
     ``calls``, ``variables``; times are virtual."""
 
     __slots__ = ("status", "output", "error", "cause", "path", "calls", "variables", "name",
-                 "execution_arn", "start_ms", "stop_ms", "_history", "_events")
+                 "execution_arn", "start_ms", "stop_ms", "unused_mocks", "_history", "_events")
 
     def __init__(self, *, status, output, error, cause, path, calls, variables, name, execution_arn,
-                 start_ms, stop_ms, history):
+                 start_ms, stop_ms, history, unused_mocks=()):
         self.status = status
         self.output = output
         self.error = error
@@ -26,6 +26,7 @@ class Execution:
         self.execution_arn = execution_arn
         self.start_ms = start_ms
         self.stop_ms = stop_ms
+        self.unused_mocks = list(unused_mocks)   # mocks this execution never called
         self._history = history
         self._events = None
 
@@ -47,6 +48,11 @@ class Execution:
     @property
     def succeeded(self) -> bool:
         return self.status == "SUCCEEDED"
+
+    def assert_all_mocks_used(self) -> None:
+        """Fail when a declared mock (or part of a sequence) was never called."""
+        if self.unused_mocks:
+            raise AssertionError("mocks never used by this execution: " + ", ".join(self.unused_mocks))
 
     def flat_path(self) -> list[str]:
         """Every state entered, depth first, Parallel branches and Map iterations in order."""

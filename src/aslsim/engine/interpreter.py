@@ -7,6 +7,7 @@ wait and generators for those that do (Task, Wait, Parallel, Map).
 """
 from __future__ import annotations
 
+import base64
 import json
 import random
 import uuid
@@ -16,7 +17,7 @@ from ..definition.model import FailState
 from ..definition.timestamps import iso_ms
 from ..errors import StatesError, runtime_error
 from ..query.jsonpath import dumps
-from ..services.mocks import MockMissing
+from ..services.calls import Answer, MockMissing, TaskCall
 from ..services.resources import describe_resource
 from . import dataflow
 from .context import Frame, Scope, StateEnv
@@ -28,6 +29,8 @@ from .timing import resolve_seconds, wait_duration_ms
 PAYLOAD_LIMIT = 262_144
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
+# a wait nobody ends: longer than any execution may run (a Standard execution lasts a year)
+_FOREVER_MS = 400 * 24 * 3600 * 1000
 
 
 def _with_state_prefix(err: StatesError, state_name: str, entered_id: int) -> StatesError:
@@ -46,6 +49,7 @@ class Runner:
         self.input = execution_input
         self.services = services
         self.rng = random.Random(seed)
+        self._tokens = random.Random(f"task-token:{seed}")   # apart, so tokens never shift $random
         self.clock = Scheduler(start_ms)
         self.history = History(self.clock)
         self.express = execution_type == "EXPRESS"
@@ -144,6 +148,11 @@ class Runner:
                 "error": err.error, "cause": err.cause, "location": err.location, "state": state.name})
             env.frame.prev = len(self.history)
         err.recorded = True
+
+    def new_task_token(self) -> str:
+        """A task token for a .waitForTaskToken attempt: opaque, unique, the same on every rerun."""
+        raw = self._tokens.getrandbits(512).to_bytes(64, "big")
+        return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
     def retry_delay(self, state, err: StatesError, counters: list, env, entered: int):
         """The delay (ms) before the next attempt, or None when no retrier will retry.
@@ -265,10 +274,17 @@ def _task(run: Runner, state, raw, frame, env, entered):
     env.retry_count = 0
     while True:
         try:
+            if resource.pattern == ".waitForTaskToken":
+                env.task_token = run.new_task_token()
+                env.refresh()
             parameters = dataflow.arguments(state, state.parameters, data, raw, env)
             timeout = resolve_seconds(state, state.timeout_seconds, "TimeoutSeconds", data, raw, env)
             heartbeat = resolve_seconds(state, state.heartbeat_seconds, "HeartbeatSeconds", data, raw, env)
-            result = yield from _call(run, state, resource, parameters, timeout, heartbeat, frame, env)
+            call = TaskCall(state=state.name, resource=resource, parameters=parameters,
+                            time_ms=run.clock.now, attempt=env.retry_count, timeout_s=timeout,
+                            heartbeat_s=heartbeat, task_token=env.task_token, context=env.context,
+                            execution_arn=run.execution_arn)
+            result = yield from _call(run, call, frame)
             return run.finish(state, raw, data, result, env)
         except StatesError as err:
             delay = run.retry_delay(state, err, counters, env, entered)
@@ -280,8 +296,10 @@ def _task(run: Runner, state, raw, frame, env, entered):
             env.refresh()
 
 
-def _call(run: Runner, state, resource, parameters, timeout, heartbeat, frame, env):
+def _call(run: Runner, call: TaskCall, frame):
     """Schedule, start and complete one attempt of a Task; returns the result or raises."""
+    resource, parameters = call.resource, call.parameters
+    timeout, heartbeat = call.timeout_s, call.heartbeat_s
     kind = resource.kind
     if kind == "lambda-function":
         prefix, scheduled = "LambdaFunction", {"resource": resource.arn, "input": parameters}
@@ -296,27 +314,55 @@ def _call(run: Runner, state, resource, parameters, timeout, heartbeat, frame, e
     if heartbeat is not None:
         scheduled["heartbeatInSeconds"] = heartbeat
     tail = {} if prefix != "Task" else {"resourceType": resource.resource_type, "resource": resource.api}
+    record = {"state": call.state, "resource": resource.arn, "parameters": parameters,
+              "time": run.clock.now}
+    if call.task_token is not None:
+        record["task_token"] = call.task_token
+    run.calls.append(record)
+    try:
+        run.services.check(call)
+    except StatesError as err:
+        record.update(error=err.error, cause=err.cause)
+        raise
     run.event(prefix + "Scheduled", frame, scheduled)
     run.event(prefix + "Started", frame, dict(tail) if tail else None)
-    call = {"state": state.name, "resource": state.resource, "parameters": parameters,
-            "time": run.clock.now}
-    run.calls.append(call)
     try:
-        answer = run.services.answer(state.name, state.resource)
+        answer = run.services.answer(call)
+        if call.pattern == ".waitForTaskToken" and answer.has_submitted and not answer.failed:
+            # a real service received the token; the test's declared callback ends the wait
+            run.event(prefix + "Submitted", frame, {**tail, "output": answer.submitted})
+            callback = run.services.callback(call)
+            if callback is None and timeout is None and heartbeat is None:
+                raise MockMissing(f"the Task state '{call.state}' waits for a callback with its task "
+                                  "token and no callback is declared for it: pass callbacks="
+                                  f"{{'{call.state}': aslsim.TaskSuccess(...)}}")
+            answer = callback or Answer(duration_ms=_FOREVER_MS)
+        elif answer.has_submitted:
+            run.event(prefix + "Submitted", frame, {**tail, "output": answer.submitted})
     except MockMissing as missing:
-        call["error"] = "aslsim.MockMissing"
+        record["error"] = "aslsim.MockMissing"
         raise runtime_error(str(missing)) from None
     duration = answer.duration_ms
-    if timeout is not None and duration > timeout * 1000:
-        if timeout:
-            yield Sleep(timeout * 1000)
-        call.update(error="States.Timeout", cause="")
+    limit, limit_name = None, ""
+    if timeout is not None:
+        limit = timeout * 1000
+    if heartbeat is not None and call.pattern == ".waitForTaskToken":
+        beat = answer.heartbeat_ms
+        if beat is None or beat > heartbeat * 1000:
+            # no heartbeat arrives in time: the wait ends at HeartbeatSeconds (recorded: States.Timeout)
+            if limit is None or heartbeat * 1000 < limit:
+                limit = heartbeat * 1000
+    if limit is not None and duration > limit:
+        if limit:
+            yield Sleep(limit)
+        record.update(error="States.Timeout", cause="", time_done=run.clock.now)
         run.event(prefix + "TimedOut", frame, {**tail, "error": "States.Timeout"})
         raise StatesError("States.Timeout", "")  # caught as {"Error": "States.Timeout", "Cause": ""} (recorded)
     if duration:
         yield Sleep(duration)
+    record["time_done"] = run.clock.now
     if answer.failed:
-        call.update(error=answer.error, cause=answer.cause)
+        record.update(error=answer.error, cause=answer.cause)
         outcome = "TimedOut" if answer.error == "States.Timeout" else "Failed"
         run.event(prefix + outcome, frame, {**tail, "error": answer.error, "cause": answer.cause})
         raise StatesError(answer.error, answer.cause)
@@ -326,10 +372,10 @@ def _call(run: Runner, state, resource, parameters, timeout, heartbeat, frame, e
         name = resource.resource_type if prefix == "Task" else resource.arn
         cause = (f"The state/task '{name}' returned a result with a size exceeding the maximum "
                  "number of bytes service limit.")
-        call.update(error="States.DataLimitExceeded", cause=cause)
+        record.update(error="States.DataLimitExceeded", cause=cause)
         run.event(prefix + "Failed", frame, {**tail, "error": "States.DataLimitExceeded", "cause": cause})
         raise StatesError("States.DataLimitExceeded", cause)
-    call["result"] = result
+    record["result"] = result
     run.event(prefix + "Succeeded", frame, {**tail, "output": result})
     return result
 

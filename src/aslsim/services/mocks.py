@@ -1,71 +1,111 @@
-"""Answers declared by the user, keyed by Task state name.
+"""Answers the user declares, keyed by Task state name, by Resource ARN or by Lambda function name.
 
 The format (a dict in Python, or a JSON file for ``--mocks``)::
 
     {"State name": {"return": <full service response>}}
-    {"State name": {"throw": {"Error": "...", "Cause": "..."}}}
-    {"State name": [<answer>, <answer>, ...]}     # successive calls: retries, loops, Map items
+    {"arn:aws:states:::dynamodb:putItem": {"throw": {"Error": "...", "Cause": "..."}}}
+    {"checkSize": [<answer>, <answer>, ...]}     # successive calls: retries, loops, Map items
+    {"State name": {"call": fn}}                   # Python only: fn(parameters) or fn(parameters, call)
 
 Each answer may add ``"duration": seconds`` of virtual time the call takes. A list is consumed
-in order and fails loudly once it is used up; a single answer serves every call.
+in order and fails loudly once it is used up; a single answer serves every call. A key is tried
+as the state's name first, then as the Resource ARN, then as the Lambda function name the Task
+invokes (from a function ARN or the ``FunctionName`` parameter).
 """
 from __future__ import annotations
 
+import inspect
 import json
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from ..errors import InputError
+from .calls import Answer, MockMissing, ServiceError, TaskCall, TaskFailure, TaskSuccess
+
+__all__ = ["Mocks", "MockSession", "Answer", "MockMissing"]
 
 
-@dataclass(frozen=True)
-class Answer:
-    result: Any = None
-    error: str | None = None
-    cause: str | None = None
-    failed: bool = False
-    duration_ms: int = 0
+class _Callable:
+    """A mock answered by user code, called with the resolved parameters (and the call)."""
+
+    def __init__(self, fn: Callable, duration_ms: int, where: str):
+        self.fn = fn
+        self.duration_ms = duration_ms
+        try:
+            positional = [p for p in inspect.signature(fn).parameters.values()
+                          if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)]
+        except (TypeError, ValueError):
+            positional = [None]
+        self.wants_call = len(positional) >= 2 or any(p is not None and p.kind == p.VAR_POSITIONAL
+                                                      for p in positional)
+        self.where = where
+
+    def answer(self, call: TaskCall) -> Answer:
+        try:
+            value = self.fn(call.parameters, call) if self.wants_call else self.fn(call.parameters)
+        except ServiceError as err:
+            return Answer(error=err.error, cause=err.cause, failed=True,
+                          duration_ms=self.duration_ms, source="mock")
+        if isinstance(value, (TaskSuccess, TaskFailure)):
+            return value.answer()
+        return Answer(result=value, duration_ms=self.duration_ms, source="mock")
 
 
-class MockMissing(Exception):
-    """No mock answers this call; the message lists what is registered."""
+def _seconds(spec: dict, key: str, where: str) -> int | None:
+    if key not in spec:
+        return None
+    value = spec[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise InputError(f"{where}: '{key}' must be a number of seconds >= 0")
+    return int(round(value * 1000))
 
 
-def _answer(spec: Any, where: str) -> Answer:
+def _answer(spec: Any, where: str) -> Answer | _Callable:
+    if callable(spec):
+        return _Callable(spec, 0, where)
+    if isinstance(spec, (TaskSuccess, TaskFailure)):
+        return spec.answer()
     if not isinstance(spec, dict):
-        raise InputError(f"{where}: a mock answer must be an object with 'return' or 'throw'")
-    extra = set(spec) - {"return", "throw", "duration"}
-    if extra or ("return" in spec) == ("throw" in spec):
-        raise InputError(f"{where}: a mock answer needs exactly one of 'return' or 'throw' "
-                         f"(and optionally 'duration'); got keys {sorted(spec)}")
-    duration = spec.get("duration", 0)
-    if isinstance(duration, bool) or not isinstance(duration, (int, float)) or duration < 0:
-        raise InputError(f"{where}: 'duration' must be a number of seconds >= 0")
-    ms = int(round(duration * 1000))
+        raise InputError(f"{where}: a mock answer must be an object with 'return', 'throw' or 'call'")
+    kinds = [k for k in ("return", "throw", "call") if k in spec]
+    extra = set(spec) - {"return", "throw", "call", "duration", "heartbeat_every"}
+    if extra or len(kinds) != 1:
+        raise InputError(f"{where}: a mock answer needs exactly one of 'return', 'throw' or 'call' "
+                         f"(and optionally 'duration', 'heartbeat_every'); got keys {sorted(spec)}")
+    ms = _seconds(spec, "duration", where) or 0
+    heartbeat = _seconds(spec, "heartbeat_every", where)
+    if "call" in spec:
+        if not callable(spec["call"]):
+            raise InputError(f"{where}: 'call' must be a Python callable")
+        return _Callable(spec["call"], ms, where)
     if "return" in spec:
-        return Answer(result=spec["return"], duration_ms=ms)
+        return Answer(result=spec["return"], duration_ms=ms, heartbeat_ms=heartbeat, source="mock")
     thrown = spec["throw"]
     if not isinstance(thrown, dict) or set(thrown) - {"Error", "Cause"}:
         raise InputError(f"{where}: 'throw' must be an object with 'Error' and optionally 'Cause'")
-    return Answer(error=thrown.get("Error"), cause=thrown.get("Cause"), failed=True, duration_ms=ms)
+    return Answer(error=thrown.get("Error"), cause=thrown.get("Cause"), failed=True, duration_ms=ms,
+                  heartbeat_ms=heartbeat, source="mock")
 
 
 class Mocks:
-    """Mocks by state name. Reusable: each execution asks for a fresh ``session()``."""
+    """Declared mocks. Reusable: each execution asks for a fresh ``session()``."""
 
     def __init__(self, spec: dict | None = None):
         spec = spec or {}
+        if isinstance(spec, Mocks):
+            spec = spec._spec
         if not isinstance(spec, dict):
-            raise InputError("mocks must be an object mapping Task state names to answers")
-        self._by_state: dict[str, list[Answer] | Answer] = {}
-        for state, answers in spec.items():
+            raise InputError("mocks must be an object mapping Task state names, resource ARNs or "
+                             "Lambda function names to answers")
+        self._spec = dict(spec)
+        self._by_key: dict[str, list | Answer | _Callable] = {}
+        for key, answers in spec.items():
+            where = f"mock '{key}'"
             if isinstance(answers, list):
                 if not answers:
-                    raise InputError(f"mock for state '{state}': an empty list answers nothing")
-                self._by_state[state] = [_answer(a, f"mock for state '{state}' [{i}]")
-                                         for i, a in enumerate(answers)]
+                    raise InputError(f"{where}: an empty list answers nothing")
+                self._by_key[key] = [_answer(a, f"{where} [{i}]") for i, a in enumerate(answers)]
             else:
-                self._by_state[state] = _answer(answers, f"mock for state '{state}'")
+                self._by_key[key] = _answer(answers, where)
 
     @classmethod
     def from_file(cls, path: str) -> "Mocks":
@@ -81,31 +121,57 @@ class Mocks:
         except InputError as err:
             raise InputError(f"{path}: {err}") from None
 
-    def states(self) -> list[str]:
-        return sorted(self._by_state)
+    def keys(self) -> list[str]:
+        return sorted(self._by_key)
+
+    states = keys   # the name the first release had
+
+    def __bool__(self) -> bool:
+        return bool(self._by_key)
 
     def session(self) -> "MockSession":
         return MockSession(self)
 
 
 class MockSession:
-    """One execution's use of the mocks: counts calls per state."""
+    """One execution's use of the mocks: counts the calls per key."""
 
     def __init__(self, mocks: Mocks):
         self._mocks = mocks
         self.counts: dict[str, int] = {}
 
-    def answer(self, state: str, resource: str) -> Answer:
-        spec = self._mocks._by_state.get(state)
-        if spec is None:
-            registered = ", ".join(f"'{s}'" for s in self._mocks.states()) or "none"
-            raise MockMissing(f"no mock answers the Task state '{state}' (resource {resource}); "
-                              f"mocks are registered for: {registered}")
-        n = self.counts.get(state, 0)
-        self.counts[state] = n + 1
-        if isinstance(spec, Answer):
-            return spec
-        if n >= len(spec):
-            raise MockMissing(f"the mock for Task state '{state}' has {len(spec)} answer(s) and "
-                              f"this is call number {n + 1}; add answers to the list")
-        return spec[n]
+    def key_for(self, call: TaskCall) -> str | None:
+        by_key = self._mocks._by_key
+        for key in (call.state, call.resource.arn, call.function_name):
+            if key is not None and key in by_key:
+                return key
+        return None
+
+    def answer(self, call: TaskCall) -> Answer | None:
+        key = self.key_for(call)
+        if key is None:
+            return None
+        spec = self._mocks._by_key[key]
+        n = self.counts.get(key, 0)
+        self.counts[key] = n + 1
+        if isinstance(spec, list):
+            if n >= len(spec):
+                raise MockMissing(f"the mock '{key}' has {len(spec)} answer(s) and this is call "
+                                  f"number {n + 1} (Task state '{call.state}'); add answers to the list")
+            spec = spec[n]
+        return spec.answer(call) if isinstance(spec, _Callable) else spec
+
+    def describe(self) -> str:
+        keys = self._mocks.keys()
+        return "mocks for " + ", ".join(f"'{k}'" for k in keys) if keys else ""
+
+    def unused(self) -> list[str]:
+        """Keys never called, and sequences whose answers were not all used."""
+        out = []
+        for key, spec in self._mocks._by_key.items():
+            n = self.counts.get(key, 0)
+            if n == 0:
+                out.append(key)
+            elif isinstance(spec, list) and n < len(spec):
+                out.append(f"{key} ({n} of {len(spec)} answers used)")
+        return out

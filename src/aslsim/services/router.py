@@ -1,0 +1,69 @@
+"""Which answerer answers a Task: the first of declared mocks, a Step Functions Local mock file's
+test case, local Lambda handlers, and moto's in-memory AWS that claims the call.
+
+Each answerer has a ``session()`` per execution whose ``answer(call)`` returns an ``Answer`` or
+None ("not mine"), and whose ``describe()`` says what it holds, for the message when nothing
+answers.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .calls import Answer, MockMissing, TaskCall, TaskFailure, TaskSuccess
+
+
+class Services:
+    """Everything that can answer a Task in one run, in the order it is asked."""
+
+    def __init__(self, answerers: list, *, callbacks: dict | None = None,
+                 check_parameters: Callable[[TaskCall], None] | None = None):
+        self.answerers = [a for a in answerers if a is not None]
+        self.callbacks = dict(callbacks or {})
+        self.check_parameters = check_parameters
+
+    def session(self) -> "ServiceSession":
+        return ServiceSession(self)
+
+
+class ServiceSession:
+    def __init__(self, services: Services):
+        self.services = services
+        self.sessions = [a.session() for a in services.answerers]
+
+    def check(self, call: TaskCall) -> None:
+        """Refuse parameters the service's API model refuses, before anything is scheduled."""
+        if self.services.check_parameters is not None:
+            self.services.check_parameters(call)
+
+    def answer(self, call: TaskCall) -> Answer:
+        for session in self.sessions:
+            answer = session.answer(call)
+            if answer is not None:
+                return answer
+        held = "; ".join(d for d in (s.describe() for s in self.sessions) if d) or "nothing is registered"
+        raise MockMissing(f"nothing answers the Task state '{call.state}' (resource "
+                          f"{call.resource.arn}); registered: {held}")
+
+    def callback(self, call: TaskCall) -> Answer | None:
+        """For a .waitForTaskToken Task whose token a real service received: the callback the
+        test declared for it (by state name), or None when nobody will ever call back."""
+        spec: Any = None
+        for key in (call.state, call.resource.arn, call.function_name):
+            if key is not None and key in self.services.callbacks:
+                spec = self.services.callbacks[key]
+                break
+        if spec is None:
+            return None
+        if callable(spec) and not isinstance(spec, (TaskSuccess, TaskFailure)):
+            spec = spec(call)
+        if isinstance(spec, (TaskSuccess, TaskFailure)):
+            return spec.answer()
+        raise TypeError(f"the callback for Task state '{call.state}' must be aslsim.TaskSuccess or "
+                        f"aslsim.TaskFailure (or a function returning one), not {type(spec).__name__}")
+
+    def unused_mocks(self) -> list[str]:
+        out: list[str] = []
+        for session in self.sessions:
+            if hasattr(session, "unused"):
+                out.extend(session.unused())
+        return out
