@@ -43,13 +43,22 @@ class StateMachine:
         return dict(self._compiled.all_states)
 
     def run(self, input: Any = None, *, mocks: dict | Mocks | None = None,
+            mock_config=None, test_case: str | None = None, lambdas=None, aws: str | None = None,
             callbacks: dict | None = None, start_time=None, seed: int = 0,
             execution_type: str = "STANDARD", name: str | None = None) -> Execution:
         """Run one execution to its end on virtual time and return it.
 
-        ``mocks`` answer Tasks by state name, resource ARN or Lambda function name (see
-        ``aslsim.Mocks``); ``callbacks`` end ``.waitForTaskToken`` waits whose token a real
-        service received (``{"State": aslsim.TaskSuccess(output, after=30)}``).
+        What answers a Task, in the order asked:
+
+        - ``mocks``: declared answers by state name, resource ARN or Lambda function name
+          (see ``aslsim.Mocks``);
+        - ``mock_config`` + ``test_case``: a Step Functions Local MockConfigFile (path or dict)
+          and the test case to use for this machine;
+        - ``lambdas``: local Python handlers by function name or ARN;
+        - ``aws="moto"``: moto's in-memory AWS, which the test can read back with boto3.
+
+        ``callbacks`` end ``.waitForTaskToken`` waits whose token a real service received
+        (``{"State": aslsim.TaskSuccess(output, after=30)}``).
         """
         if execution_type not in ("STANDARD", "EXPRESS"):
             raise InputError(f"execution_type must be STANDARD or EXPRESS, not {execution_type!r}")
@@ -61,9 +70,7 @@ class StateMachine:
         if len(text.encode("utf-8")) > PAYLOAD_LIMIT:
             raise InputError(f"the execution input is larger than {PAYLOAD_LIMIT} bytes, which AWS refuses")
         execution_input = json.loads(text)  # a private copy: the caller's object is never touched
-        if not isinstance(mocks, Mocks):
-            mocks = Mocks(mocks)
-        services = Services([mocks], callbacks=callbacks).session()
+        services = self._services(mocks, mock_config, test_case, lambdas, aws, callbacks).session()
         start_ms = _start_ms(start_time)
         if name is None:
             name = str(uuid.UUID(int=random.Random(f"name:{seed}").getrandbits(128), version=4))
@@ -76,6 +83,24 @@ class StateMachine:
                          execution_arn=runner.execution_arn, start_ms=start_ms,
                          stop_ms=runner.clock.now, history=runner.history,
                          unused_mocks=services.unused_mocks())
+
+    def _services(self, mocks, mock_config, test_case, lambdas, aws, callbacks) -> Services:
+        answerers: list = [mocks if isinstance(mocks, Mocks) else Mocks(mocks)]
+        if mock_config is not None:
+            from .services.mock_config import MockConfig
+            config = mock_config if isinstance(mock_config, MockConfig) else MockConfig.load(mock_config)
+            answerers.append(config.answerer(self.name, test_case))
+        elif test_case is not None:
+            raise InputError("test_case names a test case of a mock config file: pass mock_config too")
+        if lambdas is not None:
+            from .services.lambda_local import LocalLambdas
+            answerers.append(lambdas if isinstance(lambdas, LocalLambdas) else LocalLambdas(lambdas))
+        if aws is not None:
+            if aws != "moto":
+                raise InputError(f"aws must be 'moto' (moto's in-memory AWS), not {aws!r}")
+            from .services.moto_backend import MotoAWS
+            answerers.append(MotoAWS())
+        return Services(answerers, callbacks=callbacks)
 
     def __repr__(self) -> str:
         return f"<StateMachine {self.name}>"
