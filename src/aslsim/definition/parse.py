@@ -16,7 +16,7 @@ from .model import (
     ParallelState, PassState, Retrier, CompiledMachine, SucceedState, TaskState, WaitState,
 )
 from .timestamps import parse_timestamp
-from .variables import check_variable_references
+from .variables import check_variables
 
 _COMMON = {"Type", "Comment", "QueryLanguage"}
 _FLOW = {"Next", "End"}
@@ -70,7 +70,7 @@ def parse_machine(source: dict, *, file: str | None = None) -> CompiledMachine:
     """Compile a definition (already read into a dict) into a CompiledMachine."""
     try:
         machine = _Parser(file).machine(source)
-        check_variable_references(source)
+        check_variables(source)
         return machine
     except DefinitionError as err:
         raise err.located(file=file) from None

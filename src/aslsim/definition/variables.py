@@ -1,7 +1,18 @@
-"""Static check of workflow variables: a JSONPath reference to a variable no state assigns.
+"""Static checks of workflow variables, done once at load as AWS's CreateStateMachine does them.
 
-AWS refuses such a definition at creation. Only JSONPath-mode references are checked: in JSONata
-a ``$name`` may equally be a local binding, a function parameter or a built-in function.
+- A JSONPath reference (``$name`` in a path field) to a variable that no state anywhere assigns
+  is refused. A JSONata reference is not: AWS creates such machines and the expression returns
+  nothing at run time (recorded: assign/test_undefined_reference, BASE_UNDEFINED_OUTPUT and
+  friends, fail with States.QueryEvaluationError "... returned nothing (undefined)").
+- An inner scope (a Parallel branch, an inline Map's iterations) may read the variables of the
+  scopes around it but may not assign a name one of them assigns. The developer guide's page on
+  variables (https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html, "Scope
+  for variables") states the rule; no recording shows it, and we apply it at load because it is a
+  property of the definition's names, not of a run. A Distributed Map's children start with no
+  variables, so they are a fresh outer scope.
+- ``$states.result`` exists only in the Output and Assign of a Task, Parallel or Map state, and
+  ``$states.errorOutput`` only in a Catcher's Output and Assign (developer guide, "Reserved
+  variable: $states").
 """
 from __future__ import annotations
 
@@ -15,47 +26,130 @@ _PATH_FIELDS = {"InputPath", "OutputPath", "ItemsPath", "SecondsPath", "Timestam
                 "TimeoutSecondsPath", "HeartbeatSecondsPath", "ErrorPath", "CausePath",
                 "MaxConcurrencyPath", "ToleratedFailureCountPath", "ToleratedFailurePercentagePath",
                 "Variable"}
+_NESTED = ("Branches", "ItemProcessor", "Iterator")
+
+# JSONata lexing: strings, backtick names and comments never hold references.
+_JSONATA_SKIP = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|`[^`]*`|/\*.*?\*/", re.S)
+_STATES_MEMBER = re.compile(r"(?<![\w$])\$states\s*\.\s*([A-Za-z_]\w*)")
 
 
-def check_variable_references(definition: dict):
+def check_variables(definition: dict):
+    """Raise DefinitionError for the first variable problem the definition has."""
     assigned: set[str] = set()
     references: list[tuple[str, str, str]] = []   # (variable, state, field)
-    _walk_states(definition, "JSONPath", assigned, references)
+    _walk_scope(definition, "JSONPath", frozenset(), assigned, references)
     for name, state, field in references:
         if name not in assigned:
             raise DefinitionError(f"the variable '${name}' is referenced but no state assigns it",
                                   state=state, field=field)
 
 
-def _walk_states(container: dict, language: str, assigned: set, references: list):
+def _assigns(body: dict) -> dict[str, str]:
+    """Names a state assigns (in its own Assign, its Choice rules and its Catchers) -> field."""
+    names: dict[str, str] = {}
+
+    def take(block, where):
+        if isinstance(block, dict):
+            for key in block:
+                names.setdefault(key[:-2] if key.endswith(".$") else key, where)
+    take(body.get("Assign"), "Assign")
+    for i, rule in enumerate(body.get("Choices") or []):
+        if isinstance(rule, dict):
+            take(rule.get("Assign"), f"Choices[{i}]/Assign")
+    for i, catcher in enumerate(body.get("Catch") or []):
+        if isinstance(catcher, dict):
+            take(catcher.get("Assign"), f"Catch[{i}]/Assign")
+    return names
+
+
+def _walk_scope(container: dict, language: str, outer: frozenset, assigned: set, references: list):
+    """One scope: the states of a machine, a Parallel branch or an inline Map's processor."""
     language = container.get("QueryLanguage", language)
-    for name, body in (container.get("States") or {}).items():
-        if not isinstance(body, dict):
-            continue
+    states = {n: b for n, b in (container.get("States") or {}).items() if isinstance(b, dict)}
+    here: set[str] = set()
+    for name, body in states.items():
+        names = _assigns(body)
+        for variable, field in names.items():
+            if variable in outer:
+                raise DefinitionError(
+                    f"the variable '{variable}' is assigned in an outer scope; states inside a "
+                    "Parallel branch or a Map may read outer variables but not assign them "
+                    "(return data with Output instead)", state=name, field=field)
+        here.update(names)
+    assigned.update(here)
+    for name, body in states.items():
         state_language = body.get("QueryLanguage", language)
-        _collect(body, name, state_language, assigned, references, top=True)
+        _collect_state(body, name, state_language, references)
         for branch in body.get("Branches") or []:
             if isinstance(branch, dict):
-                _walk_states(branch, state_language, assigned, references)
+                _walk_scope(branch, state_language, outer | here, assigned, references)
         for key in ("ItemProcessor", "Iterator"):
-            if isinstance(body.get(key), dict):
-                _walk_states(body[key], state_language, assigned, references)
+            processor = body.get(key)
+            if isinstance(processor, dict):
+                distributed = (processor.get("ProcessorConfig") or {}).get("Mode") == "DISTRIBUTED"
+                _walk_scope(processor, state_language, frozenset() if distributed else outer | here,
+                            assigned, references)
 
 
-def _collect(value, state, language, assigned, references, *, top=False, field=""):
+def _collect_state(body: dict, state: str, language: str, references: list):
+    kind = body.get("Type")
+    for key, value in body.items():
+        if key in _NESTED:
+            continue
+        if language == "JSONata":
+            if key == "Catch" and isinstance(value, list):
+                for i, catcher in enumerate(value):
+                    if isinstance(catcher, dict):
+                        for sub in ("Output", "Assign"):
+                            if sub in catcher:
+                                _collect_jsonata(catcher[sub], state, f"Catch[{i}]/{sub}",
+                                                 allowed={"errorOutput"})
+                continue
+            allowed = {"result"} if key in ("Output", "Assign") and kind in ("Task", "Parallel", "Map") else set()
+            _collect_jsonata(value, state, key, allowed=allowed)
+        else:
+            _collect_jsonpath(value, state, key, references)
+
+
+def _collect_jsonpath(value, state, field, references):
     if isinstance(value, dict):
         for key, sub in value.items():
-            if top and key in ("Branches", "ItemProcessor", "Iterator"):
-                continue
-            if key == "Assign" and isinstance(sub, dict):
-                assigned.update(k[:-2] if k.endswith(".$") else k for k in sub)
-            where = f"{field}/{key}" if field else key
-            if language == "JSONPath" and isinstance(sub, str) and (key.endswith(".$") or key in _PATH_FIELDS
-                                                                    or key.endswith("Path")):
-                for name in _REFERENCE.findall(_QUOTED.sub("''", sub)):
-                    references.append((name, state, where))
+            where = f"{field}/{key}"
+            if isinstance(sub, str) and (key.endswith(".$") or key in _PATH_FIELDS or key.endswith("Path")):
+                _jsonpath_names(sub, state, where, references)
             else:
-                _collect(sub, state, language, assigned, references, field=where)
+                _collect_jsonpath(sub, state, where, references)
     elif isinstance(value, list):
         for i, sub in enumerate(value):
-            _collect(sub, state, language, assigned, references, field=f"{field}[{i}]")
+            _collect_jsonpath(sub, state, f"{field}[{i}]", references)
+    elif isinstance(value, str) and (field in _PATH_FIELDS or field.endswith("Path")):
+        _jsonpath_names(value, state, field, references)
+
+
+def _jsonpath_names(text, state, field, references):
+    for name in _REFERENCE.findall(_QUOTED.sub("''", text)):
+        references.append((name, state, field))
+
+
+def _collect_jsonata(value, state, field, *, allowed: set):
+    """JSONata fields: only the $states members are checked (see the module docstring)."""
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            _collect_jsonata(sub, state, f"{field}/{key}", allowed=allowed)
+    elif isinstance(value, list):
+        for i, sub in enumerate(value):
+            _collect_jsonata(sub, state, f"{field}[{i}]", allowed=allowed)
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.startswith("{%") and text.endswith("%}"):
+            _check_states_members(text[2:-2], state, field, allowed)
+
+
+def _check_states_members(expression, state, field, allowed):
+    code = _JSONATA_SKIP.sub(" ", expression)
+    for member in _STATES_MEMBER.findall(code):
+        if member in ("result", "errorOutput") and member not in allowed:
+            where = ("the Output and Assign of a Task, Parallel or Map state"
+                     if member == "result" else "a Catcher's Output and Assign")
+            raise DefinitionError(f"$states.{member} is not available here: it exists only in {where}",
+                                  state=state, field=field)

@@ -13,10 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import StatesError, runtime_error
-from ..query.jsonpath import PathNotFound
+from ..query.jsonpath import PathNotFound, dumps
 from ..definition.model import NULL_PATH
 
 _ABSENT = object()
+ASSIGN_LIMIT = 262_144   # bytes of JSON one state may assign
 
 
 def read_path(path, data, env) -> Any:
@@ -62,8 +63,16 @@ def evaluate_assign(block, jsonata: bool, value: Any, raw: Any, env, *, result=_
     if block is None:
         return None
     if jsonata:
-        return block.render(env, states_binding(env, raw, result, error_output))
-    return block.render(value, env)
+        assigned = block.render(env, states_binding(env, raw, result, error_output))
+    else:
+        assigned = block.render(value, env)
+    if len(dumps(assigned).encode("utf-8")) > ASSIGN_LIMIT:
+        # the developer guide's limit "up to 256 KiB per state"; the wording of AWS's error for it
+        # is not recorded, the error name is the one AWS uses for every payload limit
+        raise StatesError("States.DataLimitExceeded",
+                          f"The variables assigned by the state '{env.state.name}' have a size "
+                          f"exceeding the maximum number of bytes service limit ({ASSIGN_LIMIT}).")
+    return assigned
 
 
 def state_output(state, raw: Any, data: Any, result: Any, env, *, has_result: bool) -> Any:
