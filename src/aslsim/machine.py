@@ -16,6 +16,7 @@ from .engine.interpreter import PAYLOAD_LIMIT, Runner
 from .errors import InputError
 from .query.jsonpath import dumps
 from .services.mocks import Mocks
+from .services.nested import NestedExecutions
 from .services.router import Services
 
 # Virtual time starts here unless the caller says otherwise: runs are reproducible by default.
@@ -44,7 +45,7 @@ class StateMachine:
 
     def run(self, input: Any = None, *, mocks: dict | Mocks | None = None,
             mock_config=None, test_case: str | None = None, lambdas=None, aws: str | None = None,
-            callbacks: dict | None = None, start_time=None, seed: int = 0,
+            callbacks: dict | None = None, machines=None, start_time=None, seed: int = 0,
             execution_type: str = "STANDARD", name: str | None = None) -> Execution:
         """Run one execution to its end on virtual time and return it.
 
@@ -56,6 +57,10 @@ class StateMachine:
           and the test case to use for this machine;
         - ``lambdas``: local Python handlers by function name or ARN;
         - ``aws="moto"``: moto's in-memory AWS, which the test can read back with boto3.
+
+        - ``machines``: child state machines that ``states:startExecution`` Tasks start, by name
+          or ARN (or a list of StateMachine objects, keyed by their names); they run in aslsim on
+          the same virtual clock with the same answerers.
 
         ``callbacks`` end ``.waitForTaskToken`` waits whose token a real service received
         (``{"State": aslsim.TaskSuccess(output, after=30)}``).
@@ -70,7 +75,9 @@ class StateMachine:
         if len(text.encode("utf-8")) > PAYLOAD_LIMIT:
             raise InputError(f"the execution input is larger than {PAYLOAD_LIMIT} bytes, which AWS refuses")
         execution_input = json.loads(text)  # a private copy: the caller's object is never touched
-        services = self._services(mocks, mock_config, test_case, lambdas, aws, callbacks).session()
+        options = dict(mocks=mocks, mock_config=mock_config, test_case=test_case, lambdas=lambdas,
+                       aws=aws, callbacks=callbacks, machines=machines)
+        services = self._services(options, seed, execution_type).session()
         start_ms = _start_ms(start_time)
         if name is None:
             name = str(uuid.UUID(int=random.Random(f"name:{seed}").getrandbits(128), version=4))
@@ -82,9 +89,11 @@ class StateMachine:
                          variables=dict(runner.top.scope.values), name=name,
                          execution_arn=runner.execution_arn, start_ms=start_ms,
                          stop_ms=runner.clock.now, history=runner.history,
-                         unused_mocks=services.unused_mocks())
+                         unused_mocks=services.unused_mocks(), input=execution_input)
 
-    def _services(self, mocks, mock_config, test_case, lambdas, aws, callbacks) -> Services:
+    def _services(self, options: dict, seed: int, execution_type: str) -> Services:
+        mocks, mock_config, test_case = options["mocks"], options["mock_config"], options["test_case"]
+        lambdas, aws, callbacks = options["lambdas"], options["aws"], options["callbacks"]
         answerers: list = [mocks if isinstance(mocks, Mocks) else Mocks(mocks)]
         if mock_config is not None:
             from .services.mock_config import MockConfig
@@ -100,15 +109,36 @@ class StateMachine:
                 raise InputError(f"aws must be 'moto' (moto's in-memory AWS), not {aws!r}")
             from .services.moto_backend import MotoAWS
             answerers.append(MotoAWS())
+        if options["machines"]:
+            answerers.insert(1, NestedExecutions(_machines_by_key(options["machines"]),
+                                                 self._child_runner(options, seed)))
         return Services(answerers, callbacks=callbacks)
+
+    @staticmethod
+    def _child_runner(options: dict, seed: int):
+        def run_child(machine, child_input, name, start_ms):
+            return machine.run(child_input, start_time=start_ms,
+                               seed=seed, name=name, **options)
+        return run_child
 
     def __repr__(self) -> str:
         return f"<StateMachine {self.name}>"
 
 
+def _machines_by_key(machines) -> dict:
+    if isinstance(machines, dict):
+        return machines
+    if isinstance(machines, (list, tuple)):
+        return {m.name: m for m in machines}
+    raise InputError("machines must map state machine names or ARNs to StateMachine objects, "
+                     "or be a list of StateMachine objects")
+
+
 def _start_ms(start_time) -> int:
     if start_time is None:
         return epoch_ms(DEFAULT_START)
+    if isinstance(start_time, int) and not isinstance(start_time, bool):
+        return start_time            # epoch milliseconds
     if isinstance(start_time, datetime):
         if start_time.tzinfo is None:
             start_time = start_time.replace(tzinfo=timezone.utc)
@@ -119,7 +149,7 @@ def _start_ms(start_time) -> int:
             raise InputError(f"start_time {start_time!r} is not an ISO-8601 timestamp such as "
                              "2025-01-01T00:00:00Z")
         return epoch_ms(moment)
-    raise InputError("start_time must be a datetime or an ISO-8601 string")
+    raise InputError("start_time must be a datetime, an ISO-8601 string or epoch milliseconds")
 
 
 def load(source: Any, *, name: str | None = None) -> StateMachine:

@@ -10,11 +10,12 @@ class Execution:
     """One finished execution: ``status``, ``output``, ``error``, ``cause``, ``path``, ``history``,
     ``calls``, ``variables``; times are virtual."""
 
-    __slots__ = ("status", "output", "error", "cause", "path", "calls", "variables", "name",
+    __slots__ = ("input", "status", "output", "error", "cause", "path", "calls", "variables", "name",
                  "execution_arn", "start_ms", "stop_ms", "unused_mocks", "_history", "_events")
 
     def __init__(self, *, status, output, error, cause, path, calls, variables, name, execution_arn,
-                 start_ms, stop_ms, history, unused_mocks=()):
+                 start_ms, stop_ms, history, unused_mocks=(), input=None):
+        self.input = input
         self.status = status
         self.output = output
         self.error = error
