@@ -89,7 +89,8 @@ class StateMachine:
                          variables=dict(runner.top.scope.values), name=name,
                          execution_arn=runner.execution_arn, start_ms=start_ms,
                          stop_ms=runner.clock.now, history=runner.history,
-                         unused_mocks=services.unused_mocks(), input=execution_input)
+                         unused_mocks=services.unused_mocks(), input=execution_input,
+                         trace=runner.trace)
 
     def _services(self, options: dict, seed: int, execution_type: str) -> Services:
         mocks, mock_config, test_case = options["mocks"], options["mock_config"], options["test_case"]

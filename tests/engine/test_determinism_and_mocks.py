@@ -145,3 +145,19 @@ def test_mocks_are_consumed_afresh_by_each_run():
     mocks = aslsim.Mocks({"T": [{"return": "only once"}]})
     assert m.run({}, mocks=mocks).output == "only once"
     assert m.run({}, mocks=mocks).output == "only once"
+
+
+def test_the_trace_records_rules_transitions_retries_and_catches_for_coverage():
+    machine = aslsim.load({"StartAt": "C", "States": {
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.x", "NumericEquals": 1, "Next": "T"}],
+              "Default": "Done"},
+        "T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f",
+              "Retry": [{"ErrorEquals": ["Nope"]}, {"ErrorEquals": ["Boom"], "IntervalSeconds": 1}],
+              "Catch": [{"ErrorEquals": ["Nope"], "Next": "Done"}, {"ErrorEquals": ["States.ALL"], "Next": "Done"}],
+              "End": True},
+        "Done": {"Type": "Pass", "End": True}}})
+    run = machine.run({"x": 1}, mocks={"T": {"throw": {"Error": "Boom"}}})
+    assert run.trace == [("rule", "C", 0), ("transition", "C", "T"),
+                         ("retry", "T", 1), ("retry", "T", 1), ("retry", "T", 1),
+                         ("catch", "T", 1), ("transition", "T", "Done"), ("transition", "Done", None)]
+    assert machine.run({"x": 2}).trace[0] == ("rule", "C", "Default")

@@ -11,11 +11,14 @@ class Execution:
     ``calls``, ``variables``; times are virtual."""
 
     __slots__ = ("input", "status", "output", "error", "cause", "path", "calls", "variables", "name",
-                 "execution_arn", "start_ms", "stop_ms", "unused_mocks", "_history", "_events")
+                 "execution_arn", "start_ms", "stop_ms", "unused_mocks", "trace", "_history", "_events")
 
     def __init__(self, *, status, output, error, cause, path, calls, variables, name, execution_arn,
-                 start_ms, stop_ms, history, unused_mocks=(), input=None):
+                 start_ms, stop_ms, history, unused_mocks=(), input=None, trace=()):
         self.input = input
+        # (kind, state, detail): ("transition", from, to|None), ("rule", choice, index|"Default"),
+        # ("retry", state, retrier index), ("catch", state, catcher index); for coverage
+        self.trace = list(trace)
         self.status = status
         self.output = output
         self.error = error

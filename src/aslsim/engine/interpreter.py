@@ -49,6 +49,8 @@ class Runner:
         self.input = execution_input
         self.services = services
         self.rng = random.Random(seed)
+        # what the execution exercised, for workflow coverage: (kind, state, detail) tuples
+        self.trace: list[tuple] = []
         self._tokens = random.Random(f"task-token:{seed}")   # apart, so tokens never shift $random
         self.clock = Scheduler(start_ms)
         self.history = History(self.clock)
@@ -133,6 +135,7 @@ class Runner:
                 frame.scope.values.update(assigned)
                 details["assignedVariables"] = assigned
             self.event(state.type + "StateExited", frame, details)
+            self.trace.append(("transition", name, next_name))
             if next_name is None:
                 return output
             data = output
@@ -168,6 +171,7 @@ class Runner:
             return None
         delay = backoff_ms(retrier, counters[index], self.rng)
         counters[index] += 1
+        self.trace.append(("retry", state.name, index))
         return delay
 
     def catch(self, state, raw, err: StatesError, env):
@@ -175,6 +179,7 @@ class Runner:
         catcher = find_catcher(state.catchers, err.error)
         if catcher is None:
             raise err
+        self.trace.append(("catch", state.name, next(i for i, c in enumerate(state.catchers) if c is catcher)))
         caught = dataflow.error_output(err)
         assigned = dataflow.evaluate_assign(catcher.assign, state.jsonata, caught, raw, env,
                                             error_output=caught)
@@ -213,7 +218,7 @@ def _pass(run: Runner, state, raw, frame, env):
 
 def _choice(run: Runner, state, raw, frame, env):
     data = dataflow.effective_input(state, raw, env)
-    for rule in state.choices:
+    for index, rule in enumerate(state.choices):
         if state.jsonata:
             matched = rule.condition.render(env, dataflow.states_binding(env, raw))
             if not isinstance(matched, bool):
@@ -223,6 +228,7 @@ def _choice(run: Runner, state, raw, frame, env):
         else:
             matched = rule.condition.matches(data, env)
         if matched:
+            run.trace.append(("rule", state.name, index))
             assigned = dataflow.evaluate_assign(rule.assign, state.jsonata, data, raw, env)
             if state.jsonata and rule.output is not None:
                 output = rule.output.render(env, dataflow.states_binding(env, raw))
@@ -231,6 +237,7 @@ def _choice(run: Runner, state, raw, frame, env):
             return output, rule.next, assigned
     if state.default is None:
         raise StatesError("States.NoChoiceMatched", "No Matches!", prefix_state=False)
+    run.trace.append(("rule", state.name, "Default"))
     assigned = dataflow.evaluate_assign(state.assign, state.jsonata, data, raw, env)
     return dataflow.state_output(state, raw, data, None, env, has_result=False), state.default, assigned
 
