@@ -19,6 +19,21 @@ from .services.mocks import Mocks
 from .services.nested import NestedExecutions
 from .services.router import Services
 
+# Called with (machine, execution) after every run, child executions included: the pytest
+# plugin's coverage and reports listen here.
+_execution_listeners: list = []
+
+
+def add_execution_listener(listener) -> None:
+    if listener not in _execution_listeners:
+        _execution_listeners.append(listener)
+
+
+def remove_execution_listener(listener) -> None:
+    if listener in _execution_listeners:
+        _execution_listeners.remove(listener)
+
+
 # Virtual time starts here unless the caller says otherwise: runs are reproducible by default.
 DEFAULT_START = datetime(2025, 1, 1, tzinfo=timezone.utc)
 
@@ -84,13 +99,16 @@ class StateMachine:
         runner = Runner(self._compiled, execution_input, services=services, start_ms=start_ms,
                         seed=seed, execution_type=execution_type, name=name, machine_name=self.name)
         status, output, error, cause = runner.run()
-        return Execution(status=status, output=output, error=error, cause=cause,
+        execution = Execution(status=status, output=output, error=error, cause=cause,
                          path=runner.top.path, calls=runner.calls,
                          variables=dict(runner.top.scope.values), name=name,
                          execution_arn=runner.execution_arn, start_ms=start_ms,
                          stop_ms=runner.clock.now, history=runner.history,
                          unused_mocks=services.unused_mocks(), input=execution_input,
                          trace=runner.trace)
+        for listener in list(_execution_listeners):
+            listener(self, execution)
+        return execution
 
     def _services(self, options: dict, seed: int, execution_type: str) -> Services:
         mocks, mock_config, test_case = options["mocks"], options["mock_config"], options["test_case"]

@@ -1,0 +1,1 @@
+"""pytest plugin: fixtures for machines, mocks, moto and virtual time; YAML test cases."""

@@ -1,0 +1,1 @@
+"""pytest plugin: execution snapshots (--aslsim-snapshot-update)."""
