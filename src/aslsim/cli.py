@@ -10,6 +10,7 @@ import sys
 import traceback
 
 import click
+from click.core import ParameterSource
 
 from .errors import DefinitionError, InputError
 
@@ -41,6 +42,24 @@ def _read_input(input_text, input_file):
                          f"column {err.colno}") from None
 
 
+def _mock_config(file, test_case):
+    """The mock config to run with, or None.
+
+    As in Step Functions Local, SFN_MOCK_CONFIG only makes test cases available: without
+    --test-case nothing is mocked from it. An explicit --mock-config needs a --test-case.
+    """
+    from .services.mock_config import MockConfig
+    if file is None:
+        if test_case is not None:
+            raise InputError("--test-case names a test case of a mock config: give --mock-config "
+                             "FILE or set SFN_MOCK_CONFIG")
+        return None
+    source = click.get_current_context().get_parameter_source("mock_config_file")
+    if test_case is None and source == ParameterSource.ENVIRONMENT:
+        return None
+    return MockConfig.load(file)   # without a test case, run() says which ones the file has
+
+
 @click.group()
 @click.version_option(package_name="aslsim")
 def main():
@@ -53,6 +72,12 @@ def main():
 @click.option("--input-file", type=click.Path(dir_okay=False), help="Read the execution input from a JSON file.")
 @click.option("--mocks", "mocks_file", type=click.Path(dir_okay=False),
               help='JSON file of Task answers by state name: {"State": {"return": ...}}.')
+@click.option("--mock-config", "mock_config_file", type=click.Path(dir_okay=False), envvar="SFN_MOCK_CONFIG",
+              help="Step Functions Local MockConfigFile (default: $SFN_MOCK_CONFIG); use with --test-case.")
+@click.option("--test-case", help="The test case of the mock config to run this machine with.")
+@click.option("--state-machine-name", "machine_name",
+              help="The machine's name (default: the file name without .asl.json); selects its "
+                   "entry in the mock config's StateMachines.")
 @click.option("--start-time", help="Virtual clock start, ISO-8601 (default 2025-01-01T00:00:00Z).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for jitter, UUIDs and random values.")
 @click.option("--express", is_flag=True, help="Run as an EXPRESS execution.")
@@ -60,20 +85,23 @@ def main():
 @click.option("--history", "show_history", is_flag=True, help="Print the event history as JSON instead of the output.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: one object {status, output, error, cause, path, startDate, stopDate}.")
-def run(definition, input_text, input_file, mocks_file, start_time, seed, express, show_path,
-        show_history, output_format):
+def run(definition, input_text, input_file, mocks_file, mock_config_file, test_case, machine_name,
+        start_time, seed, express, show_path, show_history, output_format):
     """Run DEFINITION (JSON or YAML) and print the execution's output."""
     from . import load
     from .definition.timestamps import parse_timestamp
     from .services.mocks import Mocks
     try:
-        machine = load(definition)
+        machine = load(definition, name=machine_name)
         execution_input = _read_input(input_text, input_file)
         mocks = Mocks.from_file(mocks_file) if mocks_file else Mocks()
+        mock_config = _mock_config(mock_config_file, test_case)
         if start_time is not None and parse_timestamp(start_time) is None:
             raise InputError(f"--start-time: {start_time!r} is not an ISO-8601 timestamp such as "
                              "2025-01-01T00:00:00Z")
-        execution = machine.run(execution_input, mocks=mocks, start_time=start_time, seed=seed,
+        execution = machine.run(execution_input, mocks=mocks, seed=seed, start_time=start_time,
+                                mock_config=mock_config,
+                                test_case=test_case if mock_config is not None else None,
                                 execution_type="EXPRESS" if express else "STANDARD")
     except (DefinitionError, InputError) as err:
         _fail(str(err), EXIT_INVALID)
