@@ -123,3 +123,20 @@ def test_task_result_selector_applies_to_the_raw_result_before_result_path():
 def test_task_result_path_null_keeps_the_input():
     execution = run_task({"ResultPath": None}, {"in": 1}, {"ignored": True})
     assert execution.output == {"in": 1}
+
+
+def test_reading_a_path_from_a_null_state_input_is_a_runtime_error_as_on_aws():
+    machine = aslsim.load({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Result": None, "Next": "B"},
+        "B": {"Type": "Pass", "Parameters": {"x.$": "$"}, "End": True}}})
+    run = machine.run({})
+    assert (run.status, run.error) == ("FAILED", "States.Runtime")
+    assert run.cause == ("An error occurred while executing the state 'B' (entered at the event id #4). "
+                         "Unable to apply Path transformation to null or empty input.")
+
+
+def test_context_and_variable_paths_still_work_on_a_null_input():
+    machine = aslsim.load({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Result": None, "Assign": {"v": 1}, "Next": "B"},
+        "B": {"Type": "Pass", "Parameters": {"name.$": "$$.State.Name", "v.$": "$v"}, "End": True}}})
+    assert machine.run({}).output == {"name": "B", "v": 1}

@@ -335,7 +335,7 @@ def _call(run: Runner, call: TaskCall, frame):
     run.event(prefix + "Started", frame, dict(tail) if tail else None)
     try:
         answer = run.services.answer(call)
-        if call.pattern == ".waitForTaskToken" and answer.has_submitted and not answer.failed:
+        if call.pattern == ".waitForTaskToken" and answer.awaits_callback and not answer.failed:
             # a real service received the token; the test's declared callback ends the wait
             run.event(prefix + "Submitted", frame, {**tail, "output": answer.submitted})
             callback = run.services.callback(call)

@@ -146,6 +146,10 @@ class Path:
 
     def root_value(self, data: Any, env) -> Any:
         if self.root is INPUT:
+            if data is None:
+                # AWS (Jayway) refuses to read a path from a null state input (recorded in the
+                # WordPress pipeline: OutputPath "$.Payload" of a function that returned nothing)
+                raise runtime_error("Unable to apply Path transformation to null or empty input.")
             return data
         if self.root is CONTEXT:
             return env.context

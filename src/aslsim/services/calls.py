@@ -70,6 +70,12 @@ class Answer:
     heartbeat_ms: int | None = None
     source: str = ""                 # which answerer gave it: "mock", "mock-config", "lambda", "moto"
 
+    @property
+    def awaits_callback(self) -> bool:
+        """For .waitForTaskToken: a real service took the token, so someone must still call back.
+        A declared answer (mock, mock config) is the callback itself, as in Step Functions Local."""
+        return self.has_submitted and self.source not in ("mock", "mock-config", "machines")
+
 
 class ServiceError(Exception):
     """Raised by a callable mock or a local handler to fail the Task with AWS's error and cause."""

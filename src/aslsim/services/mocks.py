@@ -7,7 +7,9 @@ The format (a dict in Python, or a JSON file for ``--mocks``)::
     {"checkSize": [<answer>, <answer>, ...]}     # successive calls: retries, loops, Map items
     {"State name": {"call": fn}}                   # Python only: fn(parameters) or fn(parameters, call)
 
-Each answer may add ``"duration": seconds`` of virtual time the call takes. A list is consumed
+Each answer may add ``"duration": seconds`` of virtual time the call takes; for ``.sync`` and
+``.waitForTaskToken`` Tasks, ``"submitted": <start response>`` (recorded as TaskSubmitted) and
+``"heartbeat_every": seconds``. A list is consumed
 in order and fails loudly once it is used up; a single answer serves every call. A key is tried
 as the state's name first, then as the Resource ARN, then as the Lambda function name the Task
 invokes (from a function ARN or the ``FunctionName`` parameter).
@@ -27,9 +29,10 @@ __all__ = ["Mocks", "MockSession", "Answer", "MockMissing"]
 class _Callable:
     """A mock answered by user code, called with the resolved parameters (and the call)."""
 
-    def __init__(self, fn: Callable, duration_ms: int, where: str):
+    def __init__(self, fn: Callable, duration_ms: int, where: str, extra: dict | None = None):
         self.fn = fn
         self.duration_ms = duration_ms
+        self.extra = extra or {}
         try:
             positional = [p for p in inspect.signature(fn).parameters.values()
                           if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)]
@@ -44,10 +47,10 @@ class _Callable:
             value = self.fn(call.parameters, call) if self.wants_call else self.fn(call.parameters)
         except ServiceError as err:
             return Answer(error=err.error, cause=err.cause, failed=True,
-                          duration_ms=self.duration_ms, source="mock")
+                          duration_ms=self.duration_ms, source="mock", **self.extra)
         if isinstance(value, (TaskSuccess, TaskFailure)):
             return value.answer()
-        return Answer(result=value, duration_ms=self.duration_ms, source="mock")
+        return Answer(result=value, duration_ms=self.duration_ms, source="mock", **self.extra)
 
 
 def _seconds(spec: dict, key: str, where: str) -> int | None:
@@ -67,23 +70,27 @@ def _answer(spec: Any, where: str) -> Answer | _Callable:
     if not isinstance(spec, dict):
         raise InputError(f"{where}: a mock answer must be an object with 'return', 'throw' or 'call'")
     kinds = [k for k in ("return", "throw", "call") if k in spec]
-    extra = set(spec) - {"return", "throw", "call", "duration", "heartbeat_every"}
+    extra = set(spec) - {"return", "throw", "call", "duration", "heartbeat_every", "submitted"}
     if extra or len(kinds) != 1:
         raise InputError(f"{where}: a mock answer needs exactly one of 'return', 'throw' or 'call' "
-                         f"(and optionally 'duration', 'heartbeat_every'); got keys {sorted(spec)}")
+                         f"(and optionally 'duration', 'heartbeat_every', 'submitted'); got keys "
+                         f"{sorted(spec)}")
     ms = _seconds(spec, "duration", where) or 0
     heartbeat = _seconds(spec, "heartbeat_every", where)
+    # .sync / .waitForTaskToken: the response of the call that started the job (TaskSubmitted)
+    submitted = {"submitted": spec["submitted"], "has_submitted": True} if "submitted" in spec else {}
     if "call" in spec:
         if not callable(spec["call"]):
             raise InputError(f"{where}: 'call' must be a Python callable")
-        return _Callable(spec["call"], ms, where)
+        return _Callable(spec["call"], ms, where, {**submitted, "heartbeat_ms": heartbeat})
     if "return" in spec:
-        return Answer(result=spec["return"], duration_ms=ms, heartbeat_ms=heartbeat, source="mock")
+        return Answer(result=spec["return"], duration_ms=ms, heartbeat_ms=heartbeat, source="mock",
+                      **submitted)
     thrown = spec["throw"]
     if not isinstance(thrown, dict) or set(thrown) - {"Error", "Cause"}:
         raise InputError(f"{where}: 'throw' must be an object with 'Error' and optionally 'Cause'")
     return Answer(error=thrown.get("Error"), cause=thrown.get("Cause"), failed=True, duration_ms=ms,
-                  heartbeat_ms=heartbeat, source="mock")
+                  heartbeat_ms=heartbeat, source="mock", **submitted)
 
 
 class Mocks:
