@@ -239,3 +239,20 @@ def test_input_and_input_file_together_exit_2():
                     "--mocks", MOCKS)
     assert result.exit_code == 2
     assert "--input" in result.stderr
+
+
+def test_lambda_option_runs_a_local_handler_relative_to_the_current_directory(tmp_path, monkeypatch):
+    (tmp_path / "fn.py").write_text("def handler(event, context):\n"
+                                    "    return {'size': event['size'] * 2, 'name': context.function_name}\n")
+    (tmp_path / "m.json").write_text(json.dumps({"StartAt": "T", "States": {"T": {
+        "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:double", "End": True}}}))
+    monkeypatch.chdir(tmp_path)
+    result = invoke("m.json", "--input", '{"size": 2}', "--lambda", "double=fn.py:handler")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"size": 4, "name": "double"}
+
+
+def test_a_malformed_lambda_option_exits_2_with_a_message():
+    result = invoke(DEFINITION, "--lambda", "nohandler")
+    assert result.exit_code == 2
+    assert "--lambda 'nohandler': expected FUNCTION=HANDLER" in result.stderr

@@ -60,6 +60,21 @@ def _mock_config(file, test_case):
     return MockConfig.load(file)   # without a test case, run() says which ones the file has
 
 
+def _lambdas(specs):
+    """--lambda FUNCTION=HANDLER options; handler paths are relative to the current directory."""
+    if not specs:
+        return None
+    from .services.lambda_local import LocalLambdas
+    out = {}
+    for spec in specs:
+        function, sep, handler = spec.partition("=")
+        if not sep or not function or not handler:
+            raise InputError(f"--lambda {spec!r}: expected FUNCTION=HANDLER, e.g. "
+                             "checkSize=handlers/check_size.py:handler")
+        out[function] = handler
+    return LocalLambdas(out)
+
+
 @click.group()
 @click.version_option(package_name="aslsim")
 def main():
@@ -78,6 +93,11 @@ def main():
 @click.option("--state-machine-name", "machine_name",
               help="The machine's name (default: the file name without .asl.json); selects its "
                    "entry in the mock config's StateMachines.")
+@click.option("--lambda", "lambda_specs", multiple=True, metavar="FUNCTION=HANDLER",
+              help="Answer Lambda FUNCTION (name or ARN) with a local Python handler, "
+                   "e.g. checkSize=handlers/check_size.py:handler. Repeatable.")
+@click.option("--aws", type=click.Choice(["moto"]),
+              help="Answer the remaining Tasks with moto's in-memory AWS (state lasts for this run).")
 @click.option("--start-time", help="Virtual clock start, ISO-8601 (default 2025-01-01T00:00:00Z).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for jitter, UUIDs and random values.")
 @click.option("--express", is_flag=True, help="Run as an EXPRESS execution.")
@@ -86,7 +106,7 @@ def main():
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: one object {status, output, error, cause, path, startDate, stopDate}.")
 def run(definition, input_text, input_file, mocks_file, mock_config_file, test_case, machine_name,
-        start_time, seed, express, show_path, show_history, output_format):
+        lambda_specs, aws, start_time, seed, express, show_path, show_history, output_format):
     """Run DEFINITION (JSON or YAML) and print the execution's output."""
     from . import load
     from .definition.timestamps import parse_timestamp
@@ -102,6 +122,7 @@ def run(definition, input_text, input_file, mocks_file, mock_config_file, test_c
         execution = machine.run(execution_input, mocks=mocks, seed=seed, start_time=start_time,
                                 mock_config=mock_config,
                                 test_case=test_case if mock_config is not None else None,
+                                lambdas=_lambdas(lambda_specs), aws=aws,
                                 execution_type="EXPRESS" if express else "STANDARD")
     except (DefinitionError, InputError) as err:
         _fail(str(err), EXIT_INVALID)

@@ -70,7 +70,8 @@ class StateMachine:
           (see ``aslsim.Mocks``);
         - ``mock_config`` + ``test_case``: a Step Functions Local MockConfigFile (path or dict)
           and the test case to use for this machine;
-        - ``lambdas``: local Python handlers by function name or ARN;
+        - ``lambdas``: local Python handlers by function name or ARN (``"handlers/f.py:handler"``
+          relative to the definition's folder, ``"package.module:handler"``, or a callable);
         - ``aws="moto"``: moto's in-memory AWS, which the test can read back with boto3.
 
         - ``machines``: child state machines that ``states:startExecution`` Tasks start, by name
@@ -122,7 +123,10 @@ class StateMachine:
             raise InputError("test_case names a test case of a mock config file: pass mock_config too")
         if lambdas is not None:
             from .services.lambda_local import LocalLambdas
-            answerers.append(lambdas if isinstance(lambdas, LocalLambdas) else LocalLambdas(lambdas))
+            if not isinstance(lambdas, LocalLambdas):
+                # handler files are found beside the definition, as a repository lays them out
+                lambdas = LocalLambdas(lambdas, base_dir=Path(self.file).parent if self.file else None)
+            answerers.append(lambdas)
         if aws is not None:
             if aws != "moto":
                 raise InputError(f"aws must be 'moto' (moto's in-memory AWS), not {aws!r}")
