@@ -168,7 +168,7 @@ def test_an_unknown_top_level_field_is_refused_naming_it():
 
 def test_states_all_not_in_the_last_retrier_is_refused():
     err = refused({"StartAt": "T", "States": {"T": {
-        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": True,
+        "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:work", "End": True,
         "Retry": [{"ErrorEquals": ["States.ALL"]}, {"ErrorEquals": ["Specific"]}]}}})
     assert err.state == "T"
     assert err.field.startswith("Retry")
@@ -177,7 +177,7 @@ def test_states_all_not_in_the_last_retrier_is_refused():
 
 def test_states_all_not_in_the_last_catcher_is_refused():
     err = refused({"StartAt": "T", "States": {
-        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": True,
+        "T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:work", "End": True,
               "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "C"}, {"ErrorEquals": ["X"], "Next": "C"}]},
         "C": {"Type": "Pass", "End": True}}})
     assert err.field.startswith("Catch")
@@ -185,7 +185,7 @@ def test_states_all_not_in_the_last_catcher_is_refused():
 
 def test_states_all_together_with_other_names_is_refused():
     err = refused({"StartAt": "T", "States": {"T": {
-        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": True,
+        "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:work", "End": True,
         "Retry": [{"ErrorEquals": ["States.ALL", "Other"]}]}}})
     assert err.state == "T"
 
@@ -209,7 +209,7 @@ def test_a_state_with_neither_next_nor_end_is_refused():
 # --- running ----------------------------------------------------------------------------------
 
 COUNTER = {"StartAt": "T", "States": {
-    "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Tag",
+    "T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:work", "Next": "Tag",
           "Assign": {"seen.$": "$"}},
     "Tag": {"Type": "Pass", "Parameters": {"input.$": "$$.Execution.Input", "result.$": "$"}, "End": True}}}
 
@@ -237,7 +237,7 @@ def test_each_run_has_its_own_history_calls_and_variables():
 SOURCES_OF_AN_OUTPUT = {
     "Pass Result": ({"Type": "Pass", "Result": {"list": [1]}, "End": True}, None),
     "Pass Parameters constant": ({"Type": "Pass", "Parameters": {"list": [1]}, "End": True}, None),
-    "Task mock return": ({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": True},
+    "Task mock return": ({"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:work", "End": True},
                          {"S": {"return": {"list": [1]}}}),
 }
 
@@ -254,7 +254,7 @@ def test_changing_one_executions_output_does_not_affect_the_next_run(source):
 def test_changing_an_executions_output_does_not_change_the_callers_mocks():
     mocks = {"T": {"return": {"list": [1]}}}
     ex = aslsim.load({"StartAt": "T", "States": {"T": {
-        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": True}}}).run({}, mocks=mocks)
+        "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:work", "End": True}}}).run({}, mocks=mocks)
     ex.output["list"].append("changed")
     assert mocks == {"T": {"return": {"list": [1]}}}
 
@@ -269,7 +269,7 @@ def test_changing_an_executions_output_does_not_change_the_callers_definition():
 def test_the_callers_input_is_never_mutated():
     machine = aslsim.load({"StartAt": "Add", "States": {
         "Add": {"Type": "Pass", "Result": "x", "ResultPath": "$.nested.added", "Next": "T"},
-        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "ResultPath": "$.nested.r",
+        "T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:work", "ResultPath": "$.nested.r",
               "End": True}}})
     data = {"nested": {"keep": [1, 2]}, "top": True}
     before = copy.deepcopy(data)
@@ -289,7 +289,7 @@ def test_the_callers_mocks_are_never_mutated():
     mocks = {"T": [{"throw": {"Error": "E"}}, {"return": 1}]}
     before = copy.deepcopy(mocks)
     aslsim.load({"StartAt": "T", "States": {"T": {
-        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": True,
+        "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:work", "End": True,
         "Retry": [{"ErrorEquals": ["States.ALL"]}]}}}).run({}, mocks=mocks)
     assert mocks == before
 

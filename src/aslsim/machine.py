@@ -15,6 +15,7 @@ from .engine.execution import Execution
 from .engine.interpreter import PAYLOAD_LIMIT, Runner
 from .errors import InputError
 from .query.jsonpath import dumps
+from .services import api_models
 from .services.mocks import Mocks
 from .services.nested import NestedExecutions
 from .services.router import Services
@@ -135,7 +136,7 @@ class StateMachine:
         if options["machines"]:
             answerers.insert(1, NestedExecutions(_machines_by_key(options["machines"]),
                                                  self._child_runner(options, seed)))
-        return Services(answerers, callbacks=callbacks)
+        return Services(answerers, callbacks=callbacks, check_parameters=api_models.check_parameters)
 
     @staticmethod
     def _child_runner(options: dict, seed: int):

@@ -70,7 +70,7 @@ def test_state_machine_id_and_name():
 
 def test_retry_count_grows_with_each_retry_of_a_task():
     m = aslsim.load({"StartAt": "T", "States": {"T": {
-        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": True,
+        "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:work", "End": True,
         "Parameters": {"retry.$": "$$.State.RetryCount", "entered.$": "$$.State.EnteredTime"},
         "Retry": [{"ErrorEquals": ["States.ALL"]}]}}})
     ex = m.run({}, mocks={"T": [{"throw": {"Error": "E"}}, {"throw": {"Error": "E"}}, {"return": "ok"}]},
@@ -84,7 +84,7 @@ def test_retry_count_grows_with_each_retry_of_a_task():
 
 def test_the_context_is_readable_in_result_selector():
     m = aslsim.load({"StartAt": "T", "States": {"T": {
-        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": True,
+        "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:work", "End": True,
         "ResultSelector": {"state.$": "$$.State.Name", "value.$": "$.v"}}}})
     assert m.run({}, mocks={"T": {"return": {"v": 1}}}).output == {"state": "T", "value": 1}
 

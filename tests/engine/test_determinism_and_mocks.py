@@ -9,19 +9,21 @@ import json
 import aslsim
 
 LAMBDA = "arn:aws:states:::lambda:invoke"
+# lambda:invoke takes FunctionName and Payload (checked against botocore's model, as on AWS)
+LAMBDA_PARAMETERS = {"FunctionName": "work", "Payload.$": "$"}
 
 BUSY = {
     "StartAt": "Fan",
     "States": {
         "Fan": {"Type": "Parallel", "Next": "Each", "Branches": [
             {"StartAt": "Charge", "States": {"Charge": {
-                "Type": "Task", "Resource": LAMBDA, "End": True,
+                "Type": "Task", "Resource": LAMBDA, "Parameters": LAMBDA_PARAMETERS, "End": True,
                 "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 10, "MaxAttempts": 5,
                            "JitterStrategy": "FULL"}]}}},
             {"StartAt": "Pause", "States": {"Pause": {"Type": "Wait", "Seconds": 7, "End": True}}}]},
         "Each": {"Type": "Map", "End": True, "ItemsPath": "$[0].items", "MaxConcurrency": 2,
                  "ItemProcessor": {"StartAt": "Ship", "States": {
-                     "Ship": {"Type": "Task", "Resource": LAMBDA, "End": True}}}}}}
+                     "Ship": {"Type": "Task", "Resource": LAMBDA, "Parameters": LAMBDA_PARAMETERS, "End": True}}}}}}
 
 MOCKS = {
     "Charge": [{"throw": {"Error": "Declined"}}, {"throw": {"Error": "Declined"}},
@@ -73,7 +75,7 @@ def test_a_different_seed_keeps_the_outcome_of_a_deterministic_workflow():
 
 def test_without_jitter_the_seed_does_not_change_any_timestamp():
     m = aslsim.load({"StartAt": "T", "States": {"T": {
-        "Type": "Task", "Resource": LAMBDA, "End": True, "Retry": [{"ErrorEquals": ["States.ALL"]}]}}})
+        "Type": "Task", "Resource": LAMBDA, "Parameters": LAMBDA_PARAMETERS, "End": True, "Retry": [{"ErrorEquals": ["States.ALL"]}]}}})
     mocks = {"T": [{"throw": {"Error": "E"}}, {"return": 1}]}
     assert retry_times(m.run({}, mocks=mocks, seed=1)) == retry_times(m.run({}, mocks=mocks, seed=2))
 
@@ -81,13 +83,13 @@ def test_without_jitter_the_seed_does_not_change_any_timestamp():
 # --- mocks ------------------------------------------------------------------------------------
 
 def test_a_task_without_a_mock_fails_with_states_runtime():
-    m = aslsim.load({"StartAt": "Charge", "States": {"Charge": {"Type": "Task", "Resource": LAMBDA, "End": True}}})
+    m = aslsim.load({"StartAt": "Charge", "States": {"Charge": {"Type": "Task", "Resource": LAMBDA, "Parameters": LAMBDA_PARAMETERS, "End": True}}})
     ex = m.run({}, mocks={"Other": {"return": 1}})
     assert (ex.status, ex.error) == ("FAILED", "States.Runtime")
 
 
 def test_the_missing_mock_message_names_the_state_and_lists_registered_mocks():
-    m = aslsim.load({"StartAt": "Charge", "States": {"Charge": {"Type": "Task", "Resource": LAMBDA, "End": True}}})
+    m = aslsim.load({"StartAt": "Charge", "States": {"Charge": {"Type": "Task", "Resource": LAMBDA, "Parameters": LAMBDA_PARAMETERS, "End": True}}})
     ex = m.run({}, mocks={"Other": {"return": 1}, "Another": {"return": 2}})
     assert "'Charge'" in ex.cause
     assert "'Other'" in ex.cause and "'Another'" in ex.cause
@@ -95,7 +97,7 @@ def test_the_missing_mock_message_names_the_state_and_lists_registered_mocks():
 
 def test_a_missing_mock_is_not_caught_by_states_all():
     m = aslsim.load({"StartAt": "Charge", "States": {
-        "Charge": {"Type": "Task", "Resource": LAMBDA, "End": True,
+        "Charge": {"Type": "Task", "Resource": LAMBDA, "Parameters": LAMBDA_PARAMETERS, "End": True,
                    "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}]},
         "Caught": {"Type": "Pass", "End": True}}})
     ex = m.run({})
@@ -105,7 +107,7 @@ def test_a_missing_mock_is_not_caught_by_states_all():
 
 def test_a_single_mock_answer_serves_every_call():
     m = aslsim.load({"StartAt": "M", "States": {"M": {"Type": "Map", "End": True, "ItemProcessor": {
-        "StartAt": "Ship", "States": {"Ship": {"Type": "Task", "Resource": LAMBDA, "End": True}}}}}})
+        "StartAt": "Ship", "States": {"Ship": {"Type": "Task", "Resource": LAMBDA, "Parameters": LAMBDA_PARAMETERS, "End": True}}}}}})
     ex = m.run([1, 2, 3], mocks={"Ship": {"return": "ok"}})
     assert ex.output == ["ok", "ok", "ok"]
 
@@ -121,7 +123,7 @@ def test_a_mock_list_answers_successive_calls_in_order():
 
 def test_a_used_up_mock_list_fails_the_execution_loudly():
     m = aslsim.load({"StartAt": "T", "States": {"T": {
-        "Type": "Task", "Resource": LAMBDA, "End": True, "Retry": [{"ErrorEquals": ["States.ALL"]}]}}})
+        "Type": "Task", "Resource": LAMBDA, "Parameters": LAMBDA_PARAMETERS, "End": True, "Retry": [{"ErrorEquals": ["States.ALL"]}]}}})
     ex = m.run({}, mocks={"T": [{"throw": {"Error": "E"}}]})
     assert (ex.status, ex.error) == ("FAILED", "States.Runtime")
     assert "'T'" in ex.cause
@@ -130,7 +132,7 @@ def test_a_used_up_mock_list_fails_the_execution_loudly():
 
 def test_a_used_up_mock_list_is_not_retried_or_caught():
     m = aslsim.load({"StartAt": "T", "States": {
-        "T": {"Type": "Task", "Resource": LAMBDA, "End": True,
+        "T": {"Type": "Task", "Resource": LAMBDA, "Parameters": LAMBDA_PARAMETERS, "End": True,
               "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 5}],
               "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}]},
         "Caught": {"Type": "Pass", "End": True}}})
@@ -141,7 +143,7 @@ def test_a_used_up_mock_list_is_not_retried_or_caught():
 
 
 def test_mocks_are_consumed_afresh_by_each_run():
-    m = aslsim.load({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": LAMBDA, "End": True}}})
+    m = aslsim.load({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": LAMBDA, "Parameters": LAMBDA_PARAMETERS, "End": True}}})
     mocks = aslsim.Mocks({"T": [{"return": "only once"}]})
     assert m.run({}, mocks=mocks).output == "only once"
     assert m.run({}, mocks=mocks).output == "only once"

@@ -9,11 +9,13 @@ AWS histories in shared/conformance/histories.jsonl (named where used).
 import aslsim
 
 LAMBDA = "arn:aws:states:::lambda:invoke"
+# lambda:invoke takes FunctionName and Payload (checked against botocore's model, as on AWS)
+LAMBDA_PARAMETERS = {"FunctionName": "work", "Payload.$": "$"}
 START = "2025-01-01T00:00:00Z"
 
 
 def task(name, **fields):
-    return {"StartAt": name, "States": {name: {"Type": "Task", "Resource": LAMBDA, "End": True, **fields}}}
+    return {"StartAt": name, "States": {name: {"Type": "Task", "Resource": LAMBDA, "Parameters": LAMBDA_PARAMETERS, "End": True, **fields}}}
 
 
 def types(execution):
@@ -49,7 +51,7 @@ def test_parallel_output_is_the_branch_outputs_in_branch_order():
 def test_parallel_branches_all_receive_the_parallel_states_input():
     m = parallel(task("A"), task("B"))
     ex = m.run({"x": 1}, mocks={"A": {"return": 1}, "B": {"return": 2}})
-    assert [c["parameters"] for c in ex.calls] == [{"x": 1}, {"x": 1}]
+    assert [c["parameters"]["Payload"] for c in ex.calls] == [{"x": 1}, {"x": 1}]
 
 
 def test_parallel_branches_run_at_the_same_time():
@@ -155,7 +157,7 @@ def map_machine(processor_states, start, **fields):
         **fields}}})
 
 
-WORK = {"Work": {"Type": "Task", "Resource": LAMBDA, "End": True}}
+WORK = {"Work": {"Type": "Task", "Resource": LAMBDA, "Parameters": LAMBDA_PARAMETERS, "End": True}}
 THREE_ITEMS_SLOWEST_FIRST = [{"return": "r0", "duration": 3}, {"return": "r1", "duration": 1},
                              {"return": "r2", "duration": 2}]
 

@@ -16,7 +16,7 @@ def run_pass(state, data):
 
 def run_task(state, data, result):
     machine = aslsim.load({"StartAt": "T", "States": {"T": {
-        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": True, **state}}})
+        "Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:work", "End": True, **state}}})
     execution = machine.run(data, mocks={"T": {"return": result}})
     assert execution.status == "SUCCEEDED", (execution.error, execution.cause)
     return execution

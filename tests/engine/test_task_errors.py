@@ -14,7 +14,8 @@ def machine(states, start=None, **top):
 
 
 def task(**fields):
-    body = {"Type": "Task", "Resource": LAMBDA}
+    # lambda:invoke takes FunctionName and Payload (checked against botocore's model, as on AWS)
+    body = {"Type": "Task", "Resource": LAMBDA, "Parameters": {"FunctionName": "work", "Payload.$": "$"}}
     body.update(fields)
     if "Next" not in body:
         body["End"] = True
@@ -399,13 +400,14 @@ def test_timeout_seconds_path_reads_the_timeout_from_the_input():
 # --- State.RetryCount -------------------------------------------------------------------------
 
 def test_retry_count_in_the_context_counts_the_attempts_of_a_retried_task():
-    m = machine({"T": task(Parameters={"attempt.$": "$$.State.RetryCount"},
+    m = machine({"T": task(Parameters={"FunctionName": "f", "Payload": {"attempt.$": "$$.State.RetryCount"}},
                            Retry=[{"ErrorEquals": ["States.ALL"]}])})
     ex = m.run({}, mocks={"T": [throw("E"), throw("E"), {"return": "ok"}]})
-    assert [call["parameters"] for call in ex.calls] == [{"attempt": 0}, {"attempt": 1}, {"attempt": 2}]
+    assert [call["parameters"]["Payload"] for call in ex.calls] == [
+        {"attempt": 0}, {"attempt": 1}, {"attempt": 2}]
 
 
 def test_retry_count_is_zero_on_a_task_that_never_failed():
-    m = machine({"T": task(Parameters={"attempt.$": "$$.State.RetryCount"})})
+    m = machine({"T": task(Parameters={"FunctionName": "f", "Payload": {"attempt.$": "$$.State.RetryCount"}})})
     ex = m.run({}, mocks={"T": {"return": "ok"}})
-    assert ex.calls[0]["parameters"] == {"attempt": 0}
+    assert ex.calls[0]["parameters"]["Payload"] == {"attempt": 0}

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from ..errors import DefinitionError
+from ..services.api_models import check_definition_resource
 from ..query.jsonpath import compile_path, compile_reference_path, compile_template, compile_dynamic_value
 from .choice import compile_condition
 from .model import (
@@ -187,6 +188,8 @@ class _Parser:
             raise DefinitionError("a Task needs a Resource string (an ARN)", field="Resource")
         if not resource.startswith("arn:"):
             raise DefinitionError(f"Resource '{resource}' is not a valid ARN", field="Resource")
+        payload_field = "Arguments" if language == JSONATA else "Parameters"
+        check_definition_resource(resource, body.get(payload_field), field=payload_field)
         timeout = _seconds_field(body, "TimeoutSeconds", language)
         heartbeat = _seconds_field(body, "HeartbeatSeconds", language)
         if isinstance(timeout, int) and isinstance(heartbeat, int) and heartbeat >= timeout:
