@@ -256,3 +256,14 @@ def test_a_malformed_lambda_option_exits_2_with_a_message():
     result = invoke(DEFINITION, "--lambda", "nohandler")
     assert result.exit_code == 2
     assert "--lambda 'nohandler': expected FUNCTION=HANDLER" in result.stderr
+
+
+def test_aws_moto_option_answers_tasks_with_an_empty_in_memory_aws(tmp_path):
+    (tmp_path / "m.json").write_text(json.dumps({"StartAt": "Make", "States": {
+        "Make": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:createBucket",
+                 "Parameters": {"Bucket": "made-by-aslsim"}, "ResultPath": None, "Next": "List"},
+        "List": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:listBuckets",
+                 "OutputPath": "$.Buckets[*].Name", "End": True}}}))
+    result = invoke(tmp_path / "m.json", "--aws", "moto")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == ["made-by-aslsim"]

@@ -100,7 +100,10 @@ class StateMachine:
             name = str(uuid.UUID(int=random.Random(f"name:{seed}").getrandbits(128), version=4))
         runner = Runner(self._compiled, execution_input, services=services, start_ms=start_ms,
                         seed=seed, execution_type=execution_type, name=name, machine_name=self.name)
-        status, output, error, cause = runner.run()
+        try:
+            status, output, error, cause = runner.run()
+        finally:
+            services.close()
         execution = Execution(status=status, output=output, error=error, cause=cause,
                          path=runner.top.path, calls=runner.calls,
                          variables=dict(runner.top.scope.values), name=name,

@@ -61,6 +61,13 @@ class ServiceSession:
         raise TypeError(f"the callback for Task state '{call.state}' must be aslsim.TaskSuccess or "
                         f"aslsim.TaskFailure (or a function returning one), not {type(spec).__name__}")
 
+    def close(self) -> None:
+        """The run is over: answerers that hold resources (moto's mock scope) let them go."""
+        for session in self.sessions:
+            close = getattr(session, "close", None)
+            if close is not None:
+                close()
+
     def unused_mocks(self) -> list[str]:
         out: list[str] = []
         for session in self.sessions:
