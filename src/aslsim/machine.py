@@ -62,7 +62,8 @@ class StateMachine:
     def run(self, input: Any = None, *, mocks: dict | Mocks | None = None,
             mock_config=None, test_case: str | None = None, lambdas=None, aws: str | None = None,
             callbacks: dict | None = None, machines=None, start_time=None, seed: int = 0,
-            execution_type: str = "STANDARD", name: str | None = None) -> Execution:
+            execution_type: str = "STANDARD", name: str | None = None,
+            stop_after: float | None = None) -> Execution:
         """Run one execution to its end on virtual time and return it.
 
         What answers a Task, in the order asked:
@@ -78,6 +79,9 @@ class StateMachine:
         - ``machines``: child state machines that ``states:startExecution`` Tasks start, by name
           or ARN (or a list of StateMachine objects, keyed by their names); they run in aslsim on
           the same virtual clock with the same answerers.
+
+        ``stop_after`` stops the execution (StopExecution) that many virtual seconds after its
+        start: it ends ABORTED and whatever was still to happen never happens.
 
         ``callbacks`` end ``.waitForTaskToken`` waits whose token a real service received
         (``{"State": aslsim.TaskSuccess(output, after=30)}``).
@@ -98,8 +102,12 @@ class StateMachine:
         start_ms = _start_ms(start_time)
         if name is None:
             name = str(uuid.UUID(int=random.Random(f"name:{seed}").getrandbits(128), version=4))
+        if stop_after is not None and (isinstance(stop_after, bool) or not isinstance(stop_after, (int, float))
+                                       or stop_after < 0):
+            raise InputError("stop_after must be a number of seconds >= 0")
+        stop_ms = None if stop_after is None else start_ms + int(round(stop_after * 1000))
         runner = Runner(self._compiled, execution_input, services=services, start_ms=start_ms,
-                        seed=seed, execution_type=execution_type, name=name, machine_name=self.name)
+                        stop_ms=stop_ms, seed=seed, execution_type=execution_type, name=name, machine_name=self.name)
         try:
             status, output, error, cause = runner.run()
         finally:

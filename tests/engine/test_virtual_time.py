@@ -6,6 +6,8 @@ TimeoutSeconds); CHECKLIST sections 0, 2 (Wait) and 9.
 """
 import time
 
+import pytest
+
 import aslsim
 
 START = "2025-01-01T00:00:00Z"
@@ -142,3 +144,23 @@ def test_the_execution_timeout_is_not_catchable():
     ex = m.run({}, mocks={"T": {"return": 1, "duration": 600}}, start_time=START)
     assert ex.status == "TIMED_OUT"
     assert "Caught" not in ex.flat_path()
+
+
+def test_stop_after_aborts_the_execution_at_that_virtual_time_as_aws_records_it():
+    machine = aslsim.load({"StartAt": "State_1", "States": {
+        "State_1": {"Type": "Wait", "Seconds": 60, "Next": "State_2"},
+        "State_2": {"Type": "Pass", "Result": {"Arg1": "argument1"}, "End": True}}})
+    run = machine.run({}, stop_after=10)
+    assert (run.status, run.output, run.error, run.cause) == ("ABORTED", None, None, None)
+    assert run.stop_ms - run.start_ms == 10_000
+    # recorded (test_stop_execution): no WaitStateAborted; ExecutionAborted follows event 0
+    assert [(e["type"], e["previousEventId"]) for e in run.history] == [
+        ("ExecutionStarted", 0), ("WaitStateEntered", 0), ("ExecutionAborted", 0)]
+    assert run.history[-1]["executionAbortedEventDetails"] == {}
+
+
+def test_stop_after_the_end_changes_nothing_and_a_bad_value_is_refused():
+    machine = aslsim.load({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+    assert machine.run({}, stop_after=5).status == "SUCCEEDED"
+    with pytest.raises(aslsim.InputError):
+        machine.run({}, stop_after=-1)

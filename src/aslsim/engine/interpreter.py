@@ -44,8 +44,10 @@ def _with_state_prefix(err: StatesError, state_name: str, entered_id: int) -> St
 
 class Runner:
     def __init__(self, machine, execution_input, *, services, start_ms: int, seed: int,
-                 execution_type: str, name: str, machine_name: str):
+                 execution_type: str, name: str, machine_name: str, stop_ms: int | None = None):
         self.machine = machine
+        self.stop_ms = stop_ms          # StopExecution at this virtual time (None: never)
+        self.stopping = False
         self.input = execution_input
         self.services = services
         self.rng = random.Random(seed)
@@ -82,6 +84,8 @@ class Runner:
         deadline = None
         if self.machine.timeout_seconds is not None:
             deadline = self.start_ms + self.machine.timeout_seconds * 1000
+        if self.stop_ms is not None and (deadline is None or self.stop_ms < deadline):
+            deadline, self.stopping = self.stop_ms, True
         try:
             finished, output = self.clock.run(self.run_graph(self.machine.graph, self.input, self.top),
                                               deadline)
@@ -89,6 +93,10 @@ class Runner:
             self.history.add("ExecutionFailed", len(self.history), {"error": err.error, "cause": err.cause})
             # an empty cause is absent on AWS, in the event and in DescribeExecution (recorded)
             return "FAILED", None, err.error, err.cause or None
+        if not finished and self.stopping:
+            # recorded (test_stop_execution): ExecutionAborted follows event 0, with empty details
+            self.history.add("ExecutionAborted", 0, {})
+            return "ABORTED", None, None, None
         if not finished:
             cause = "The execution timed out."
             self.history.add("ExecutionTimedOut", len(self.history), {"error": "States.Timeout", "cause": cause})
@@ -128,7 +136,8 @@ class Runner:
                     self.event("TaskStateAborted", frame)
                 raise  # record_failure has already worded it
             except GeneratorExit:
-                self.history.add(state.type + "StateAborted", frame.prev)
+                if not self.stopping:   # recorded: a stopped execution's open states get no event
+                    self.history.add(state.type + "StateAborted", frame.prev)
                 raise
             details = {"name": name, "output": output}
             if assigned:
