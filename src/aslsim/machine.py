@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -63,7 +64,7 @@ class StateMachine:
             mock_config=None, test_case: str | None = None, lambdas=None, aws: str | None = None,
             callbacks: dict | None = None, machines=None, start_time=None, seed: int = 0,
             execution_type: str = "STANDARD", name: str | None = None,
-            stop_after: float | None = None) -> Execution:
+            stop_after: float | None = None, region: str = "us-east-1") -> Execution:
         """Run one execution to its end on virtual time and return it.
 
         What answers a Task, in the order asked:
@@ -79,6 +80,9 @@ class StateMachine:
         - ``machines``: child state machines that ``states:startExecution`` Tasks start, by name
           or ARN (or a list of StateMachine objects, keyed by their names); they run in aslsim on
           the same virtual clock with the same answerers.
+
+        ``region`` is the state machine's region: it is in the execution's ARNs and the Task
+        events, and moto answers there.
 
         ``stop_after`` stops the execution (StopExecution) that many virtual seconds after its
         start: it ends ABORTED and whatever was still to happen never happens.
@@ -97,17 +101,19 @@ class StateMachine:
             raise InputError(f"the execution input is larger than {PAYLOAD_LIMIT} bytes, which AWS refuses")
         execution_input = json.loads(text)  # a private copy: the caller's object is never touched
         options = dict(mocks=mocks, mock_config=mock_config, test_case=test_case, lambdas=lambdas,
-                       aws=aws, callbacks=callbacks, machines=machines)
+                       aws=aws, callbacks=callbacks, machines=machines, region=region)
         services = self._services(options, seed, execution_type).session()
         start_ms = _start_ms(start_time)
         if name is None:
             name = str(uuid.UUID(int=random.Random(f"name:{seed}").getrandbits(128), version=4))
+        if not isinstance(region, str) or not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", region):
+            raise InputError(f"region must be an AWS region name such as eu-west-1, not {region!r}")
         if stop_after is not None and (isinstance(stop_after, bool) or not isinstance(stop_after, (int, float))
                                        or stop_after < 0):
             raise InputError("stop_after must be a number of seconds >= 0")
         stop_ms = None if stop_after is None else start_ms + int(round(stop_after * 1000))
         runner = Runner(self._compiled, execution_input, services=services, start_ms=start_ms,
-                        stop_ms=stop_ms, seed=seed, execution_type=execution_type, name=name, machine_name=self.name)
+                        stop_ms=stop_ms, region=region, seed=seed, execution_type=execution_type, name=name, machine_name=self.name)
         try:
             status, output, error, cause = runner.run()
         finally:

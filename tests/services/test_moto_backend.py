@@ -501,3 +501,23 @@ def test_timestamps_print_as_java_instants():
     moment = datetime(2013, 8, 23, 1, 2, 15, tzinfo=timezone.utc)
     assert iso_instant(moment) == "2013-08-23T01:02:15Z"
     assert iso_instant(moment.replace(microsecond=422000)) == "2013-08-23T01:02:15.422Z"
+
+
+def test_a_machine_run_in_another_region_calls_moto_in_that_region():
+    import boto3
+    from moto import mock_aws
+    machine = aslsim.load({"StartAt": "Put", "States": {"Put": {
+        "Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem", "End": True,
+        "Parameters": {"TableName": "cars", "Item": {"id": {"S": "1"}}}}}})
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="eu-west-1")
+        client.create_table(TableName="cars", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                            BillingMode="PAY_PER_REQUEST")
+        run = machine.run({}, aws="moto", region="eu-west-1")
+        assert run.status == "SUCCEEDED", run.cause
+        assert client.get_item(TableName="cars", Key={"id": {"S": "1"}})["Item"] == {"id": {"S": "1"}}
+        scheduled = next(e for e in run.history if e["type"] == "TaskScheduled")
+        assert scheduled["taskScheduledEventDetails"]["region"] == "eu-west-1"
+        assert run.execution_arn.startswith("arn:aws:states:eu-west-1:")
+        assert machine.run({}, aws="moto").error == "DynamoDB.ResourceNotFoundException"

@@ -44,8 +44,10 @@ def _with_state_prefix(err: StatesError, state_name: str, entered_id: int) -> St
 
 class Runner:
     def __init__(self, machine, execution_input, *, services, start_ms: int, seed: int,
-                 execution_type: str, name: str, machine_name: str, stop_ms: int | None = None):
+                 execution_type: str, name: str, machine_name: str, stop_ms: int | None = None,
+                 region: str = REGION):
         self.machine = machine
+        self.region = region
         self.stop_ms = stop_ms          # StopExecution at this virtual time (None: never)
         self.stopping = False
         self.input = execution_input
@@ -59,12 +61,12 @@ class Runner:
         self.express = execution_type == "EXPRESS"
         self.calls: list[dict] = []
         self.start_ms = start_ms
-        machine_arn = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{machine_name}"
+        machine_arn = f"arn:aws:states:{region}:{ACCOUNT}:stateMachine:{machine_name}"
         if self.express:
-            execution_arn = (f"arn:aws:states:{REGION}:{ACCOUNT}:express:{machine_name}:{name}:"
+            execution_arn = (f"arn:aws:states:{region}:{ACCOUNT}:express:{machine_name}:{name}:"
                              f"{_uuid(self.rng)}")
         else:
-            execution_arn = f"arn:aws:states:{REGION}:{ACCOUNT}:execution:{machine_name}:{name}"
+            execution_arn = f"arn:aws:states:{region}:{ACCOUNT}:execution:{machine_name}:{name}"
         self.execution_arn = execution_arn
         self.execution_context = {
             "Id": execution_arn, "Input": execution_input, "StartTime": iso_ms(start_ms),
@@ -324,7 +326,7 @@ def _call(run: Runner, call: TaskCall, frame):
     else:
         prefix = "Task"
         scheduled = {"resourceType": resource.resource_type, "resource": resource.api,
-                     "region": REGION, "parameters": parameters}
+                     "region": run.region, "parameters": parameters}
     if timeout is not None:
         scheduled["timeoutInSeconds"] = timeout
     if heartbeat is not None:

@@ -141,7 +141,7 @@ class _Call:
         self.call = call
         self.op = operation
         self.request_id = request_id
-        self.client = _client(operation.client)
+        self.client = _client(operation.client, _region_of(call.execution_arn))
         self.parameters = call.parameters if isinstance(call.parameters, dict) else {}
 
     def answer(self) -> Answer:
@@ -368,17 +368,23 @@ _SYNC: dict[tuple[str, str], Callable[[_Call], Answer]] = {
 _clients: dict[str, Any] = {}
 
 
-def _client(name: str):
-    """A botocore client for ``name`` in us-east-1 with dummy credentials, made once per process
+def _region_of(execution_arn: str) -> str:
+    """The execution's region: a state machine calls services in its own region."""
+    parts = (execution_arn or "").split(":")
+    return parts[3] if len(parts) > 3 and parts[3] else REGION
+
+
+def _client(name: str, region: str = REGION):
+    """A botocore client for ``name`` in ``region`` with dummy credentials, made once per process
     (moto's stubber is called on each request, so one client serves every mock)."""
-    client = _clients.get(name)
+    client = _clients.get((name, region))
     if client is None:
         session = boto3.session.Session(aws_access_key_id="testing",
-                                        aws_secret_access_key="testing", region_name=REGION)
+                                        aws_secret_access_key="testing", region_name=region)
         # no retries: moto answers at once, and a retried 5xx would only repeat moto's error
         client = session.client(name, config=Config(retries={"total_max_attempts": 1}))
         client.meta.events.register("before-send", functools.partial(_refuse_real_aws, name))
-        _clients[name] = client
+        _clients[(name, region)] = client
     return client
 
 
