@@ -52,6 +52,9 @@ class StatesError(Exception):
         self.cause = cause
         self.prefix_state = prefix_state
         self.location = location      # the field a JSONata evaluation failed in (EvaluationFailed)
+        # whether EvaluationFailed follows the state's Entered event rather than the event before
+        # it: AWS links a value that evaluated but is unusable (a Wait Timestamp) to the state
+        self.after_entered = False
         self.recorded = False         # whether the engine has recorded where it happened
         super().__init__(f"{error}: {cause}")
 

@@ -69,10 +69,12 @@ def wait_duration_ms(state, data, raw, env, now_ms: int) -> int:
         moment = parse_timestamp(timestamp) if isinstance(timestamp, str) else None
         if moment is None:
             shown = timestamp if isinstance(timestamp, str) else dumps(timestamp)
-            raise StatesError("States.QueryEvaluationError",
+            err = StatesError("States.QueryEvaluationError",
                               "The Timestamp field cannot be parsed as an ISO-8601 extended offset "
                               f"date-time format string: {shown}", prefix_state=True,
                               location="Timestamp")
+            err.after_entered = True   # recorded: test_wait_timestamp_jsonata, previousEventId 2
+            raise err
     else:
         moment = parse_timestamp(timestamp)
     return max(0, epoch_ms(moment) - now_ms)
