@@ -147,5 +147,10 @@ def run(definition, input_text, input_file, mocks_file, mock_config_file, test_c
     sys.exit(EXIT_SUCCEEDED if execution.status == "SUCCEEDED" else EXIT_FAILED)
 
 
+from .testing.cli_test import test_command  # noqa: E402  (pytest is imported only when it runs)
+
+main.add_command(test_command)
+
+
 if __name__ == "__main__":
     main()
