@@ -158,8 +158,10 @@ class Runner:
         _with_state_prefix(err, state.name, entered)
         if err.location is not None and not err.recorded:
             # recorded: EvaluationFailed follows the event before the state's Entered event
-            self.history.add("EvaluationFailed", entered if err.after_entered else env.entered_prev, {
-                "error": err.error, "cause": err.cause, "location": err.location, "state": state.name})
+            details = {"error": err.error, "cause": err.cause, "location": err.location, "state": state.name}
+            if not err.location:
+                del details["location"]    # recorded: a check of the whole input names no field
+            self.history.add("EvaluationFailed", entered if err.after_entered else env.entered_prev, details)
             env.frame.prev = len(self.history)
         err.recorded = True
 

@@ -94,8 +94,10 @@ def _items(state, data, raw, env):
                     f"unexpected result type. Expected 'array', but was '{json_type(items)}' for value: "
                     f"{dumps(items)}", prefix_state=True, location="Items")
         if not isinstance(items, list):
+            # recorded (test_map_state_items_input_types): an EvaluationFailed without a location
             raise StatesError("States.QueryEvaluationError",
-                              f"The Map state input must be an array, but was: {dumps(items)}", prefix_state=True)
+                              f"Map state input must be an array but was: {dumps(items)}",
+                              prefix_state=True, location="")
         return items
     items = data if state.items_path is None else dataflow.read_path(state.items_path, data, env)
     if not isinstance(items, list):
