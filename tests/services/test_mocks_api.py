@@ -192,3 +192,13 @@ def test_children_share_the_parents_mocks():
     run = parent("arn:aws:states:::states:startExecution.sync:2").run(
         {"n": 1}, machines=[child], mocks={"checkSize": {"return": 42}})
     assert run.output["Output"] == 42
+
+
+def test_a_callback_failure_without_error_or_cause_gives_nulls_to_the_catcher():
+    machine = aslsim.load({"StartAt": "T", "States": {
+        "T": task(SQS_WAIT, Parameters={"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+                  Catch=[{"ErrorEquals": ["States.ALL"], "Next": "Caught", "ResultPath": "$.error"}],
+                  End=True),
+        "Caught": {"Type": "Pass", "End": True}}})
+    run = machine.run({}, mocks={"T": lambda p: aslsim.TaskFailure()})
+    assert run.output == {"error": {"Error": None, "Cause": None}}

@@ -382,10 +382,15 @@ def _call(run: Runner, call: TaskCall, frame):
         yield Sleep(duration)
     record["time_done"] = run.clock.now
     if answer.failed:
-        record.update(error=answer.error, cause=answer.cause)
-        outcome = "TimedOut" if answer.error == "States.Timeout" else "Failed"
-        run.event(prefix + outcome, frame, {**tail, "error": answer.error, "cause": answer.cause})
-        raise StatesError(answer.error, answer.cause)
+        error, cause = answer.error, answer.cause
+        if call.pattern == ".waitForTaskToken":
+            # SendTaskFailure without error or cause fields: both are null in the Catch's output
+            # (recorded: test_sqs_failure_in_wait_for_task_tok_no_error_field)
+            error, cause = error or None, cause or None
+        record.update(error=error, cause=cause)
+        outcome = "TimedOut" if error == "States.Timeout" else "Failed"
+        run.event(prefix + outcome, frame, {**tail, "error": error, "cause": cause})
+        raise StatesError(error, cause)
     result = answer.result
     size = len(dumps(result).encode("utf-8"))
     if size > PAYLOAD_LIMIT:
