@@ -75,8 +75,7 @@ class StateMachine:
           and the test case to use for this machine;
         - ``lambdas``: local Python handlers by function name or ARN (``"handlers/f.py:handler"``
           relative to the definition's folder, ``"package.module:handler"``, or a callable);
-        - ``aws="moto"``: moto's in-memory AWS, which the test can read back with boto3.
-
+        - ``aws="moto"``: moto's in-memory AWS, which the test can read back with boto3;
         - ``machines``: child state machines that ``states:startExecution`` Tasks start, by name
           or ARN (or a list of StateMachine objects, keyed by their names); they run in aslsim on
           the same virtual clock with the same answerers.
@@ -102,7 +101,7 @@ class StateMachine:
         execution_input = json.loads(text)  # a private copy: the caller's object is never touched
         options = dict(mocks=mocks, mock_config=mock_config, test_case=test_case, lambdas=lambdas,
                        aws=aws, callbacks=callbacks, machines=machines, region=region)
-        services = self._services(options, seed, execution_type).session()
+        services = self._services(options, seed).session()
         start_ms = _start_ms(start_time)
         if name is None:
             name = str(uuid.UUID(int=random.Random(f"name:{seed}").getrandbits(128), version=4))
@@ -113,23 +112,24 @@ class StateMachine:
             raise InputError("stop_after must be a number of seconds >= 0")
         stop_ms = None if stop_after is None else start_ms + int(round(stop_after * 1000))
         runner = Runner(self._compiled, execution_input, services=services, start_ms=start_ms,
-                        stop_ms=stop_ms, region=region, seed=seed, execution_type=execution_type, name=name, machine_name=self.name)
+                        stop_ms=stop_ms, region=region, seed=seed, execution_type=execution_type,
+                        name=name, machine_name=self.name)
         try:
             status, output, error, cause = runner.run()
         finally:
             services.close()
         execution = Execution(status=status, output=output, error=error, cause=cause,
-                         path=runner.top.path, calls=runner.calls,
-                         variables=dict(runner.top.scope.values), name=name,
-                         execution_arn=runner.execution_arn, start_ms=start_ms,
-                         stop_ms=runner.clock.now, history=runner.history,
-                         unused_mocks=services.unused_mocks(), input=execution_input,
-                         trace=runner.trace)
+                              path=runner.top.path, calls=runner.calls,
+                              variables=dict(runner.top.scope.values), name=name,
+                              execution_arn=runner.execution_arn, start_ms=start_ms,
+                              stop_ms=runner.clock.now, history=runner.history,
+                              unused_mocks=services.unused_mocks(), input=execution_input,
+                              trace=runner.trace)
         for listener in list(_execution_listeners):
             listener(self, execution)
         return execution
 
-    def _services(self, options: dict, seed: int, execution_type: str) -> Services:
+    def _services(self, options: dict, seed: int) -> Services:
         mocks, mock_config, test_case = options["mocks"], options["mock_config"], options["test_case"]
         lambdas, aws, callbacks = options["lambdas"], options["aws"], options["callbacks"]
         answerers: list = [mocks if isinstance(mocks, Mocks) else Mocks(mocks)]
@@ -158,8 +158,7 @@ class StateMachine:
     @staticmethod
     def _child_runner(options: dict, seed: int):
         def run_child(machine, child_input, name, start_ms):
-            return machine.run(child_input, start_time=start_ms,
-                               seed=seed, name=name, **options)
+            return machine.run(child_input, start_time=start_ms, seed=seed, name=name, **options)
         return run_child
 
     def __repr__(self) -> str:

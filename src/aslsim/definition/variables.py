@@ -22,15 +22,17 @@ from ..errors import DefinitionError
 
 _REFERENCE = re.compile(r"(?<![\w$])\$([A-Za-z_][A-Za-z0-9_]*)")
 _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'")
-_PATH_FIELDS = {"InputPath", "OutputPath", "ItemsPath", "SecondsPath", "TimestampPath",
-                "TimeoutSecondsPath", "HeartbeatSecondsPath", "ErrorPath", "CausePath",
-                "MaxConcurrencyPath", "ToleratedFailureCountPath", "ToleratedFailurePercentagePath",
-                "Variable"}
+
 _NESTED = ("Branches", "ItemProcessor", "Iterator")
 
-# JSONata lexing: strings, backtick names and comments never hold references.
+# JSONata lexing: strings, backtick names and comments never hold a $states reference.
 _JSONATA_SKIP = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|`[^`]*`|/\*.*?\*/", re.S)
 _STATES_MEMBER = re.compile(r"(?<![\w$])\$states\s*\.\s*([A-Za-z_]\w*)")
+
+
+def _is_path_field(key: str) -> bool:
+    """A JSONPath-mode field whose string value is a path: every ``...Path`` and Choice ``Variable``."""
+    return key == "Variable" or key.endswith("Path")
 
 
 def check_variables(definition: dict):
@@ -115,14 +117,14 @@ def _collect_jsonpath(value, state, field, references):
     if isinstance(value, dict):
         for key, sub in value.items():
             where = f"{field}/{key}"
-            if isinstance(sub, str) and (key.endswith(".$") or key in _PATH_FIELDS or key.endswith("Path")):
+            if isinstance(sub, str) and (key.endswith(".$") or _is_path_field(key)):
                 _jsonpath_names(sub, state, where, references)
             else:
                 _collect_jsonpath(sub, state, where, references)
     elif isinstance(value, list):
         for i, sub in enumerate(value):
             _collect_jsonpath(sub, state, f"{field}[{i}]", references)
-    elif isinstance(value, str) and (field in _PATH_FIELDS or field.endswith("Path")):
+    elif isinstance(value, str) and _is_path_field(field):
         _jsonpath_names(value, state, field, references)
 
 

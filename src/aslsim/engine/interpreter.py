@@ -302,7 +302,7 @@ def _task(run: Runner, state, raw, frame, env, entered):
             heartbeat = resolve_seconds(state, state.heartbeat_seconds, "HeartbeatSeconds", data, raw, env)
             call = TaskCall(state=state.name, resource=resource, parameters=parameters,
                             time_ms=run.clock.now, attempt=env.retry_count, timeout_s=timeout,
-                            heartbeat_s=heartbeat, task_token=env.task_token, context=env.context,
+                            heartbeat_s=heartbeat, task_token=env.task_token,
                             execution_arn=run.execution_arn)
             result = yield from _call(run, call, frame)
             return run.finish(state, raw, data, result, env)
@@ -348,24 +348,21 @@ def _call(run: Runner, call: TaskCall, frame):
     run.event(prefix + "Started", frame, dict(tail) if tail else None)
     try:
         answer = run.services.answer(call)
+        if answer.has_submitted:
+            run.event(prefix + "Submitted", frame, {**tail, "output": answer.submitted})
         if call.pattern == ".waitForTaskToken" and answer.awaits_callback and not answer.failed:
             # a real service received the token; the test's declared callback ends the wait
-            run.event(prefix + "Submitted", frame, {**tail, "output": answer.submitted})
             callback = run.services.callback(call)
             if callback is None and timeout is None and heartbeat is None:
                 raise MockMissing(f"the Task state '{call.state}' waits for a callback with its task "
                                   "token and no callback is declared for it: pass callbacks="
                                   f"{{'{call.state}': aslsim.TaskSuccess(...)}}")
             answer = callback or Answer(duration_ms=_FOREVER_MS)
-        elif answer.has_submitted:
-            run.event(prefix + "Submitted", frame, {**tail, "output": answer.submitted})
     except MockMissing as missing:
         record["error"] = "aslsim.MockMissing"
         raise runtime_error(str(missing)) from None
     duration = answer.duration_ms
-    limit, limit_name = None, ""
-    if timeout is not None:
-        limit = timeout * 1000
+    limit = None if timeout is None else timeout * 1000
     if heartbeat is not None and call.pattern == ".waitForTaskToken":
         beat = answer.heartbeat_ms
         if beat is None or beat > heartbeat * 1000:

@@ -6,7 +6,7 @@ Lambda handlers, moto's in-memory AWS); the interpreter never knows which one an
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .resources import Resource
@@ -23,7 +23,6 @@ class TaskCall:
     timeout_s: int | None = None     # TimeoutSeconds, resolved
     heartbeat_s: int | None = None   # HeartbeatSeconds, resolved
     task_token: str | None = None    # $$.Task.Token for .waitForTaskToken
-    context: dict = field(default_factory=dict)   # the Context object ($$) of this attempt
     execution_arn: str = ""
 
     @property
@@ -40,6 +39,11 @@ class TaskCall:
             if isinstance(name, str):
                 return lambda_function_name(name)
         return None
+
+    def keys(self) -> tuple:
+        """What a mock or a callback may be keyed by, most specific first: the state's name,
+        the Resource ARN, the Lambda function invoked."""
+        return (self.state, self.resource.arn, self.function_name)
 
 
 def lambda_function_name(name: str) -> str:
@@ -69,12 +73,9 @@ class Answer:
     has_submitted: bool = False
     heartbeat_ms: int | None = None
     source: str = ""                 # which answerer gave it: "mock", "mock-config", "lambda", "moto"
-
-    @property
-    def awaits_callback(self) -> bool:
-        """For .waitForTaskToken: a real service took the token, so someone must still call back.
-        A declared answer (mock, mock config) is the callback itself, as in Step Functions Local."""
-        return self.has_submitted and self.source not in ("mock", "mock-config", "machines")
+    # .waitForTaskToken: a real service took the token, so a callback must still end the wait.
+    # A declared answer (mock, mock config) is the callback itself, as in Step Functions Local.
+    awaits_callback: bool = False
 
 
 class ServiceError(Exception):

@@ -312,8 +312,8 @@ class _Invocation:
         response = self._invoke_response(payload, len(text.encode("utf-8")))
         if self.call.pattern == ".waitForTaskToken":
             # the function received the token; the test's declared callback ends the wait
-            return Answer(submitted=response, has_submitted=True, duration_ms=function.duration_ms,
-                          source="lambda")
+            return Answer(submitted=response, has_submitted=True, awaits_callback=True,
+                          duration_ms=function.duration_ms, source="lambda")
         return Answer(result=response, duration_ms=function.duration_ms, source="lambda")
 
     def _failure(self, document: dict, duration_ms: int) -> Answer:

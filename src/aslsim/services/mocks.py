@@ -149,7 +149,7 @@ class MockSession:
 
     def key_for(self, call: TaskCall) -> str | None:
         by_key = self._mocks._by_key
-        for key in (call.state, call.resource.arn, call.function_name):
+        for key in call.keys():
             if key is not None and key in by_key:
                 return key
         return None

@@ -159,7 +159,8 @@ class _Call:
             return failed.answer
         if call.pattern == ".waitForTaskToken" and not answer.failed:
             # the message carrying the token is really sent; the test's callback ends the wait
-            return Answer(submitted=answer.result, has_submitted=True, source="moto")
+            return Answer(submitted=answer.result, has_submitted=True, awaits_callback=True,
+                          source="moto")
         return answer
 
     def send(self, operation: str, parameters: dict) -> tuple[dict, dict]:

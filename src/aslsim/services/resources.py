@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _LAMBDA_FUNCTION = re.compile(r"^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)(?::[^:]+)?$")
 _ACTIVITY = re.compile(r"^arn:[^:]+:states:[^:]*:[^:]*:activity:.+$")
@@ -21,6 +22,7 @@ class Resource:
     function_name: str = ""   # for lambda targets, when known from the ARN
 
 
+@lru_cache(maxsize=1024)   # asked on every Task attempt; Resource is frozen, so sharing is safe
 def describe_resource(arn: str) -> Resource:
     m = _LAMBDA_FUNCTION.match(arn)
     if m:

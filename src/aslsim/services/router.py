@@ -48,7 +48,7 @@ class ServiceSession:
         """For a .waitForTaskToken Task whose token a real service received: the callback the
         test declared for it (by state name), or None when nobody will ever call back."""
         spec: Any = None
-        for key in (call.state, call.resource.arn, call.function_name):
+        for key in call.keys():
             if key is not None and key in self.services.callbacks:
                 spec = self.services.callbacks[key]
                 break
