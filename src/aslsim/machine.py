@@ -64,7 +64,7 @@ class StateMachine:
             mock_config=None, test_case: str | None = None, lambdas=None, aws: str | None = None,
             callbacks: dict | None = None, machines=None, start_time=None, seed: int = 0,
             execution_type: str = "STANDARD", name: str | None = None,
-            stop_after: float | None = None, region: str = "us-east-1") -> Execution:
+            stop_after: float | None = None, region: str = "us-east-1", s3=None) -> Execution:
         """Run one execution to its end on virtual time and return it.
 
         What answers a Task, in the order asked:
@@ -86,6 +86,10 @@ class StateMachine:
         ``stop_after`` stops the execution (StopExecution) that many virtual seconds after its
         start: it ends ABORTED and whatever was still to happen never happens.
 
+        ``s3`` is where a Distributed Map's ItemReader reads and its ResultWriter writes: a folder
+        whose sub-folders are buckets, a ``{bucket: folder}`` dict, or an S3Store; with
+        ``aws="moto"`` and no ``s3``, moto's S3.
+
         ``callbacks`` end ``.waitForTaskToken`` waits whose token a real service received
         (``{"State": aslsim.TaskSuccess(output, after=30)}``).
         """
@@ -100,7 +104,7 @@ class StateMachine:
             raise InputError(f"the execution input is larger than {PAYLOAD_LIMIT} bytes, which AWS refuses")
         execution_input = json.loads(text)  # a private copy: the caller's object is never touched
         options = dict(mocks=mocks, mock_config=mock_config, test_case=test_case, lambdas=lambdas,
-                       aws=aws, callbacks=callbacks, machines=machines, region=region)
+                       aws=aws, callbacks=callbacks, machines=machines, region=region, s3=s3)
         services = self._services(options, seed).session()
         start_ms = _start_ms(start_time)
         if name is None:
@@ -111,20 +115,23 @@ class StateMachine:
                                        or stop_after < 0):
             raise InputError("stop_after must be a number of seconds >= 0")
         stop_ms = None if stop_after is None else start_ms + int(round(stop_after * 1000))
+        store = _s3_store(s3, aws, region)
         runner = Runner(self._compiled, execution_input, services=services, start_ms=start_ms,
-                        stop_ms=stop_ms, region=region, seed=seed, execution_type=execution_type,
+                        s3=store, stop_ms=stop_ms, region=region, seed=seed, execution_type=execution_type,
                         name=name, machine_name=self.name)
         try:
             status, output, error, cause = runner.run()
         finally:
             services.close()
+            if isinstance(store, _MotoS3OnFirstUse):
+                store.close()
         execution = Execution(status=status, output=output, error=error, cause=cause,
                               path=runner.top.path, calls=runner.calls,
                               variables=dict(runner.top.scope.values), name=name,
                               execution_arn=runner.execution_arn, start_ms=start_ms,
                               stop_ms=runner.clock.now, history=runner.history,
                               unused_mocks=services.unused_mocks(), input=execution_input,
-                              trace=runner.trace)
+                              trace=runner.trace, machine=self, map_runs=runner.map_runs)
         for listener in list(_execution_listeners):
             listener(self, execution)
         return execution
@@ -163,6 +170,45 @@ class StateMachine:
 
     def __repr__(self) -> str:
         return f"<StateMachine {self.name}>"
+
+
+def _s3_store(s3, aws, region):
+    """Where Distributed Maps read and write S3 objects: the given store or folder, or moto's S3."""
+    from .engine.distributed.s3_store import LocalS3Store
+    if s3 is None:
+        return _MotoS3OnFirstUse(region) if aws == "moto" else None
+    if isinstance(s3, (str, Path, dict)):
+        return LocalS3Store(s3)
+    if all(hasattr(s3, name) for name in ("get_object", "list_objects_v2", "put_object")):
+        return s3
+    raise InputError("s3 must be a folder whose sub-folders are buckets, a {bucket: folder} dict, "
+                     f"or an S3Store, not {s3!r}")
+
+
+class _MotoS3OnFirstUse:
+    """moto's S3, with its boto3 client made only when a Distributed Map first needs it; when no
+    ``mock_aws()`` is active it starts one for the run, so that nothing ever reaches real AWS."""
+
+    def __init__(self, region: str):
+        self._region = region
+        self._store = None
+        self._mock = None
+
+    def __getattr__(self, name):
+        if self._store is None:
+            from moto import mock_aws
+            from moto.core.models import botocore_stubber
+            from .engine.distributed.s3_store import MotoS3Store
+            if not botocore_stubber.enabled:
+                self._mock = mock_aws()
+                self._mock.start()
+            self._store = MotoS3Store(self._region)
+        return getattr(self._store, name)
+
+    def close(self) -> None:
+        if self._mock is not None:
+            self._mock.stop()
+            self._mock = None
 
 
 def _machines_by_key(machines) -> dict:

@@ -139,6 +139,32 @@ class ParallelState(State):
 
 
 @dataclass(frozen=True, eq=False)
+class ItemReaderSpec:
+    """A Distributed Map's ItemReader: where its items come from (S3)."""
+    resource: str
+    arguments: Any = None            # Parameters (JSONPath template) or Arguments (JSONata)
+    reader_config: Mapping[str, Any] = field(default_factory=dict)   # without MaxItems/MaxItemsPath
+    max_items: Any = None            # int, Path (MaxItemsPath) or JSONata template
+
+
+@dataclass(frozen=True, eq=False)
+class ItemBatcherSpec:
+    """A Distributed Map's ItemBatcher: how many items (and bytes) one child execution gets."""
+    max_items: Any = None            # int, Path or JSONata template (MaxItemsPerBatch)
+    max_bytes: Any = None            # int, Path or JSONata template (MaxInputBytesPerBatch)
+    batch_input: Any = None          # template for the child input's BatchInput
+
+
+@dataclass(frozen=True, eq=False)
+class ResultWriterSpec:
+    """A Distributed Map's ResultWriter: an S3 export and/or a reshaping of the results."""
+    resource: str | None = None
+    arguments: Any = None            # Parameters / Arguments: Bucket and Prefix
+    output_type: str | None = None   # WriterConfig.OutputType: JSON | JSONL
+    transformation: str | None = None    # WriterConfig.Transformation: NONE | COMPACT | FLATTEN
+
+
+@dataclass(frozen=True, eq=False)
 class MapState(State):
     processor: Graph | None = None
     distributed: bool = False
@@ -151,11 +177,12 @@ class MapState(State):
     retriers: tuple[Retrier, ...] = ()
     catchers: tuple[Catcher, ...] = ()
     label: str | None = None
-    tolerated_failure_count: Any = None
-    tolerated_failure_percentage: Any = None
-    item_reader: Any = None          # raw dict (Distributed Map, a later issue)
-    item_batcher: Any = None
-    result_writer: Any = None
+    execution_type: str = "STANDARD"     # ProcessorConfig.ExecutionType of a Distributed Map
+    tolerated_failure_count: Any = None       # int, Path or JSONata template
+    tolerated_failure_percentage: Any = None  # number, Path or JSONata template
+    item_reader: ItemReaderSpec | None = None
+    item_batcher: ItemBatcherSpec | None = None
+    result_writer: ResultWriterSpec | None = None
 
 
 @dataclass(frozen=True, eq=False)

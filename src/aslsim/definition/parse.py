@@ -13,8 +13,9 @@ from ..services.api_models import check_definition_resource
 from ..query.jsonpath import compile_path, compile_reference_path, compile_template, compile_dynamic_value
 from .choice import compile_condition
 from .model import (
-    JSONATA, JSONPATH, NULL_PATH, Catcher, ChoiceRule, ChoiceState, FailState, Graph, MapState,
-    ParallelState, PassState, Retrier, CompiledMachine, SucceedState, TaskState, WaitState,
+    JSONATA, JSONPATH, NULL_PATH, Catcher, ChoiceRule, ChoiceState, CompiledMachine, FailState, Graph,
+    ItemBatcherSpec, ItemReaderSpec, MapState, ParallelState, PassState, ResultWriterSpec, Retrier,
+    SucceedState, TaskState, WaitState,
 )
 from .timestamps import parse_timestamp
 from .variables import check_variables
@@ -25,7 +26,7 @@ _JSONPATH_IO = {"InputPath", "OutputPath"}
 _JSONATA_IO = {"Output"}
 
 # Fields each state type accepts, per query language (AWS's schema; unknown fields are refused).
-_FIELDS = {
+STATE_FIELDS = {
     (JSONPATH, "Pass"): _COMMON | _FLOW | _JSONPATH_IO | {"Parameters", "Result", "ResultPath", "Assign"},
     (JSONATA, "Pass"): _COMMON | _FLOW | _JSONATA_IO | {"Assign"},
     (JSONPATH, "Task"): _COMMON | _FLOW | _JSONPATH_IO | {
@@ -59,9 +60,9 @@ _FIELDS = {
 }
 _TERMINAL = {"Choice", "Succeed", "Fail"}
 _MAX_NAME = 80
-_RETRY_FIELDS = {"ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds",
+RETRY_FIELDS = {"ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds",
                  "JitterStrategy", "Comment"}
-_CATCH_FIELDS = {JSONPATH: {"ErrorEquals", "Next", "ResultPath", "Comment", "Assign"},
+CATCH_FIELDS = {JSONPATH: {"ErrorEquals", "Next", "ResultPath", "Comment", "Assign"},
                  JSONATA: {"ErrorEquals", "Next", "Output", "Comment", "Assign"}}
 _VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MAX_TIMEOUT = 99999999
@@ -147,9 +148,9 @@ class _Parser:
             raise DefinitionError("a JSONPath state cannot be nested in a JSONata state machine; "
                                   "AWS accepts JSONata states in JSONPath machines, not the reverse",
                                   field="QueryLanguage")
-        if (language, kind) not in _FIELDS:
+        if (language, kind) not in STATE_FIELDS:
             raise DefinitionError(f"unknown state Type {kind!r}", field="Type")
-        _no_unknown(body, _FIELDS[(language, kind)], language, f"a {kind} state")
+        _no_unknown(body, STATE_FIELDS[(language, kind)], language, f"a {kind} state")
         common = self.common(name, kind, body, language)
         return getattr(self, f"_{kind.lower()}")(body, language, common)
 
@@ -313,17 +314,19 @@ class _Parser:
             raise DefinitionError(f"{processor_field} must be an object", field=processor_field)
         _no_unknown(processor, {"StartAt", "States", "Comment", "ProcessorConfig", "QueryLanguage"},
                     None, processor_field)
-        config = processor.get("ProcessorConfig") or {}
-        mode = config.get("Mode", "INLINE")
-        if mode not in ("INLINE", "DISTRIBUTED"):
-            raise DefinitionError(f"ProcessorConfig.Mode must be INLINE or DISTRIBUTED, not {mode!r}",
-                                  field=f"{processor_field}.ProcessorConfig.Mode")
+        mode, execution_type = _processor_config(processor.get("ProcessorConfig") or {}, processor_field)
         label = body.get("Label")
         if label is not None:
             if mode != "DISTRIBUTED":
                 raise DefinitionError("Label is only allowed on a Distributed Map", field="Label")
             if not isinstance(label, str) or len(label) > 40:
                 raise DefinitionError("Label cannot exceed 40 characters", field="Label")
+        if mode != "DISTRIBUTED":
+            for name in ("ItemReader", "ItemBatcher", "ResultWriter"):
+                if name in body:
+                    raise DefinitionError(f"{name} is only allowed on a Distributed Map "
+                                          f"({processor_field}.ProcessorConfig.Mode: DISTRIBUTED)",
+                                          field=name)
         graph = self.graph(processor, processor.get("QueryLanguage", language), f"{processor_field}.")
         fields = {}
         if language == JSONATA:
@@ -331,39 +334,161 @@ class _Parser:
                 fields["items"] = jsonata_template(body["Items"], "Items")
             if "ItemSelector" in body:
                 fields["item_selector"] = jsonata_template(body["ItemSelector"], "ItemSelector")
-            mc = body.get("MaxConcurrency", 0)
-            fields["max_concurrency"] = (jsonata_template(mc, "MaxConcurrency") if _is_expression(mc)
-                                         else _positive_int(mc, None, "MaxConcurrency", allow_zero=True))
-            for name in ("ToleratedFailureCount", "ToleratedFailurePercentage"):
-                if name in body:
-                    value = body[name]
-                    fields[_snake(name)] = (jsonata_template(value, name) if _is_expression(value) else value)
         else:
             if "ItemsPath" in body:
                 fields["items_path"] = _path(body["ItemsPath"], "ItemsPath")
             selector = "ItemSelector" if "ItemSelector" in body else "Parameters"
             fields["item_selector"] = _template(body, selector)
-            if "MaxConcurrency" in body and "MaxConcurrencyPath" in body:
-                raise DefinitionError("MaxConcurrency and MaxConcurrencyPath are mutually exclusive",
-                                      field="MaxConcurrency")
-            if "MaxConcurrencyPath" in body:
-                fields["max_concurrency"] = _path(body["MaxConcurrencyPath"], "MaxConcurrencyPath")
-            else:
-                fields["max_concurrency"] = _positive_int(body.get("MaxConcurrency", 0), None,
-                                                          "MaxConcurrency", allow_zero=True)
-            for name in ("ToleratedFailureCount", "ToleratedFailurePercentage"):
-                if name in body and f"{name}Path" in body:
-                    raise DefinitionError(f"{name} and {name}Path are mutually exclusive", field=name)
-                if name in body:
-                    fields[_snake(name)] = body[name]
-                elif f"{name}Path" in body:
-                    fields[_snake(name)] = _path(body[f"{name}Path"], f"{name}Path")
+        fields["max_concurrency"] = _count_field(body, "MaxConcurrency", language, low=0, high=_MAX_TIMEOUT,
+                                                 default=0)
+        fields["tolerated_failure_count"] = _count_field(body, "ToleratedFailureCount", language,
+                                                         low=0, high=_MAX_TIMEOUT)
+        fields["tolerated_failure_percentage"] = _count_field(body, "ToleratedFailurePercentage", language,
+                                                              low=0, high=100, number=True)
+        if "ItemReader" in body:
+            fields["item_reader"] = _item_reader(body["ItemReader"], language)
+        if "ItemBatcher" in body:
+            fields["item_batcher"] = _item_batcher(body["ItemBatcher"], language)
+        if "ResultWriter" in body:
+            fields["result_writer"] = _result_writer(body["ResultWriter"], language)
         return MapState(**common, processor=graph, distributed=mode == "DISTRIBUTED",
+                        execution_type=execution_type,
                         result_selector=_template(body, "ResultSelector"),
                         result_path=_result_path(body), retriers=_retriers(body),
-                        catchers=_catchers(body, language), label=label,
-                        item_reader=body.get("ItemReader"), item_batcher=body.get("ItemBatcher"),
-                        result_writer=body.get("ResultWriter"), **fields)
+                        catchers=_catchers(body, language), label=label, **fields)
+
+
+# -- Distributed Map fields -----------------------------------------------------------------------
+
+_S3_GET_OBJECT = "arn:aws:states:::s3:getObject"
+_S3_LIST_OBJECTS_V2 = "arn:aws:states:::s3:listObjectsV2"
+_S3_PUT_OBJECT = "arn:aws:states:::s3:putObject"
+_READER_CONFIG = {"InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "MaxItems",
+                  "MaxItemsPath", "ManifestType", "Transformation"}
+_MAX_BATCH_BYTES = 262_144     # MaxInputBytesPerBatch: up to 256 KiB (documented)
+_MAX_READER_ITEMS = 100_000_000    # MaxItems: up to 100,000,000 (documented, recorded)
+
+
+def _processor_config(config, where):
+    if not isinstance(config, dict):
+        raise DefinitionError("ProcessorConfig must be an object", field=f"{where}.ProcessorConfig")
+    _no_unknown(config, {"Mode", "ExecutionType"}, None, "ProcessorConfig")
+    mode = config.get("Mode", "INLINE")
+    if mode not in ("INLINE", "DISTRIBUTED"):
+        raise DefinitionError(f"ProcessorConfig.Mode must be INLINE or DISTRIBUTED, not {mode!r}",
+                              field=f"{where}.ProcessorConfig.Mode")
+    execution_type = config.get("ExecutionType", "STANDARD")
+    if execution_type not in ("STANDARD", "EXPRESS"):
+        raise DefinitionError("ProcessorConfig.ExecutionType must be STANDARD or EXPRESS, not "
+                              f"{execution_type!r}", field=f"{where}.ProcessorConfig.ExecutionType")
+    return mode, execution_type
+
+
+def _count_field(body, name, language, *, low, high, number=False, default=None, where=""):
+    """A number field with its ``*Path`` twin (JSONPath) or a JSONata expression in its place."""
+    label = f"{where}{name}"
+    if f"{name}Path" in body:
+        if language == JSONATA:
+            raise DefinitionError(f"{name}Path is not supported in JSONata states; give {name} a "
+                                  "JSONata expression instead", field=f"{label}Path")
+        if name in body:
+            raise DefinitionError(f"{name} and {name}Path are mutually exclusive", field=label)
+        return _path(body[f"{name}Path"], f"{label}Path")
+    if name not in body:
+        return default
+    value = body[name]
+    if language == JSONATA and _is_expression(value):
+        return jsonata_template(value, label)
+    kinds = (int, float) if number else int
+    if isinstance(value, bool) or not isinstance(value, kinds) or not low <= value <= high:
+        kind = "a number" if number else "an integer"
+        raise DefinitionError(f"{name} must be {kind} from {low} to {high}, not {value!r}", field=label)
+    return value
+
+
+def _s3_arguments(source, language, where):
+    key = "Arguments" if language == JSONATA else "Parameters"
+    if key not in source:
+        return None
+    if language == JSONATA:
+        return jsonata_template(source[key], f"{where}.{key}")
+    return compile_template(source[key], f"{where}.{key}")
+
+
+def _item_reader(source, language) -> ItemReaderSpec:
+    if not isinstance(source, dict):
+        raise DefinitionError("ItemReader must be an object", field="ItemReader")
+    arguments_key = "Arguments" if language == JSONATA else "Parameters"
+    _no_unknown(source, {"Resource", arguments_key, "ReaderConfig"}, language, "an ItemReader")
+    resource = source.get("Resource")
+    if resource not in (_S3_GET_OBJECT, _S3_LIST_OBJECTS_V2):
+        raise DefinitionError(f"ItemReader.Resource must be {_S3_GET_OBJECT} or {_S3_LIST_OBJECTS_V2}, "
+                              f"not {resource!r}", field="ItemReader.Resource")
+    config = source.get("ReaderConfig", {})
+    if not isinstance(config, dict):
+        raise DefinitionError("ReaderConfig must be an object", field="ItemReader.ReaderConfig")
+    _no_unknown(config, _READER_CONFIG, None, "a ReaderConfig")
+    where = "ItemReader.ReaderConfig."
+    if config.get("CSVHeaderLocation", "FIRST_ROW") not in ("FIRST_ROW", "GIVEN"):
+        raise DefinitionError("CSVHeaderLocation must be FIRST_ROW or GIVEN",
+                              field=where + "CSVHeaderLocation")
+    headers = config.get("CSVHeaders")
+    if config.get("CSVHeaderLocation") == "GIVEN" and (
+            not isinstance(headers, list) or not headers or not all(isinstance(h, str) for h in headers)):
+        raise DefinitionError("CSVHeaderLocation GIVEN needs CSVHeaders, an array of column names",
+                              field=where + "CSVHeaders")
+    max_items = _count_field(config, "MaxItems", language, low=0, high=_MAX_READER_ITEMS, where=where)
+    rest = {k: v for k, v in config.items() if k not in ("MaxItems", "MaxItemsPath")}
+    return ItemReaderSpec(resource=resource, arguments=_s3_arguments(source, language, "ItemReader"),
+                          reader_config=rest, max_items=max_items)
+
+
+def _item_batcher(source, language) -> ItemBatcherSpec:
+    if not isinstance(source, dict):
+        raise DefinitionError("ItemBatcher must be an object", field="ItemBatcher")
+    allowed = {"MaxItemsPerBatch", "MaxInputBytesPerBatch", "BatchInput"}
+    if language == JSONPATH:
+        allowed |= {"MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"}
+    _no_unknown(source, allowed, language, "an ItemBatcher")
+    where = "ItemBatcher."
+    max_items = _count_field(source, "MaxItemsPerBatch", language, low=1, high=_MAX_TIMEOUT, where=where)
+    max_bytes = _count_field(source, "MaxInputBytesPerBatch", language, low=1, high=_MAX_BATCH_BYTES,
+                             where=where)
+    if max_items is None and max_bytes is None:
+        raise DefinitionError("an ItemBatcher needs MaxItemsPerBatch or MaxInputBytesPerBatch "
+                              "(or their Path forms)", field="ItemBatcher")
+    batch_input = None
+    if "BatchInput" in source:
+        batch_input = (jsonata_template(source["BatchInput"], where + "BatchInput") if language == JSONATA
+                       else compile_template(source["BatchInput"], where + "BatchInput"))
+    return ItemBatcherSpec(max_items=max_items, max_bytes=max_bytes, batch_input=batch_input)
+
+
+def _result_writer(source, language) -> ResultWriterSpec:
+    if not isinstance(source, dict) or not source:
+        raise DefinitionError("ResultWriter must be a non-empty object", field="ResultWriter")
+    arguments_key = "Arguments" if language == JSONATA else "Parameters"
+    _no_unknown(source, {"Resource", arguments_key, "WriterConfig"}, language, "a ResultWriter")
+    resource = source.get("Resource")
+    if resource is not None and resource != _S3_PUT_OBJECT:
+        raise DefinitionError(f"ResultWriter.Resource must be {_S3_PUT_OBJECT}, not {resource!r}",
+                              field="ResultWriter.Resource")
+    if (resource is None) != (arguments_key not in source):
+        raise DefinitionError(f"ResultWriter needs Resource and {arguments_key} together",
+                              field="ResultWriter.Resource")
+    config = source.get("WriterConfig", {})
+    if not isinstance(config, dict):
+        raise DefinitionError("WriterConfig must be an object", field="ResultWriter.WriterConfig")
+    _no_unknown(config, {"OutputType", "Transformation"}, None, "a WriterConfig")
+    output_type, transformation = config.get("OutputType"), config.get("Transformation")
+    if output_type not in (None, "JSON", "JSONL"):
+        raise DefinitionError(f"OutputType must be JSON or JSONL, not {output_type!r}",
+                              field="ResultWriter.WriterConfig.OutputType")
+    if transformation not in (None, "NONE", "COMPACT", "FLATTEN"):
+        raise DefinitionError(f"Transformation must be NONE, COMPACT or FLATTEN, not {transformation!r}",
+                              field="ResultWriter.WriterConfig.Transformation")
+    return ResultWriterSpec(resource=resource, arguments=_s3_arguments(source, language, "ResultWriter"),
+                            output_type=output_type, transformation=transformation)
 
 
 # -- field helpers ------------------------------------------------------------------------------
@@ -462,7 +587,7 @@ def _retriers(body):
         where = f"Retry[{i}]"
         if not isinstance(item, dict):
             raise DefinitionError("a retrier must be an object", field=where)
-        _no_unknown(item, _RETRY_FIELDS, None, "a retrier")
+        _no_unknown(item, RETRY_FIELDS, None, "a retrier")
         interval = item.get("IntervalSeconds", 1)
         attempts = item.get("MaxAttempts", 3)
         backoff = item.get("BackoffRate", 2.0)
@@ -497,7 +622,7 @@ def _catchers(body, language):
         where = f"Catch[{i}]"
         if not isinstance(item, dict):
             raise DefinitionError("a catcher must be an object", field=where)
-        _no_unknown(item, _CATCH_FIELDS[language], language, "a catcher")
+        _no_unknown(item, CATCH_FIELDS[language], language, "a catcher")
         if not isinstance(item.get("Next"), str):
             raise DefinitionError("a catcher needs a Next", field=f"{where}.Next")
         result_path = None

@@ -11,11 +11,16 @@ class Execution:
     ``calls``, ``variables``; times are virtual."""
 
     __slots__ = ("input", "status", "output", "error", "cause", "path", "calls", "variables", "name",
-                 "execution_arn", "start_ms", "stop_ms", "unused_mocks", "trace", "_history", "_events")
+                 "execution_arn", "start_ms", "stop_ms", "unused_mocks", "trace", "machine", "map_runs",
+                 "_history", "_events")
 
     def __init__(self, *, status, output, error, cause, path, calls, variables, name, execution_arn,
-                 start_ms, stop_ms, history, unused_mocks=(), input=None, trace=()):
+                 start_ms, stop_ms, history, unused_mocks=(), input=None, trace=(), machine=None, map_runs=()):
         self.input = input
+        # the Distributed Map runs it started, children's included: arn, label, status, counts,
+        # children (each with its own status, input, output and history)
+        self.map_runs = list(map_runs)
+        self.machine = machine   # the StateMachine that ran it, for report()
         # (kind, state, detail): ("transition", from, to|None), ("rule", choice, index|"Default"),
         # ("retry", state, retrier index), ("catch", state, catcher index); for coverage
         self.trace = list(trace)
@@ -57,6 +62,11 @@ class Execution:
         """Fail when a declared mock (or part of a sequence) was never called."""
         if self.unused_mocks:
             raise AssertionError("mocks never used by this execution: " + ", ".join(self.unused_mocks))
+
+    def report(self, path, machine=None):
+        """Write an HTML report of this execution (graph, path taken, timeline) to ``path``."""
+        from ..render.report import write_report   # imported on use: rendering is optional
+        return write_report(self, path, machine)
 
     def flat_path(self) -> list[str]:
         """Every state entered, depth first, Parallel branches and Map iterations in order."""

@@ -1,8 +1,7 @@
-"""The Map state (inline; Distributed Map's reader, batcher and writer are a later layer).
-
-Each item runs as its own iteration: a cooperative task with its own variables scope that reads
-the enclosing variables (a Distributed Map's children see none of them), at most MaxConcurrency
-at a time, results kept in item order. The first failing iteration stops the others.
+"""The Map state. Inline: each item runs as its own iteration, a cooperative task with its own
+variables scope that reads the enclosing variables, at most MaxConcurrency at a time, results
+kept in item order; the first failing iteration stops the others. Distributed: each item (or
+batch) runs as a child workflow execution (``distributed.map_run``).
 """
 from __future__ import annotations
 
@@ -14,13 +13,16 @@ from .scheduler import ChildFailed, Join, Sleep
 
 
 def run_map(run, state, raw, frame, env, entered):
+    if state.distributed:
+        from .distributed.map_run import run_distributed_map
+        return (yield from run_distributed_map(run, state, raw, frame, env, entered))
     data = dataflow.effective_input(state, raw, env)
     counters = [0] * len(state.retriers)
     while True:
         started = False
         try:
-            items = _items(state, data, raw, env)
-            limit = _max_concurrency(state, data, raw, env)
+            items = inline_items(state, data, raw, env)
+            limit = max_concurrency(state, data, raw, env)
             run.event("MapStateStarted", frame, {"length": len(items)})
             started = True
             paths: list = []
@@ -28,8 +30,7 @@ def run_map(run, state, raw, frame, env, entered):
             frames = []
             children = []
             for index, item in enumerate(items):
-                scope = Scope(None if state.distributed else frame.scope)
-                child = Frame(scope, frame.prev)
+                child = Frame(Scope(frame.scope), frame.prev)
                 frames.append(child)
                 paths.append(child.path)
                 children.append(_iteration(run, state, index, item, data, raw, child))
@@ -58,7 +59,7 @@ def _iteration(run, state, index, item, data, raw, frame):
     details = {"index": index, "name": state.name}
     run.event("MapIterationStarted", frame, details)
     try:
-        item_input = _select_item(run, state, index, item, data, raw, frame)
+        item_input = select_item(run, state, index, item, data, raw, frame)
         output = yield from run.run_graph(state.processor, item_input, frame)
     except StatesError:
         run.event("MapIterationFailed", frame, details)
@@ -70,7 +71,8 @@ def _iteration(run, state, index, item, data, raw, frame):
     return output
 
 
-def _select_item(run, state, index, item, data, raw, frame):
+def select_item(run, state, index, item, data, raw, frame):
+    """The item's input after ItemSelector, which alone sees ``$$.Map.Item``."""
     selector = state.item_selector
     if selector is None:
         return item
@@ -81,7 +83,8 @@ def _select_item(run, state, index, item, data, raw, frame):
     return selector.render(data, env)
 
 
-def _items(state, data, raw, env):
+def inline_items(state, data, raw, env):
+    """The array the Map iterates over when no ItemReader reads it: ItemsPath or Items."""
     if state.jsonata:
         if state.items is None:
             items = raw
@@ -108,7 +111,8 @@ def _items(state, data, raw, env):
     return items
 
 
-def _max_concurrency(state, data, raw, env) -> int:
+def max_concurrency(state, data, raw, env) -> int:
+    """MaxConcurrency, MaxConcurrencyPath or its JSONata form resolved (0: no limit)."""
     spec = state.max_concurrency
     if isinstance(spec, int):
         return spec
