@@ -23,7 +23,7 @@ from ..errors import DefinitionError
 _REFERENCE = re.compile(r"(?<![\w$])\$([A-Za-z_][A-Za-z0-9_]*)")
 _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'")
 
-_NESTED = ("Branches", "ItemProcessor", "Iterator")
+NESTED_MACHINE_FIELDS = ("Branches", "ItemProcessor", "Iterator")
 
 # JSONata lexing: strings, backtick names and comments never hold a $states reference.
 _JSONATA_SKIP = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|`[^`]*`|/\*.*?\*/", re.S)
@@ -46,7 +46,7 @@ def check_variables(definition: dict):
                                   state=state, field=field)
 
 
-def _assigns(body: dict) -> dict[str, str]:
+def assigned_names(body: dict) -> dict[str, str]:
     """Names a state assigns (in its own Assign, its Choice rules and its Catchers) -> field."""
     names: dict[str, str] = {}
 
@@ -70,7 +70,7 @@ def _walk_scope(container: dict, language: str, outer: frozenset, assigned: set,
     states = {n: b for n, b in (container.get("States") or {}).items() if isinstance(b, dict)}
     here: set[str] = set()
     for name, body in states.items():
-        names = _assigns(body)
+        names = assigned_names(body)
         for variable, field in names.items():
             if variable in outer:
                 raise DefinitionError(
@@ -96,7 +96,7 @@ def _walk_scope(container: dict, language: str, outer: frozenset, assigned: set,
 def _collect_state(body: dict, state: str, language: str, references: list):
     kind = body.get("Type")
     for key, value in body.items():
-        if key in _NESTED:
+        if key in NESTED_MACHINE_FIELDS:
             continue
         if language == "JSONata":
             if key == "Catch" and isinstance(value, list):
@@ -110,20 +110,20 @@ def _collect_state(body: dict, state: str, language: str, references: list):
             allowed = {"result"} if key in ("Output", "Assign") and kind in ("Task", "Parallel", "Map") else set()
             _collect_jsonata(value, state, key, allowed=allowed)
         else:
-            _collect_jsonpath(value, state, key, references)
+            collect_jsonpath_references(value, state, key, references)
 
 
-def _collect_jsonpath(value, state, field, references):
+def collect_jsonpath_references(value, state, field, references):
     if isinstance(value, dict):
         for key, sub in value.items():
             where = f"{field}/{key}"
             if isinstance(sub, str) and (key.endswith(".$") or _is_path_field(key)):
                 _jsonpath_names(sub, state, where, references)
             else:
-                _collect_jsonpath(sub, state, where, references)
+                collect_jsonpath_references(sub, state, where, references)
     elif isinstance(value, list):
         for i, sub in enumerate(value):
-            _collect_jsonpath(sub, state, f"{field}[{i}]", references)
+            collect_jsonpath_references(sub, state, f"{field}[{i}]", references)
     elif isinstance(value, str) and _is_path_field(field):
         _jsonpath_names(value, state, field, references)
 
@@ -144,10 +144,10 @@ def _collect_jsonata(value, state, field, *, allowed: set):
     elif isinstance(value, str):
         text = value.strip()
         if text.startswith("{%") and text.endswith("%}"):
-            _check_states_members(text[2:-2], state, field, allowed)
+            check_states_members(text[2:-2], state, field, allowed)
 
 
-def _check_states_members(expression, state, field, allowed):
+def check_states_members(expression, state, field, allowed):
     code = _JSONATA_SKIP.sub(" ", expression)
     for member in _STATES_MEMBER.findall(code):
         if member in ("result", "errorOutput") and member not in allowed:

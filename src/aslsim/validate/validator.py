@@ -1,0 +1,111 @@
+"""One definition -> its diagnostics: every family of checks over the raw definition, then the
+loader as a backstop, then each finding placed in the source text and sorted by position.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from ..definition.parse import parse_machine
+from ..errors import DefinitionError
+from .checks import choice, jsonata, limits, paths, resources, retry, structure, transitions, variables
+from .diagnostics import Diagnostic, Findings, escape
+from .rules import RULES, matches
+from .source import Locator, ObjectLocator, SourceError, load_text
+from .templates import replace_placeholders
+from .tree import Tree, build_tree
+
+# Order matters only for the backstop: it runs when none of these found an error.
+FAMILIES = (structure, transitions, retry, choice, paths, jsonata, variables, resources, limits)
+
+
+def validate_definition(source: Any, *, file: str = "<string>", select: Iterable[str] = (),
+                        ignore: Iterable[str] = ()) -> list[Diagnostic]:
+    """Diagnostics for one definition given as JSON/YAML text or as a dict, sorted by position."""
+    if isinstance(source, bytes):
+        source = source.decode("utf-8", errors="replace")
+    if isinstance(source, str):
+        try:
+            definition, locator = load_text(source, file)
+        except SourceError as err:
+            return [unreadable(file, err)]
+    else:
+        definition, locator = source, ObjectLocator(source, file)
+    return check_standalone(definition, locator, select=select, ignore=ignore)
+
+
+def check_standalone(definition: Any, locator: Locator, *, select: Iterable[str] = (),
+                     ignore: Iterable[str] = ()) -> list[Diagnostic]:
+    """A definition outside any template: its ``${...}`` placeholders get stand-ins first."""
+    findings = Findings()
+    definition = replace_placeholders(definition, findings)
+    return check(definition, locator, select=select, ignore=ignore, findings=findings)
+
+
+def unreadable(file: str, err: SourceError) -> Diagnostic:
+    rule = RULES["ASL001"]
+    return Diagnostic("ASL001", rule.severity, file, err.line, err.column, "", None, err.message)
+
+
+def check(definition: Any, locator: Locator, *, select: Iterable[str] = (),
+          ignore: Iterable[str] = (), findings: Findings | None = None) -> list[Diagnostic]:
+    """Run every check on a parsed definition; ``findings`` may already hold some (templates)."""
+    findings = findings if findings is not None else Findings()
+    for where, key in locator.duplicates():
+        findings.add("ASL002", where, f"the key '{key}' appears more than once in this object; "
+                     "only the last value is read", at_key=True)
+    if not isinstance(definition, dict):
+        findings.add("ASL103", "", "a state machine definition must be a JSON object")
+    else:
+        tree = build_tree(definition)
+        for family in FAMILIES:
+            try:
+                family.check(tree, findings)
+            except Exception as err:  # a bug in a check must not hide the other checks' results
+                findings.add("ASL900", "", f"internal error in the {family.__name__.rsplit('.', 1)[-1]} "
+                             f"checks ({type(err).__name__}: {err}); please report it")
+        if not findings.has_error():
+            _backstop(definition, tree, findings)
+    return place(findings, locator, select=select, ignore=ignore)
+
+
+def _backstop(definition: dict, tree: Tree, findings: Findings):
+    """What the loader refuses and no check reported is still an error (ASL900)."""
+    try:
+        parse_machine(definition)
+    except DefinitionError as err:
+        state = next((s for s in tree.states if s.name == err.state), None)
+        base = state.pointer if state else ""
+        findings.add("ASL900", base + field_pointer(err.field), err.message, state=err.state)
+    except Exception as err:  # the loader itself failed: aslsim.load would fail the same way
+        findings.add("ASL900", "", f"the aslsim loader failed on this definition "
+                     f"({type(err).__name__}: {err})")
+
+
+def field_pointer(field: str | None) -> str:
+    """The loader's field names ("Retry[0].ErrorEquals", "Assign/x") as a JSON pointer suffix."""
+    if not field:
+        return ""
+    tokens = []
+    for part in re.split(r"[./]", field):
+        m = re.fullmatch(r"(.*?)((?:\[\d+\])*)", part)
+        if m.group(1):
+            tokens.append(m.group(1))
+        tokens.extend(re.findall(r"\d+", m.group(2)))
+    return "".join("/" + escape(t) for t in tokens)
+
+
+def place(findings: Findings, locator: Locator, *, select: Iterable[str] = (),
+          ignore: Iterable[str] = ()) -> list[Diagnostic]:
+    """Findings -> Diagnostics with file, line and column; filtered by codes; sorted."""
+    select, ignore = list(select), list(ignore)
+    placed = []
+    for f in findings.items:
+        if (select and not matches(f.code, select)) or (ignore and matches(f.code, ignore)):
+            continue
+        line, column = locator.position(f.pointer, f.at_key)
+        diagnostic = Diagnostic(f.code, f.severity or RULES[f.code].severity, locator.file, line,
+                                column, f.pointer, f.state, f.message, f.hint)
+        placed.append((line, column, locator.order(f.pointer), len(placed), diagnostic))
+    placed.sort(key=lambda item: item[:4])
+    return [item[-1] for item in placed]
