@@ -1,0 +1,52 @@
+"""``aslsim graph DEFINITION``: the state graph as Mermaid, DOT, SVG or an HTML page."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..errors import DefinitionError
+
+FORMATS = ("mermaid", "dot", "svg", "html")
+EXIT_INVALID = 2
+
+
+def draw(machine, output_format: str) -> str:
+    """The text of ``machine``'s graph in ``output_format`` (one of FORMATS)."""
+    from . import dot, graph_model, html, mermaid, svg
+    model = graph_model.build(machine)
+    if output_format == "mermaid":
+        return mermaid.render(model)
+    if output_format == "dot":
+        return dot.render(model)
+    if output_format == "svg":
+        return svg.render(model) + "\n"
+    return html.render(model)
+
+
+@click.command("graph")
+@click.argument("definition", type=click.Path(dir_okay=False))
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="mermaid",
+              show_default=True,
+              help="mermaid: paste into a README or a pull request; dot: for Graphviz; "
+                   "svg / html: a picture laid out by aslsim, one file, opens offline.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file instead of standard output.")
+def graph_command(definition, output_format, output):
+    """Draw DEFINITION's state graph: states by type, Choice rules, Catch and Retry edges."""
+    from .. import load
+    try:
+        machine = load(definition)
+    except DefinitionError as err:
+        click.echo(f"aslsim: {err}", err=True)
+        sys.exit(EXIT_INVALID)
+    text = draw(machine, output_format)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as err:
+        click.echo(f"aslsim: {output}: cannot write the graph: {err.strerror}", err=True)
+        sys.exit(EXIT_INVALID)
