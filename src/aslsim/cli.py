@@ -42,6 +42,14 @@ def _read_input(input_text, input_file):
                          f"column {err.colno}") from None
 
 
+def _write_report(execution, machine, file):
+    try:
+        execution.report(file, machine)
+    except OSError as err:
+        _fail(f"--report: cannot write {file}: {err.strerror}", EXIT_INVALID)
+    click.echo(f"report: {file}", err=True)
+
+
 def _mock_config(file, test_case):
     """The mock config to run with, or None.
 
@@ -98,6 +106,9 @@ def main():
                    "e.g. checkSize=handlers/check_size.py:handler. Repeatable.")
 @click.option("--aws", type=click.Choice(["moto"]),
               help="Answer the remaining Tasks with moto's in-memory AWS (state lasts for this run).")
+@click.option("--s3", "s3_folder", type=click.Path(file_okay=False),
+              help="Folder whose sub-folders are S3 buckets: what Distributed Maps read (ItemReader) "
+                   "and write (ResultWriter).")
 @click.option("--start-time", help="Virtual clock start, ISO-8601 (default 2025-01-01T00:00:00Z).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for jitter, UUIDs and random values.")
 @click.option("--express", is_flag=True, help="Run as an EXPRESS execution.")
@@ -105,8 +116,11 @@ def main():
 @click.option("--history", "show_history", is_flag=True, help="Print the event history as JSON instead of the output.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: one object {status, output, error, cause, path, startDate, stopDate}.")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False),
+              help="Also write an HTML report of the execution (graph, path taken, timeline) to this file.")
 def run(definition, input_text, input_file, mocks_file, mock_config_file, test_case, machine_name,
-        lambda_specs, aws, start_time, seed, express, show_path, show_history, output_format):
+        lambda_specs, aws, s3_folder, start_time, seed, express, show_path, show_history,
+        output_format, report_file):
     """Run DEFINITION (JSON or YAML) and print the execution's output."""
     from . import load
     from .definition.timestamps import parse_timestamp
@@ -122,7 +136,7 @@ def run(definition, input_text, input_file, mocks_file, mock_config_file, test_c
         execution = machine.run(execution_input, mocks=mocks, seed=seed, start_time=start_time,
                                 mock_config=mock_config,
                                 test_case=test_case if mock_config is not None else None,
-                                lambdas=_lambdas(lambda_specs), aws=aws,
+                                lambdas=_lambdas(lambda_specs), aws=aws, s3=s3_folder,
                                 execution_type="EXPRESS" if express else "STANDARD")
     except (DefinitionError, InputError) as err:
         _fail(str(err), EXIT_INVALID)
@@ -144,12 +158,18 @@ def run(definition, input_text, input_file, mocks_file, mock_config_file, test_c
         if show_path:
             for name in execution.flat_path():
                 click.echo(name)
+    if report_file:
+        _write_report(execution, machine, report_file)
     sys.exit(EXIT_SUCCEEDED if execution.status == "SUCCEEDED" else EXIT_FAILED)
 
 
-from .testing.cli_test import test_command  # noqa: E402  (pytest is imported only when it runs)
+# Sub-commands live beside what they drive; each imports its heavy parts only when it runs.
+from .testing.cli_test import test_command  # noqa: E402
+from .validate.cli import validate_command  # noqa: E402
+from .render.cli import graph_command  # noqa: E402
 
-main.add_command(test_command)
+for _command in (test_command, validate_command, graph_command):
+    main.add_command(_command)
 
 
 if __name__ == "__main__":

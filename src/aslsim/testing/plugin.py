@@ -3,13 +3,15 @@
 Fixtures: ``load_machine``, ``aslsim_machine``, ``aslsim_mocks``, ``aslsim_start_time``,
 ``aslsim_run``, ``aslsim_aws``. Markers: ``aslsim_machine(path)``, ``aslsim_start_time(when)``.
 Case files ``*.aslsim.yaml`` are collected as tests, one item per case. A failing test that ran
-an execution gets a report of that execution (path, failing state, calls, last events).
+an execution gets a report of that execution (path, failing state, calls, last events), and
+with ``--aslsim-report-dir DIR`` an HTML report of it (graph, path taken, timeline) in DIR.
 Configuration: ini ``aslsim_statemachines`` and ``--aslsim-statemachines DIR``, folders where
 machine paths are also looked up. docs/testing.md has the whole story.
 """
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -37,6 +39,9 @@ def pytest_addoption(parser):
                          "looked up (repeatable; before the ini option aslsim_statemachines)")
     group.addoption("--aslsim-cases-only", action="store_true", default=False,
                     help="collect only aslsim case files (*.aslsim.yaml), as `aslsim test` does")
+    group.addoption("--aslsim-report-dir", default=None, metavar="DIR",
+                    help="write an HTML report (graph, path taken, timeline) of the last "
+                         "execution of each failing test to DIR/<test id>.html")
     parser.addini("aslsim_statemachines", type="paths", default=[],
                   help="folders (relative to the ini file) where state machine paths are also "
                        "looked up")
@@ -209,7 +214,7 @@ def pytest_runtest_protocol(item, nextitem):
     seen = item.stash.setdefault(_LAST_EXECUTION, {})
 
     def listener(machine, execution):
-        seen["execution"] = execution
+        seen["execution"], seen["machine"] = execution, machine
 
     add_execution_listener(listener)
     try:
@@ -221,12 +226,30 @@ def pytest_runtest_protocol(item, nextitem):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
-    if report.failed and call.excinfo is not None and not isinstance(item, CaseItem) \
-            and not isinstance(call.excinfo.value, WorkflowAssertionError):
-        execution = item.stash.get(_LAST_EXECUTION, {}).get("execution")
-        if execution is not None:
-            report.sections.append(("aslsim: the last execution of this test", describe(execution)))
+    if not report.failed or call.excinfo is None:
+        return report
+    seen = item.stash.get(_LAST_EXECUTION, {})
+    execution = seen.get("execution")
+    if execution is None:
+        return report
+    if not isinstance(item, CaseItem) and not isinstance(call.excinfo.value, WorkflowAssertionError):
+        report.sections.append(("aslsim: the last execution of this test", describe(execution)))
+    report_dir = item.config.getoption("aslsim_report_dir")
+    if report_dir:
+        report.sections.append(("aslsim: report", _write_html_report(item, execution, seen["machine"],
+                                                                     report_dir)))
     return report
+
+
+def _write_html_report(item, execution, machine, report_dir: str) -> str:
+    """Write the execution's HTML report for a failing test; returns a line saying where."""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", item.nodeid).strip("_.")[:200] or "test"
+    path = Path(item.config.invocation_params.dir, report_dir, name + ".html")
+    try:
+        execution.report(path, machine)
+    except Exception as err:   # a report is a courtesy: never turn it into a second failure
+        return f"could not write the HTML report {path}: {type(err).__name__}: {err}"
+    return f"HTML report of the last execution: {path}"
 
 
 # -- case files -----------------------------------------------------------------------------------
