@@ -10,12 +10,20 @@ from typing import Any
 
 from ..errors import DefinitionError
 from ..services.api_models import check_definition_resource
-from ..query.jsonpath import compile_path, compile_reference_path, compile_template, compile_dynamic_value
+from ..query.jsonpath import compile_reference_path, compile_template, compile_dynamic_value
 from .choice import compile_condition
+from .distributed_map import (
+    compile_item_batcher, compile_item_reader, compile_processor_config, compile_result_writer,
+    compile_tolerated_failures,
+)
+from .fields import (  # jsonata_template is re-exported: callers import it from here
+    MAX_TIMEOUT, check_positive_int, compile_count_field, compile_optional_template, compile_path_field,
+    compile_path_or_null, compile_result_path, compile_seconds_field, is_expression, jsonata_template,
+    no_unknown_fields,
+)
 from .model import (
     JSONATA, JSONPATH, NULL_PATH, Catcher, ChoiceRule, ChoiceState, CompiledMachine, FailState, Graph,
-    ItemBatcherSpec, ItemReaderSpec, MapState, ParallelState, PassState, ResultWriterSpec, Retrier,
-    SucceedState, TaskState, WaitState,
+    MapState, ParallelState, PassState, Retrier, SucceedState, TaskState, WaitState,
 )
 from .timestamps import parse_timestamp
 from .variables import check_variables
@@ -65,7 +73,6 @@ RETRY_FIELDS = {"ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", 
 CATCH_FIELDS = {JSONPATH: {"ErrorEquals", "Next", "ResultPath", "Comment", "Assign"},
                  JSONATA: {"ErrorEquals", "Next", "Output", "Comment", "Assign"}}
 _VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_MAX_TIMEOUT = 99999999
 
 
 def parse_machine(source: dict, *, file: str | None = None) -> CompiledMachine:
@@ -89,14 +96,14 @@ class _Parser:
         if not isinstance(source, dict):
             raise DefinitionError("a state machine definition must be a JSON object")
         allowed = {"StartAt", "States", "Comment", "Version", "TimeoutSeconds", "QueryLanguage"}
-        _no_unknown(source, allowed, None, "the top level")
+        no_unknown_fields(source, allowed, None, "the top level")
         language = source.get("QueryLanguage", JSONPATH)
         if language not in (JSONPATH, JSONATA):
             raise DefinitionError(f"QueryLanguage must be 'JSONPath' or 'JSONata', not {language!r}",
                                   field="QueryLanguage")
         timeout = source.get("TimeoutSeconds")
         if timeout is not None:
-            _positive_int(timeout, None, "TimeoutSeconds", allow_zero=False)
+            check_positive_int(timeout, None, "TimeoutSeconds", allow_zero=False)
         if "Version" in source and not isinstance(source["Version"], str):
             raise DefinitionError("Version must be a string", field="Version")
         graph = self.graph(source, language, "")
@@ -150,7 +157,7 @@ class _Parser:
                                   field="QueryLanguage")
         if (language, kind) not in STATE_FIELDS:
             raise DefinitionError(f"unknown state Type {kind!r}", field="Type")
-        _no_unknown(body, STATE_FIELDS[(language, kind)], language, f"a {kind} state")
+        no_unknown_fields(body, STATE_FIELDS[(language, kind)], language, f"a {kind} state")
         common = self.common(name, kind, body, language)
         return getattr(self, f"_{kind.lower()}")(body, language, common)
 
@@ -169,9 +176,9 @@ class _Parser:
             common["next"], common["end"] = body.get("Next"), bool(end)
         if language == JSONPATH:
             if "InputPath" in body:
-                common["input_path"] = _path_or_null(body["InputPath"], "InputPath")
+                common["input_path"] = compile_path_or_null(body["InputPath"], "InputPath")
             if "OutputPath" in body:
-                common["output_path"] = _path_or_null(body["OutputPath"], "OutputPath")
+                common["output_path"] = compile_path_or_null(body["OutputPath"], "OutputPath")
         elif "Output" in body:
             common["output"] = jsonata_template(body["Output"], "Output")
         if "Assign" in body:
@@ -179,9 +186,9 @@ class _Parser:
         return common
 
     def _pass(self, body, language, common):
-        return PassState(**common, parameters=_template(body, "Parameters"),
+        return PassState(**common, parameters=compile_optional_template(body, "Parameters"),
                          result=body.get("Result"), has_result="Result" in body,
-                         result_path=_result_path(body))
+                         result_path=compile_result_path(body))
 
     def _task(self, body, language, common):
         resource = body.get("Resource")
@@ -191,8 +198,8 @@ class _Parser:
             raise DefinitionError(f"Resource '{resource}' is not a valid ARN", field="Resource")
         payload_field = "Arguments" if language == JSONATA else "Parameters"
         check_definition_resource(resource, body.get(payload_field), field=payload_field)
-        timeout = _seconds_field(body, "TimeoutSeconds", language)
-        heartbeat = _seconds_field(body, "HeartbeatSeconds", language)
+        timeout = compile_seconds_field(body, "TimeoutSeconds", language)
+        heartbeat = compile_seconds_field(body, "HeartbeatSeconds", language)
         if isinstance(timeout, int) and isinstance(heartbeat, int) and heartbeat >= timeout:
             raise DefinitionError("HeartbeatSeconds must be smaller than TimeoutSeconds",
                                   field="HeartbeatSeconds")
@@ -200,11 +207,11 @@ class _Parser:
             parameters = jsonata_template(body["Arguments"], "Arguments") if "Arguments" in body else None
             credentials = jsonata_template(body["Credentials"], "Credentials") if "Credentials" in body else None
         else:
-            parameters = _template(body, "Parameters")
-            credentials = _template(body, "Credentials")
+            parameters = compile_optional_template(body, "Parameters")
+            credentials = compile_optional_template(body, "Credentials")
         return TaskState(**common, resource=resource, parameters=parameters,
-                         result_selector=_template(body, "ResultSelector"),
-                         result_path=_result_path(body), retriers=_retriers(body),
+                         result_selector=compile_optional_template(body, "ResultSelector"),
+                         result_path=compile_result_path(body), retriers=_retriers(body),
                          catchers=_catchers(body, language), timeout_seconds=timeout,
                          heartbeat_seconds=heartbeat, credentials=credentials)
 
@@ -247,10 +254,10 @@ class _Parser:
             raise DefinitionError("a Wait state needs exactly one of Seconds, SecondsPath, Timestamp, "
                                   "TimestampPath", field=given[1] if len(given) > 1 else "Seconds")
         fields = {}
-        if language == JSONATA and _is_expression(body.get(given[0])):
+        if language == JSONATA and is_expression(body.get(given[0])):
             fields[given[0].lower()] = jsonata_template(body[given[0]], given[0])
         elif given[0] == "Seconds":
-            fields["seconds"] = _positive_int(body["Seconds"], None, "Seconds", allow_zero=True)
+            fields["seconds"] = check_positive_int(body["Seconds"], None, "Seconds", allow_zero=True)
         elif given[0] == "Timestamp":
             value = body["Timestamp"]
             if not isinstance(value, str) or parse_timestamp(value) is None:
@@ -259,7 +266,7 @@ class _Parser:
             fields["timestamp"] = value
         else:
             fields[{"SecondsPath": "seconds_path", "TimestampPath": "timestamp_path"}[given[0]]] = \
-                _path(body[given[0]], given[0])
+                compile_path_field(body[given[0]], given[0])
         return WaitState(**common, **fields)
 
     def _succeed(self, body, language, common):
@@ -272,13 +279,13 @@ class _Parser:
                 raise DefinitionError(f"a Fail state may have {name} or {name}Path, not both", field=name)
             if name in body:
                 value = body[name]
-                if language == JSONATA and _is_expression(value):
+                if language == JSONATA and is_expression(value):
                     value = jsonata_template(value, name)
                 elif not isinstance(value, str):
                     raise DefinitionError(f"{name} must be a string", field=name)
                 fields[name.lower()] = value
             if f"{name}Path" in body:
-                fields[f"{name.lower()}_path"] = _dynamic(body[f"{name}Path"], f"{name}Path")
+                fields[f"{name.lower()}_path"] = compile_dynamic_value(body[f"{name}Path"], f"{name}Path")
         return FailState(**common, **fields)
 
     def _parallel(self, body, language, common):
@@ -290,15 +297,15 @@ class _Parser:
             if not isinstance(branch, dict):
                 raise DefinitionError("a branch must be an object with StartAt and States",
                                       field=f"Branches[{i}]")
-            _no_unknown(branch, {"StartAt", "States", "Comment", "QueryLanguage"}, None, "a branch")
+            no_unknown_fields(branch, {"StartAt", "States", "Comment", "QueryLanguage"}, None, "a branch")
             graphs.append(self.graph(branch, branch.get("QueryLanguage", language), f"Branches[{i}]."))
         if language == JSONATA:
             parameters = jsonata_template(body["Arguments"], "Arguments") if "Arguments" in body else None
         else:
-            parameters = _template(body, "Parameters")
+            parameters = compile_optional_template(body, "Parameters")
         return ParallelState(**common, branches=tuple(graphs), parameters=parameters,
-                             result_selector=_template(body, "ResultSelector"),
-                             result_path=_result_path(body), retriers=_retriers(body),
+                             result_selector=compile_optional_template(body, "ResultSelector"),
+                             result_path=compile_result_path(body), retriers=_retriers(body),
                              catchers=_catchers(body, language))
 
     def _map(self, body, language, common):
@@ -312,9 +319,10 @@ class _Parser:
         processor = body[processor_field]
         if not isinstance(processor, dict):
             raise DefinitionError(f"{processor_field} must be an object", field=processor_field)
-        _no_unknown(processor, {"StartAt", "States", "Comment", "ProcessorConfig", "QueryLanguage"},
+        no_unknown_fields(processor, {"StartAt", "States", "Comment", "ProcessorConfig", "QueryLanguage"},
                     None, processor_field)
-        mode, execution_type = _processor_config(processor.get("ProcessorConfig") or {}, processor_field)
+        mode, execution_type = compile_processor_config(processor.get("ProcessorConfig") or {},
+                                                        processor_field)
         label = body.get("Label")
         if label is not None:
             if mode != "DISTRIBUTED":
@@ -336,229 +344,23 @@ class _Parser:
                 fields["item_selector"] = jsonata_template(body["ItemSelector"], "ItemSelector")
         else:
             if "ItemsPath" in body:
-                fields["items_path"] = _path(body["ItemsPath"], "ItemsPath")
+                fields["items_path"] = compile_path_field(body["ItemsPath"], "ItemsPath")
             selector = "ItemSelector" if "ItemSelector" in body else "Parameters"
-            fields["item_selector"] = _template(body, selector)
-        fields["max_concurrency"] = _count_field(body, "MaxConcurrency", language, low=0, high=_MAX_TIMEOUT,
-                                                 default=0)
-        fields["tolerated_failure_count"] = _count_field(body, "ToleratedFailureCount", language,
-                                                         low=0, high=_MAX_TIMEOUT)
-        fields["tolerated_failure_percentage"] = _count_field(body, "ToleratedFailurePercentage", language,
-                                                              low=0, high=100, number=True)
+            fields["item_selector"] = compile_optional_template(body, selector)
+        fields["max_concurrency"] = compile_count_field(body, "MaxConcurrency", language, low=0,
+                                                        high=MAX_TIMEOUT, default=0)
+        fields.update(compile_tolerated_failures(body, language))
         if "ItemReader" in body:
-            fields["item_reader"] = _item_reader(body["ItemReader"], language)
+            fields["item_reader"] = compile_item_reader(body["ItemReader"], language)
         if "ItemBatcher" in body:
-            fields["item_batcher"] = _item_batcher(body["ItemBatcher"], language)
+            fields["item_batcher"] = compile_item_batcher(body["ItemBatcher"], language)
         if "ResultWriter" in body:
-            fields["result_writer"] = _result_writer(body["ResultWriter"], language)
+            fields["result_writer"] = compile_result_writer(body["ResultWriter"], language)
         return MapState(**common, processor=graph, distributed=mode == "DISTRIBUTED",
                         execution_type=execution_type,
-                        result_selector=_template(body, "ResultSelector"),
-                        result_path=_result_path(body), retriers=_retriers(body),
+                        result_selector=compile_optional_template(body, "ResultSelector"),
+                        result_path=compile_result_path(body), retriers=_retriers(body),
                         catchers=_catchers(body, language), label=label, **fields)
-
-
-# -- Distributed Map fields -----------------------------------------------------------------------
-
-_S3_GET_OBJECT = "arn:aws:states:::s3:getObject"
-_S3_LIST_OBJECTS_V2 = "arn:aws:states:::s3:listObjectsV2"
-_S3_PUT_OBJECT = "arn:aws:states:::s3:putObject"
-_READER_CONFIG = {"InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "MaxItems",
-                  "MaxItemsPath", "ManifestType", "Transformation"}
-_MAX_BATCH_BYTES = 262_144     # MaxInputBytesPerBatch: up to 256 KiB (documented)
-_MAX_READER_ITEMS = 100_000_000    # MaxItems: up to 100,000,000 (documented, recorded)
-
-
-def _processor_config(config, where):
-    if not isinstance(config, dict):
-        raise DefinitionError("ProcessorConfig must be an object", field=f"{where}.ProcessorConfig")
-    _no_unknown(config, {"Mode", "ExecutionType"}, None, "ProcessorConfig")
-    mode = config.get("Mode", "INLINE")
-    if mode not in ("INLINE", "DISTRIBUTED"):
-        raise DefinitionError(f"ProcessorConfig.Mode must be INLINE or DISTRIBUTED, not {mode!r}",
-                              field=f"{where}.ProcessorConfig.Mode")
-    execution_type = config.get("ExecutionType", "STANDARD")
-    if execution_type not in ("STANDARD", "EXPRESS"):
-        raise DefinitionError("ProcessorConfig.ExecutionType must be STANDARD or EXPRESS, not "
-                              f"{execution_type!r}", field=f"{where}.ProcessorConfig.ExecutionType")
-    return mode, execution_type
-
-
-def _count_field(body, name, language, *, low, high, number=False, default=None, where=""):
-    """A number field with its ``*Path`` twin (JSONPath) or a JSONata expression in its place."""
-    label = f"{where}{name}"
-    if f"{name}Path" in body:
-        if language == JSONATA:
-            raise DefinitionError(f"{name}Path is not supported in JSONata states; give {name} a "
-                                  "JSONata expression instead", field=f"{label}Path")
-        if name in body:
-            raise DefinitionError(f"{name} and {name}Path are mutually exclusive", field=label)
-        return _path(body[f"{name}Path"], f"{label}Path")
-    if name not in body:
-        return default
-    value = body[name]
-    if language == JSONATA and _is_expression(value):
-        return jsonata_template(value, label)
-    kinds = (int, float) if number else int
-    if isinstance(value, bool) or not isinstance(value, kinds) or not low <= value <= high:
-        kind = "a number" if number else "an integer"
-        raise DefinitionError(f"{name} must be {kind} from {low} to {high}, not {value!r}", field=label)
-    return value
-
-
-def _s3_arguments(source, language, where):
-    key = "Arguments" if language == JSONATA else "Parameters"
-    if key not in source:
-        return None
-    if language == JSONATA:
-        return jsonata_template(source[key], f"{where}.{key}")
-    return compile_template(source[key], f"{where}.{key}")
-
-
-def _item_reader(source, language) -> ItemReaderSpec:
-    if not isinstance(source, dict):
-        raise DefinitionError("ItemReader must be an object", field="ItemReader")
-    arguments_key = "Arguments" if language == JSONATA else "Parameters"
-    _no_unknown(source, {"Resource", arguments_key, "ReaderConfig"}, language, "an ItemReader")
-    resource = source.get("Resource")
-    if resource not in (_S3_GET_OBJECT, _S3_LIST_OBJECTS_V2):
-        raise DefinitionError(f"ItemReader.Resource must be {_S3_GET_OBJECT} or {_S3_LIST_OBJECTS_V2}, "
-                              f"not {resource!r}", field="ItemReader.Resource")
-    config = source.get("ReaderConfig", {})
-    if not isinstance(config, dict):
-        raise DefinitionError("ReaderConfig must be an object", field="ItemReader.ReaderConfig")
-    _no_unknown(config, _READER_CONFIG, None, "a ReaderConfig")
-    where = "ItemReader.ReaderConfig."
-    if config.get("CSVHeaderLocation", "FIRST_ROW") not in ("FIRST_ROW", "GIVEN"):
-        raise DefinitionError("CSVHeaderLocation must be FIRST_ROW or GIVEN",
-                              field=where + "CSVHeaderLocation")
-    headers = config.get("CSVHeaders")
-    if config.get("CSVHeaderLocation") == "GIVEN" and (
-            not isinstance(headers, list) or not headers or not all(isinstance(h, str) for h in headers)):
-        raise DefinitionError("CSVHeaderLocation GIVEN needs CSVHeaders, an array of column names",
-                              field=where + "CSVHeaders")
-    max_items = _count_field(config, "MaxItems", language, low=0, high=_MAX_READER_ITEMS, where=where)
-    rest = {k: v for k, v in config.items() if k not in ("MaxItems", "MaxItemsPath")}
-    return ItemReaderSpec(resource=resource, arguments=_s3_arguments(source, language, "ItemReader"),
-                          reader_config=rest, max_items=max_items)
-
-
-def _item_batcher(source, language) -> ItemBatcherSpec:
-    if not isinstance(source, dict):
-        raise DefinitionError("ItemBatcher must be an object", field="ItemBatcher")
-    allowed = {"MaxItemsPerBatch", "MaxInputBytesPerBatch", "BatchInput"}
-    if language == JSONPATH:
-        allowed |= {"MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"}
-    _no_unknown(source, allowed, language, "an ItemBatcher")
-    where = "ItemBatcher."
-    max_items = _count_field(source, "MaxItemsPerBatch", language, low=1, high=_MAX_TIMEOUT, where=where)
-    max_bytes = _count_field(source, "MaxInputBytesPerBatch", language, low=1, high=_MAX_BATCH_BYTES,
-                             where=where)
-    if max_items is None and max_bytes is None:
-        raise DefinitionError("an ItemBatcher needs MaxItemsPerBatch or MaxInputBytesPerBatch "
-                              "(or their Path forms)", field="ItemBatcher")
-    batch_input = None
-    if "BatchInput" in source:
-        batch_input = (jsonata_template(source["BatchInput"], where + "BatchInput") if language == JSONATA
-                       else compile_template(source["BatchInput"], where + "BatchInput"))
-    return ItemBatcherSpec(max_items=max_items, max_bytes=max_bytes, batch_input=batch_input)
-
-
-def _result_writer(source, language) -> ResultWriterSpec:
-    if not isinstance(source, dict) or not source:
-        raise DefinitionError("ResultWriter must be a non-empty object", field="ResultWriter")
-    arguments_key = "Arguments" if language == JSONATA else "Parameters"
-    _no_unknown(source, {"Resource", arguments_key, "WriterConfig"}, language, "a ResultWriter")
-    resource = source.get("Resource")
-    if resource is not None and resource != _S3_PUT_OBJECT:
-        raise DefinitionError(f"ResultWriter.Resource must be {_S3_PUT_OBJECT}, not {resource!r}",
-                              field="ResultWriter.Resource")
-    if (resource is None) != (arguments_key not in source):
-        raise DefinitionError(f"ResultWriter needs Resource and {arguments_key} together",
-                              field="ResultWriter.Resource")
-    config = source.get("WriterConfig", {})
-    if not isinstance(config, dict):
-        raise DefinitionError("WriterConfig must be an object", field="ResultWriter.WriterConfig")
-    _no_unknown(config, {"OutputType", "Transformation"}, None, "a WriterConfig")
-    output_type, transformation = config.get("OutputType"), config.get("Transformation")
-    if output_type not in (None, "JSON", "JSONL"):
-        raise DefinitionError(f"OutputType must be JSON or JSONL, not {output_type!r}",
-                              field="ResultWriter.WriterConfig.OutputType")
-    if transformation not in (None, "NONE", "COMPACT", "FLATTEN"):
-        raise DefinitionError(f"Transformation must be NONE, COMPACT or FLATTEN, not {transformation!r}",
-                              field="ResultWriter.WriterConfig.Transformation")
-    return ResultWriterSpec(resource=resource, arguments=_s3_arguments(source, language, "ResultWriter"),
-                            output_type=output_type, transformation=transformation)
-
-
-# -- field helpers ------------------------------------------------------------------------------
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
-
-
-def _no_unknown(body: dict, allowed: set, language: str | None, what: str):
-    extra = [k for k in body if k not in allowed]
-    if extra:
-        hint = ""
-        if language == JSONATA:
-            hint = " (JSONata states use Arguments, Output and Assign instead of the JSONPath fields)"
-        raise DefinitionError(f"field '{extra[0]}' is not supported in {what}"
-                              f"{' using ' + language if language else ''}{hint}", field=extra[0])
-
-
-def _path(value, field_name):
-    try:
-        return compile_path(value)
-    except DefinitionError as err:
-        raise err.located(field=field_name) from None
-
-
-def _path_or_null(value, field_name):
-    return NULL_PATH if value is None else _path(value, field_name)
-
-
-def _dynamic(value, field_name):
-    return compile_dynamic_value(value, field_name)
-
-
-def _result_path(body):
-    if "ResultPath" not in body:
-        return None
-    value = body["ResultPath"]
-    if value is None:
-        return NULL_PATH
-    try:
-        return compile_reference_path(value)
-    except DefinitionError as err:
-        raise err.located(field="ResultPath") from None
-
-
-def _template(body, field_name):
-    if field_name not in body:
-        return None
-    return compile_template(body[field_name], field_name)
-
-
-def _positive_int(value, state, field_name, *, allow_zero):
-    low = 0 if allow_zero else 1
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= _MAX_TIMEOUT:
-        raise DefinitionError(f"{field_name} must be an integer from {low} to {_MAX_TIMEOUT}, "
-                              f"not {value!r}", state=state, field=field_name)
-    return value
-
-
-def _seconds_field(body, name, language):
-    if name in body and f"{name}Path" in body:
-        raise DefinitionError(f"{name} and {name}Path are mutually exclusive", field=name)
-    if name in body:
-        value = body[name]
-        if language == JSONATA and _is_expression(value):
-            return jsonata_template(value, name)
-        return _positive_int(value, None, name, allow_zero=False)
-    if f"{name}Path" in body:
-        return _path(body[f"{name}Path"], f"{name}Path")
-    return None
 
 
 def _errors(item, where):
@@ -587,16 +389,16 @@ def _retriers(body):
         where = f"Retry[{i}]"
         if not isinstance(item, dict):
             raise DefinitionError("a retrier must be an object", field=where)
-        _no_unknown(item, RETRY_FIELDS, None, "a retrier")
+        no_unknown_fields(item, RETRY_FIELDS, None, "a retrier")
         interval = item.get("IntervalSeconds", 1)
         attempts = item.get("MaxAttempts", 3)
         backoff = item.get("BackoffRate", 2.0)
         max_delay = item.get("MaxDelaySeconds")
         jitter = item.get("JitterStrategy", "NONE")
-        if isinstance(interval, bool) or not isinstance(interval, int) or not 1 <= interval <= _MAX_TIMEOUT:
+        if isinstance(interval, bool) or not isinstance(interval, int) or not 1 <= interval <= MAX_TIMEOUT:
             raise DefinitionError("IntervalSeconds must be an integer from 1 to 99999999",
                                   field=f"{where}.IntervalSeconds")
-        if isinstance(attempts, bool) or not isinstance(attempts, int) or not 0 <= attempts <= _MAX_TIMEOUT:
+        if isinstance(attempts, bool) or not isinstance(attempts, int) or not 0 <= attempts <= MAX_TIMEOUT:
             raise DefinitionError("MaxAttempts must be an integer from 0 to 99999999",
                                   field=f"{where}.MaxAttempts")
         if isinstance(backoff, bool) or not isinstance(backoff, (int, float)) or backoff < 1.0:
@@ -622,7 +424,7 @@ def _catchers(body, language):
         where = f"Catch[{i}]"
         if not isinstance(item, dict):
             raise DefinitionError("a catcher must be an object", field=where)
-        _no_unknown(item, CATCH_FIELDS[language], language, "a catcher")
+        no_unknown_fields(item, CATCH_FIELDS[language], language, "a catcher")
         if not isinstance(item.get("Next"), str):
             raise DefinitionError("a catcher needs a Next", field=f"{where}.Next")
         result_path = None
@@ -662,13 +464,3 @@ def compile_assign(source, language):
     if language == JSONATA:
         return jsonata_template(source, "Assign")
     return compile_template(source, "Assign")
-
-
-def _is_expression(value) -> bool:
-    return isinstance(value, str) and value.startswith("{%") and value.endswith("%}")
-
-
-def jsonata_template(source, field_name):
-    """Compile a JSONata-mode value: ``{% %}`` strings anywhere inside are expressions."""
-    from ..query.jsonata_template import compile_jsonata_template  # JSONata is loaded on demand
-    return compile_jsonata_template(source, field_name)
