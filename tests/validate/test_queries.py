@@ -1,5 +1,5 @@
-"""JSONPath, intrinsic functions, payload templates, JSONata and variables (ASL301-305,
-ASL401-406)."""
+"""JSONPath, intrinsic functions, payload templates, JSONata and variables (ASL301-306,
+ASL401-408)."""
 from aslsim.validate import validate_definition
 
 
@@ -110,3 +110,68 @@ def test_a_distributed_map_starts_a_fresh_variable_scope():
             "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
             "StartAt": "In", "States": {"In": {"Type": "Pass", "End": True, "Assign": {"total": 1}}}}}}}
     assert found(definition) == []
+
+
+def jsonata_pass(output):
+    return {"QueryLanguage": "JSONata", "StartAt": "A",
+            "States": {"A": {"Type": "Pass", "Output": output, "End": True}}}
+
+
+def test_jsonata_reading_the_input_document_at_the_top_level_is_refused():
+    definition = jsonata_pass({"all": "{% $ %}", "root": "{% $$.a %}", "bare": "{% phone & '!' %}",
+                               "lambda": "{% $map($states.input, function($v) { $ }) %}"})
+    assert [(d.code, d.severity, d.pointer, d.message) for d in validate_definition(definition)] == [
+        ("ASL408", "error", "/States/A/Output/all", "the expression reads '$' or '$$', the input "
+         "document, which JSONata expressions in Step Functions do not have"),
+        ("ASL408", "error", "/States/A/Output/root", "reference to 'a' at the top level is not "
+         "supported: through '$', '$$' or a bare field name it reads the input document, which "
+         "JSONata expressions in Step Functions do not have"),
+        ("ASL408", "error", "/States/A/Output/bare", "reference to 'phone' at the top level is not "
+         "supported: through '$', '$$' or a bare field name it reads the input document, which "
+         "JSONata expressions in Step Functions do not have"),
+        ("ASL408", "error", "/States/A/Output/lambda", "the expression reads '$' or '$$', the input "
+         "document, which JSONata expressions in Step Functions do not have")]
+    assert validate_definition(jsonata_pass("{% phone %}"))[0].hint == \
+        "write $states.input.phone (or $name for a variable)"
+
+
+def test_dollar_inside_a_filter_or_a_later_path_step_is_not_the_top_level():
+    assert found(jsonata_pass({
+        "filtered": "{% $states.input.items[$ > 1] %}",
+        "step": "{% $states.input.items.($.price * 2) %}",
+        "object": "{% {'n': $count($states.input.items), 'x': $x} %}",
+        "builtins": "{% $uuid() & $string($now()) %}",
+        "local": "{% ($f := function($v) { $v + 1 }; $f(1)) %}"})) == []
+
+
+def test_an_unknown_function_call_is_left_to_run_time_as_aws_does():
+    # AWS accepts the definition and fails the execution; reads() cannot tell what it reads.
+    assert found(jsonata_pass("{% $randomSeeded($states.input.seed) %}")) == []
+
+
+def test_a_path_or_intrinsic_under_a_key_without_dot_dollar_is_a_warning():
+    definition = pass_state(Parameters={"bucket": "$.bucket", "id": "$$.Execution.Id",
+                                        "key": "States.Format('{}.json', $.name)",
+                                        "nested": {"first": "$.items[0]"}})
+    assert [(d.code, d.severity, d.pointer, d.message, d.hint)
+            for d in validate_definition(definition)] == [
+        ("ASL306", "warning", "/States/A/Parameters/bucket", "'bucket' holds a path ('$.bucket') "
+         "but its key does not end in '.$', so it is passed as the literal text",
+         'write "bucket.$" to evaluate it'),
+        ("ASL306", "warning", "/States/A/Parameters/id", "'id' holds a path ('$$.Execution.Id') "
+         "but its key does not end in '.$', so it is passed as the literal text",
+         'write "id.$" to evaluate it'),
+        ("ASL306", "warning", "/States/A/Parameters/key", "'key' holds an intrinsic function "
+         "('States.Format('{}.json', $.name)') but its key does not end in '.$', so it is passed "
+         "as the literal text", 'write "key.$" to evaluate it'),
+        ("ASL306", "warning", "/States/A/Parameters/nested/first", "'first' holds a path "
+         "('$.items[0]') but its key does not end in '.$', so it is passed as the literal text",
+         'write "first.$" to evaluate it')]
+
+
+def test_literal_text_that_is_not_a_path_gets_no_warning():
+    assert found(pass_state(Parameters={"price": "$100", "currency": "$", "var": "$customerName",
+                                        "prose": "$. is how paths start", "ok.$": "$.x",
+                                        "note": "see States.Format docs"})) == []
+    # JSONata states have no '.$': a string there is always literal.
+    assert found(jsonata_pass({"p": "$.bucket"})) == []

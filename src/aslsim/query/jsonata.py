@@ -320,6 +320,11 @@ class Expression:
         else:
             self._plan = tuple((name, _pruner(read)) for name, read in reads["bindings"].items())
 
+    def input_reads(self):
+        """What the expression reads from the input document (``$``), as the engine reports it;
+        the validator uses it for AWS's rule that only ``$states`` and variables may be read."""
+        return self._compiled.reads().get("input")
+
     def __repr__(self) -> str:
         return f"Expression({self.text!r})"
 

@@ -75,6 +75,10 @@ _TABLE = [
      "Two keys of a payload template become the same once the '.$' suffix is removed."),
     ("ASL305", "invalid dynamic value", ERROR,
      "A key ending in '.$' must hold a path ($, $$ or a $variable) or an intrinsic function."),
+    ("ASL306", "path or intrinsic without .$", WARNING,
+     "A payload template key without '.$' holds a string that looks like a path ($.x, $$.x) or "
+     "an intrinsic function (States.Format(...)): AWS passes the text as it is. Add '.$' to the "
+     "key to evaluate it."),
     ("ASL401", "JSONata syntax error", ERROR,
      "The expression between {% and %} does not compile."),
     ("ASL402", "field of the other query language", ERROR,
@@ -93,6 +97,10 @@ _TABLE = [
      "'states' is reserved."),
     ("ASL407", "JSONPath state in a JSONata machine", ERROR,
      "A JSONata machine cannot contain JSONPath states (the reverse is allowed)."),
+    ("ASL408", "JSONata reads the input document", ERROR,
+     "Step Functions evaluates JSONata with no input document: '$', '$$' and bare field names "
+     "at the top level of an expression are refused (UNSUPPORTED_JSONATA_EXPRESSION). Read the "
+     "input as $states.input; '$' inside a filter or a path step after $states is fine."),
     ("ASL501", "States.ALL not alone and last", ERROR,
      "States.ALL must be the only error name of its retrier or catcher, and that retrier or "
      "catcher must be the last one."),

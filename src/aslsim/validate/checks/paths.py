@@ -28,6 +28,10 @@ _NESTED_TEMPLATES = {("ItemReader", "Parameters"): "template", ("ItemBatcher", "
            ("ItemBatcher", "MaxInputBytesPerBatchPath"): "one value"}
 
 
+# A string a template key without '.$' holds that was surely meant to be evaluated: a path into
+# the input or the Context object ($.x, $$.x, $[0]) or an intrinsic call. "$name" alone is not
+# included: it is as often a literal (a price, a shell variable) as a forgotten variable read.
+_LOOKS_DYNAMIC = re.compile(r"\$\$?(?:\.|\[)|States\.[A-Za-z]+\(.*\)$", re.S)
 _UNKNOWN_FUNCTION = re.compile(r"'(States\.[A-Za-z0-9]+)' is not an intrinsic function")
 
 
@@ -141,6 +145,17 @@ def dynamic(state: State, where: str, key: str, value, out):
         out.add(code, where, message, state=state.name, hint=hint)
 
 
+def _literal_dynamic(state: State, where: str, key: str, value: str, out):
+    try:
+        compile_dynamic_value(value, key + ".$")
+    except DefinitionError:
+        return  # not a valid path or intrinsic either: most likely meant as text
+    kind = "an intrinsic function" if value.startswith("States.") else "a path"
+    out.add("ASL306", where, f"'{key}' holds {kind} ('{value}') but its key does not end in "
+            "'.$', so it is passed as the literal text", state=state.name,
+            hint=f"write \"{key}.$\" to evaluate it")
+
+
 def template(state: State, where: str, value, out):
     """A payload template: ``.$`` values compiled, keys unique once ``.$`` is removed."""
     if isinstance(value, dict):
@@ -153,6 +168,8 @@ def template(state: State, where: str, value, out):
             else:
                 name = key
                 template(state, child, sub, out)
+                if isinstance(sub, str) and _LOOKS_DYNAMIC.match(sub):
+                    _literal_dynamic(state, child, key, sub, out)
             if name in names:
                 out.add("ASL304", child, f"the keys '{names[name]}' and '{key}' are both '{name}' "
                         "once '.$' is removed", state=state.name, at_key=True)
