@@ -157,3 +157,22 @@ def test_screenshot_shows_the_failed_state_in_red(opened, tmp_path):
     if os.environ.get("ASLSIM_DOCS_SCREENSHOT"):
         DOCS_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         shot.save(DOCS_SCREENSHOT, optimize=True)
+
+
+def test_clicking_a_distributed_maps_inner_state_shows_its_child_counts(page, tmp_path):
+    buckets = tmp_path / "s3"
+    shutil.copytree(ROOT / "fixtures" / "order_scoring" / "s3", buckets)
+    machine = aslsim.load(ROOT / "statemachines" / "order_scoring.asl.json")
+    execution = machine.run({"bucket": "incoming", "key": "orders.csv"}, s3=buckets,
+                            lambdas={"score-orders": "handlers/score_orders.py:handler"})
+    page.goto(execution.report(tmp_path / "report.html").as_uri())
+    page.wait_for_selector("#graph svg")
+    assert "failed" in classes(page, "Score")          # one batch failed (tolerated) in Score
+    assert page.text_content('#graph .state[data-state="Score"] .badge') == "✓ 3 ✗ 1"
+    page.click('#graph .state[data-state="Score"]')
+    assert page.inner_text("#panel-title") == "Score"
+    assert page.inner_text("#panel .children-summary") == (
+        "4 child executions went through it: 3 succeeded, 1 failed here · 4 visits")
+    assert page.locator("#panel .child-run").count() == 4
+    assert page.inner_text("#panel .child-run.run-failed .error") == "Error: InvalidOrder"
+    assert page.errors == []

@@ -4,12 +4,14 @@ Visits, virtual time, retries, Map iteration counts, the failed state, the edges
 JSON embedded in the page; the page itself and its behaviour are in test_report_browser.py.
 """
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 import aslsim
-from aslsim.render.report import badge, edges_taken, embed_json, format_ms, overlay, summarise
+from aslsim.render.report import (TIMELINE_BARS, badge, edges_taken, embed_json, format_ms, overlay,
+                                  summarise)
 
 ROOT = Path(__file__).resolve().parents[2]
 WORDPRESS = ROOT / "fixtures" / "wordpress_raw_to_bronze"
@@ -53,8 +55,8 @@ def test_header_data_is_the_executions_status_error_and_cause(bronze_gets_null):
 
 def test_timeline_has_one_bar_per_visit_in_virtual_time(bronze_gets_null):
     assert summarise(bronze_gets_null)["timeline"] == [
-        {"state": "data_wordpressapi_raw", "start": 0, "duration": 38500, "status": "succeeded"},
-        {"state": "data_wordpressapi_bronze", "start": 38500, "duration": 0, "status": "failed"},
+        {"state": "data_wordpressapi_raw", "start": 0, "duration": 38500, "status": "succeeded", "depth": 0},
+        {"state": "data_wordpressapi_bronze", "start": 38500, "duration": 0, "status": "failed", "depth": 0},
     ]
 
 
@@ -221,3 +223,95 @@ def test_a_distributed_maps_items_are_counted_from_its_map_run():
     each = summarise(ex)["states"]["Each"]
     assert each["map"] == {"succeeded": 2, "failed": 2, "aborted": 0}
     assert badge(each) == "2✓ 2✗"
+
+
+def test_the_timeline_is_a_tree_nested_visits_under_their_parallel_or_map_by_branch():
+    machine = aslsim.load({"StartAt": "Both", "States": {
+        "Both": {"Type": "Parallel", "Next": "After", "Branches": [
+            {"StartAt": "A1", "States": {"A1": task("a1", Next="A2"), "A2": {"Type": "Pass", "End": True}}},
+            {"StartAt": "Each", "States": {"Each": {
+                "Type": "Map", "End": True,
+                "ItemProcessor": {"StartAt": "M1", "States": {"M1": task("m1", End=True)}}}}}]},
+        "After": {"Type": "Pass", "End": True}}})
+    # A1 is slow: A2 is entered after both iterations' M1 in the history, and drawn under A1
+    ex = machine.run([1, 2], mocks={"A1": {"return": 1, "duration": 10}, "M1": {"return": 2, "duration": 1}})
+    rows = [(bar["state"], bar["depth"], bar["start"]) for bar in summarise(ex)["timeline"]]
+    assert rows == [("Both", 0, 0), ("A1", 1, 0), ("A2", 1, 10_000), ("Each", 1, 0),
+                    ("M1", 2, 0), ("M1", 2, 0), ("After", 0, 10_000)]
+
+
+def test_the_timeline_tree_keeps_its_bar_cap():
+    machine = aslsim.load({"StartAt": "Each", "States": {"Each": {
+        "Type": "Map", "End": True,
+        "ItemProcessor": {"StartAt": "Item", "States": {"Item": {"Type": "Pass", "End": True}}}}}})
+    summary = summarise(machine.run(list(range(TIMELINE_BARS + 50))))
+    assert len(summary["timeline"]) == TIMELINE_BARS
+    assert [bar["depth"] for bar in summary["timeline"][:3]] == [0, 1, 1]
+    assert summary["timelineOmitted"] == 51          # the Map and 450 items: 451 visits
+
+
+@pytest.fixture(scope="module")
+def order_scoring(tmp_path_factory):
+    """The order-scoring Distributed Map: 4 batches in child executions, the third one fails
+    (order 137) and is tolerated."""
+    buckets = tmp_path_factory.mktemp("order_scoring") / "s3"
+    shutil.copytree(ROOT / "fixtures" / "order_scoring" / "s3", buckets)
+    machine = aslsim.load(ROOT / "statemachines" / "order_scoring.asl.json")
+    execution = machine.run({"bucket": "incoming", "key": "orders.csv"}, s3=buckets,
+                            lambdas={"score-orders": "handlers/score_orders.py:handler"})
+    assert execution.status == "SUCCEEDED"
+    return execution
+
+
+def test_a_distributed_maps_inner_states_are_visited_by_its_children(order_scoring):
+    summary = summarise(order_scoring)
+    score = summary["states"]["Score"]
+    assert score["children"] == {"mapState": "ScoreOrders", "succeeded": 3, "failed": 1,
+                                 "aborted": 0, "sampled": 4}
+    assert (score["type"], score["visits"], score["status"]) == ("Task", 4, "failed")
+    assert badge(score) == "✓ 3 ✗ 1"
+    assert overlay(summary)["Score"] == {"css": "failed", "badge": "✓ 3 ✗ 1"}
+    assert summary["states"]["ScoreOrders"]["map"] == {"succeeded": 150, "failed": 50, "aborted": 0}
+    assert ["ScoreOrders", "Score"] in summary["edges"]
+    assert len(score["calls"]) == 4                      # the children's Lambda invocations
+
+
+def test_a_distributed_maps_sampled_children_show_their_input_output_and_error(order_scoring):
+    runs = summarise(order_scoring)["states"]["Score"]["runs"]
+    assert [(r["child"]["index"], r["child"]["status"], r["status"]) for r in runs] == [
+        (0, "SUCCEEDED", "succeeded"), (1, "SUCCEEDED", "succeeded"), (2, "FAILED", "failed"),
+        (3, "SUCCEEDED", "succeeded")]
+    first, failed = runs[0], runs[2]
+    assert [item["id"] for item in first["input"]["Items"]] == [str(i) for i in range(1, 51)]
+    assert first["input"]["BatchInput"] == {"source": "orders.csv"}
+    assert first["output"]["orders"] == 50 and first["exited"]
+    assert failed["child"]["name"] == order_scoring.map_runs[0].children[2].name
+    assert failed["error"] == "InvalidOrder"
+    assert json.loads(failed["cause"])["errorMessage"] == "order 137 has a negative amount"
+    assert (failed["exited"], failed["output"]) == (False, None)
+
+
+def test_only_a_bounded_number_of_child_histories_are_read(monkeypatch):
+    from aslsim.engine.distributed.map_run import ChildExecution
+    reads = []
+    real = ChildExecution.history
+    monkeypatch.setattr(ChildExecution, "history",
+                        property(lambda child: reads.append(child.index) or real.fget(child)))
+    machine = aslsim.load({"StartAt": "Each", "States": {"Each": {
+        "Type": "Map", "ToleratedFailurePercentage": 100, "End": True,
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                          "StartAt": "Late?", "States": {
+                              "Late?": {"Type": "Choice", "Default": "Odd", "Choices": [
+                                  {"Variable": "$", "NumericGreaterThanEquals": 195, "Next": "Late"}]},
+                              "Odd": {"Type": "Pass", "Next": "Check"},
+                              "Late": {"Type": "Pass", "End": True},
+                              "Check": {"Type": "Fail", "Error": "Odd"}}}}}})
+    summary = summarise(machine.run(list(range(200))))
+    states = summary["states"]
+    assert states["Late?"]["children"]["succeeded"] == 200
+    assert (states["Check"]["children"]["failed"], badge(states["Check"])) == (195, "✓ 0 ✗ 195")
+    assert states["Late"]["children"]["succeeded"] == 5 and states["Late"]["runs"][0]["input"] == 195
+    # the first 3 failed children (0, 1, 2), the first 3 succeeded (195..197): Late's first visitor
+    assert sorted(set(reads)) == [0, 1, 2, 195, 196, 197]
+    assert [r["child"]["index"] for r in states["Check"]["runs"]] == [0, 1, 2]
+    assert states["Check"]["runs"][0]["error"] == "Odd"

@@ -48,6 +48,8 @@ class Visit:
     error: str | None = None         # the last failed attempt's error and cause
     cause: str | None = None
     status: str = "open"             # succeeded | caught | failed | aborted | open
+    parent: "Visit | None" = None    # the Parallel or Map visit this one runs inside
+    lane: "Visit | None" = None      # the first visit of its branch or iteration
 
     def to_json(self, origin_ms: int) -> dict:
         return {"state": self.state, "type": self.type, "start": self.start_ms - origin_ms,
@@ -93,6 +95,7 @@ def read_visits(history: list[dict]) -> tuple[list[Visit], dict[int, Visit]]:
         if kind.endswith("StateEntered"):
             visit = Visit(details.get("name", "?"), kind[:-len("StateEntered")], event["id"],
                           _ms(event), _ms(event), input=_payload(details.get("input")))
+            _place(visit, owner.get(event.get("previousEventId")))
             visits.append(visit)
             owner[event["id"]] = visit
             continue
@@ -125,6 +128,33 @@ def read_visits(history: list[dict]) -> tuple[list[Visit], dict[int, Visit]]:
         elif kind.endswith("Aborted") and not kind.startswith("MapIteration"):
             visit.aborted = True
     return visits, owner
+
+
+def _place(visit: Visit, before: Visit | None) -> None:
+    # The first state of a branch or iteration follows its open Parallel's or Map's own event
+    # (ParallelStateStarted, MapIterationStarted); any other follows its sibling's last event.
+    if before is not None and not before.exited and before.type in ("Map", "Parallel"):
+        visit.parent, visit.lane = before, visit
+    elif before is not None:
+        visit.parent, visit.lane = before.parent, before.lane
+    else:
+        visit.lane = visit
+
+
+def _tree_order(visits: list[Visit]) -> list[tuple[Visit, int]]:
+    """The visits as a tree, each with its depth: a Parallel's or Map's inner visits right
+    after it, grouped by branch or iteration (concurrent ones interleave in the history)."""
+    inner: dict[Visit | None, list[Visit]] = {}
+    for visit in visits:
+        inner.setdefault(visit.parent, []).append(visit)
+    ordered: list[tuple[Visit, int]] = []
+    stack = [(visit, 0) for visit in reversed(inner.get(None, []))]
+    while stack:
+        visit, depth = stack.pop()
+        ordered.append((visit, depth))
+        below = sorted(inner.get(visit, []), key=lambda v: (v.lane.entered_id, v.entered_id))
+        stack.extend((child, depth + 1) for child in reversed(below))
+    return ordered
 
 
 def _open_visit_up_chain(event: dict, name: str | None, by_id: dict, owner: dict,
@@ -165,6 +195,43 @@ def summarise(execution) -> dict:
     """The report's data, JSON-ready: execution, per-state summaries, timeline, edges taken."""
     history = execution.history
     origin = execution.start_ms
+    visits, failed = judge_visits(execution)
+    states = _state_entries(visits, origin)
+    _count_retries_from_trace(execution, states)
+    _count_map_iterations(execution, history, states)
+    for run in getattr(execution, "map_runs", None) or ():
+        _add_child_states(run, states, origin)
+    for call in execution.calls:
+        if call.get("state") in states:
+            states[call["state"]]["calls"].append(_call_json(call, origin))
+    for entry in states.values():
+        entry["omitted"] = max(len(entry["runs"]) - 2 * VISITS_KEPT_EACH_END, 0)
+        entry["runs"] = _first_and_last(entry["runs"])
+        entry["callsOmitted"] = max(len(entry["calls"]) - 2 * VISITS_KEPT_EACH_END, 0)
+        entry["calls"] = _first_and_last(entry["calls"])
+
+    timeline = [{"state": v.state, "start": v.start_ms - origin, "duration": v.end_ms - v.start_ms,
+                 "status": v.status, "depth": depth}
+                for v, depth in _tree_order(visits)[:TIMELINE_BARS]]
+    return {
+        "execution": {"name": execution.name, "arn": execution.execution_arn,
+                      "status": execution.status, "error": execution.error,
+                      "cause": execution.cause, "startDate": execution.start_date,
+                      "stopDate": execution.stop_date, "duration": execution.stop_ms - origin,
+                      "input": execution.input, "output": execution.output,
+                      "variables": execution.variables},
+        "failedState": failed[0].state if failed else None,
+        "states": states,
+        "timeline": timeline,
+        "timelineOmitted": max(len(visits) - TIMELINE_BARS, 0),
+        "edges": edges_taken(execution) + _fail_state_end(failed),
+    }
+
+
+def judge_visits(execution) -> tuple[list[Visit], list[Visit]]:
+    """The visits of ``execution`` (or of a Distributed Map's child) with their final status,
+    and the visits on the chain that failed it, innermost first."""
+    history = execution.history
     visits, owner = read_visits(history)
     failed = _failure_chain(history, {e["id"]: e for e in history}, owner) \
         if execution.status != "SUCCEEDED" else []
@@ -179,34 +246,7 @@ def summarise(execution) -> dict:
             visit.status = "aborted"
     if failed and failed[0].error is None:
         failed[0].error, failed[0].cause = execution.error, execution.cause
-
-    states = _state_entries(visits, origin)
-    _count_retries_from_trace(execution, states)
-    _count_map_iterations(execution, history, states)
-    for call in execution.calls:
-        if call.get("state") in states:
-            states[call["state"]]["calls"].append(_call_json(call, origin))
-    for entry in states.values():
-        entry["omitted"] = max(len(entry["runs"]) - 2 * VISITS_KEPT_EACH_END, 0)
-        entry["runs"] = _first_and_last(entry["runs"])
-        entry["callsOmitted"] = max(len(entry["calls"]) - 2 * VISITS_KEPT_EACH_END, 0)
-        entry["calls"] = _first_and_last(entry["calls"])
-
-    timeline = [{"state": v.state, "start": v.start_ms - origin, "duration": v.end_ms - v.start_ms,
-                 "status": v.status} for v in visits[:TIMELINE_BARS]]
-    return {
-        "execution": {"name": execution.name, "arn": execution.execution_arn,
-                      "status": execution.status, "error": execution.error,
-                      "cause": execution.cause, "startDate": execution.start_date,
-                      "stopDate": execution.stop_date, "duration": execution.stop_ms - origin,
-                      "input": execution.input, "output": execution.output,
-                      "variables": execution.variables},
-        "failedState": failed[0].state if failed else None,
-        "states": states,
-        "timeline": timeline,
-        "timelineOmitted": max(len(visits) - TIMELINE_BARS, 0),
-        "edges": edges_taken(execution) + _fail_state_end(failed),
-    }
+    return visits, failed
 
 
 def _state_entries(visits: list[Visit], origin: int) -> dict[str, dict]:
@@ -267,6 +307,82 @@ def _count_map_iterations(execution, history: list[dict], states: dict) -> None:
         counts["succeeded"] += items["succeeded"]
         counts["failed"] += items["failed"] + items["timedOut"]
         counts["aborted"] += items["aborted"]
+
+
+# -- a Distributed Map's child executions ----------------------------------------------------------
+
+# A Distributed Map may start 100,000 children: their states are counted from the children's
+# paths (shared by children that took the same way), and only these few have their histories
+# read for the panel: the first failed and succeeded ones, and the first visitor of each state.
+CHILDREN_SAMPLED_FAILED = 3
+CHILDREN_SAMPLED_SUCCEEDED = 3
+_CHILD_OUTCOME = {"SUCCEEDED": "succeeded", "FAILED": "failed", "TIMED_OUT": "failed",
+                  "ABORTED": "aborted", "RUNNING": "aborted"}
+
+
+def _flat_states(path: list):
+    for step in path:
+        if isinstance(step, list):
+            yield from _flat_states(step)
+        else:
+            yield step
+
+
+def _path_counts(path: list) -> tuple[dict[str, int], str | None]:
+    """Visits per state in a child's path, and the state entered last (where it stopped)."""
+    visits: dict[str, int] = {}
+    last = None
+    for name in _flat_states(path):
+        visits[name] = visits.get(name, 0) + 1
+        last = name
+    return visits, last
+
+
+def _add_child_states(run, states: dict, origin: int) -> None:
+    """The states of a Distributed Map's ItemProcessor, as its child executions visited them:
+    per state, the children that went through it (✓), failed in it (✗) or were stopped in it."""
+    children = [child for child in run.children if child is not None and child.status != "RUNNING"]
+    by_path: dict[int, tuple] = {}
+    counted: dict[str, dict] = {}
+    first_visitor: dict[str, Any] = {}
+    for child in children:
+        visits, last = by_path.setdefault(id(child.path), _path_counts(child.path))
+        outcome = _CHILD_OUTCOME[child.status]
+        for name, times in visits.items():
+            counts = counted.setdefault(name, {"visits": 0, "succeeded": 0, "failed": 0, "aborted": 0})
+            counts["visits"] += times
+            # a child that failed or was stopped did so in the state it entered last (a Parallel
+            # inside a child may have entered a sibling since: the sampled histories say exactly)
+            counts[outcome if name == last else "succeeded"] += 1
+            first_visitor.setdefault(name, child)
+    failed = [c for c in children if c.status != "SUCCEEDED"][:CHILDREN_SAMPLED_FAILED]
+    succeeded = [c for c in children if c.status == "SUCCEEDED"][:CHILDREN_SAMPLED_SUCCEEDED]
+    sampled = {child.index: child for child in failed + succeeded + list(first_visitor.values())}
+    runs: dict[str, list] = {}
+    kinds: dict[str, str] = {}
+    for index in sorted(sampled):
+        child = sampled[index]
+        visits, _ = judge_visits(child)
+        for visit in visits:
+            kinds.setdefault(visit.state, visit.type)
+            runs.setdefault(visit.state, []).append(
+                {"child": {"index": child.index, "name": child.name, "status": child.status},
+                 **visit.to_json(origin)})
+    for name, counts in counted.items():
+        entry = states.setdefault(name, {"type": kinds.get(name, "?"), "visits": 0, "time": 0,
+                                         "retries": 0, "status": "visited", "calls": [], "runs": []})
+        entry["visits"] += counts["visits"]
+        children_counts = entry.setdefault("children", {"mapState": run.state_name, "succeeded": 0,
+                                                        "failed": 0, "aborted": 0, "sampled": 0})
+        for key in ("succeeded", "failed", "aborted"):
+            children_counts[key] += counts[key]
+        entry["runs"] += runs.get(name, [])
+        children_counts["sampled"] = len(entry["runs"])
+        if children_counts["failed"]:
+            entry["status"] = "failed"
+    for entry in states.values():
+        for number, sample in enumerate(entry["runs"], 1):
+            sample.setdefault("index", number)
 
 
 def _call_json(call: dict, origin: int) -> dict:
@@ -330,8 +446,14 @@ def overlay(summary: dict, model=None) -> dict:
 
 
 def badge(entry: dict) -> str:
-    """A state's small label: visits, retries, Map iterations (e.g. "×3 ↻2", "5✓ 1✗")."""
+    """A state's small label: visits, retries, Map iterations (e.g. "×3 ↻2", "5✓ 1✗"), or for a
+    Distributed Map's inner state the child executions through it ("✓ 3 ✗ 1")."""
     parts = []
+    children = entry.get("children")
+    if children:
+        # a Distributed Map's inner state: how many child executions went through it
+        return " ".join([f"✓ {children['succeeded']}", f"✗ {children['failed']}"]
+                        + ([f"⊘ {children['aborted']}"] if children["aborted"] else []))
     if entry["visits"] > 1 and "map" not in entry:
         parts.append(f"×{entry['visits']}")
     if entry["retries"]:

@@ -46,6 +46,7 @@
       panel.appendChild(el("p", {"class": "hint"}, "Not entered by this execution."));
       return;
     }
+    if (entry.children) return showChildState(entry);
     var facts = entry.type + " · " + entry.visits + (entry.visits === 1 ? " visit" : " visits") +
       " · " + formatMs(entry.time);
     if (entry.retries) facts += " · " + entry.retries + (entry.retries === 1 ? " retry" : " retries");
@@ -85,12 +86,39 @@
     }
   }
 
+  // A Distributed Map's inner state: it ran in child executions; a summary and a few of them.
+  function showChildState(entry) {
+    var c = entry.children;
+    panel.appendChild(el("p", {"class": "meta"}, entry.type + " · runs in the child executions of " + c.mapState));
+    panel.appendChild(el("p", {"class": "children-summary"}, (c.succeeded + c.failed + c.aborted) +
+      " child executions went through it: " + c.succeeded + " succeeded, " + c.failed + " failed here" +
+      (c.aborted ? ", " + c.aborted + " stopped here" : "") + " · " + entry.visits +
+      (entry.visits === 1 ? " visit" : " visits")));
+    panel.appendChild(el("h3", {}, "Sample child visits (" + entry.runs.length + ")"));
+    entry.runs.forEach(function (run) {
+      var section = el("section", {"class": "run child-run run-" + run.status});
+      section.appendChild(el("h3", {}, "Child #" + run.child.index + " · " + run.child.status + " · at +" +
+        formatMs(run.start) + " · " + formatMs(run.duration) + (run.attempts > 1 ? " · " + run.attempts + " attempts" : "")));
+      section.appendChild(el("div", {"class": "meta"}, run.child.name));
+      if (run.error) {
+        section.appendChild(el("p", {"class": "failed-text error"}, "Error: " + run.error));
+        if (run.cause) section.appendChild(el("p", {"class": "failed-text cause"}, "Cause: " + run.cause));
+      }
+      json(section, "Input", run.input, "input");
+      if (run.exited) json(section, "Output", run.output, "output");
+      panel.appendChild(section);
+    });
+  }
+
   function drawTimeline() {
     var bars = document.getElementById("bars");
     var total = Math.max(data.execution.duration, 1);
     data.timeline.forEach(function (visit) {
-      var row = el("div", {"class": "row", "data-state": visit.state});
-      row.appendChild(el("span", {"class": "name"}, visit.state));
+      var row = el("div", {"class": "row", "data-state": visit.state,
+        "data-depth": visit.depth});
+      var name = el("span", {"class": "name"}, (visit.depth ? "└ " : "") + visit.state);
+      name.style.paddingLeft = (14 * visit.depth) + "px";   // nested visits sit under their Parallel or Map
+      row.appendChild(name);
       var track = el("span", {"class": "track"});
       var bar = el("span", {"class": "bar " + visit.status,
         "title": visit.state + ": +" + formatMs(visit.start) + ", " + formatMs(visit.duration)});
