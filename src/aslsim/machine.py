@@ -196,18 +196,15 @@ class _MotoS3OnFirstUse:
 
     def __getattr__(self, name):
         if self._store is None:
-            from moto import mock_aws
-            from moto.core.models import botocore_stubber
             from .engine.distributed.s3_store import MotoS3Store
-            if not botocore_stubber.enabled:
-                self._mock = mock_aws()
-                self._mock.start()
+            from .services.moto_backend import own_moto_unless_active
+            self._mock = own_moto_unless_active()
             self._store = MotoS3Store(self._region)
         return getattr(self._store, name)
 
     def close(self) -> None:
         if self._mock is not None:
-            self._mock.stop()
+            self._mock.close()
             self._mock = None
 
 

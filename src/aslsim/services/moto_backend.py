@@ -85,8 +85,8 @@ class MotoSession:
         operation = api_models.operation_for(call.resource)
         if operation is None:
             return None
-        if self._scope is None and not botocore_stubber.enabled:
-            self._scope = _OwnedMock()
+        if self._scope is None:
+            self._scope = own_moto_unless_active()
         self.calls += 1
         request_id = _uuid(call.execution_arn, call.state, str(call.attempt), str(self.calls))
         return _Call(call, operation, request_id).answer()
@@ -105,6 +105,12 @@ class MotoSession:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def own_moto_unless_active() -> "_OwnedMock | None":
+    """A ``mock_aws()`` of the caller's own when none is active (the caller closes it), else None:
+    nothing aslsim sends to AWS may ever leave moto."""
+    return None if botocore_stubber.enabled else _OwnedMock()
 
 
 class _OwnedMock:
