@@ -13,7 +13,8 @@ from .definition.loader import read_definition
 from .definition.parse import parse_machine
 from .definition.timestamps import epoch_ms, parse_timestamp
 from .engine.execution import Execution
-from .engine.interpreter import PAYLOAD_LIMIT, Runner
+from .definition.limits import PAYLOAD_BYTES as PAYLOAD_LIMIT
+from .engine.interpreter import Runner
 from .errors import InputError
 from .query.jsonpath import dumps
 from .services import api_models

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..errors import DefinitionError
 from ..query.jsonpath import compile_template
+from .limits import MAX_BATCH_BYTES
 from .fields import MAX_TIMEOUT, compile_count_field, jsonata_template, no_unknown_fields
 from .model import JSONATA, JSONPATH, ItemBatcherSpec, ItemReaderSpec, ResultWriterSpec
 
@@ -14,7 +15,6 @@ _S3_LIST_OBJECTS_V2 = "arn:aws:states:::s3:listObjectsV2"
 _S3_PUT_OBJECT = "arn:aws:states:::s3:putObject"
 _READER_CONFIG = {"InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "MaxItems",
                   "MaxItemsPath", "ManifestType", "Transformation"}
-_MAX_BATCH_BYTES = 262_144     # MaxInputBytesPerBatch: up to 256 KiB (documented)
 _MAX_READER_ITEMS = 100_000_000    # MaxItems: up to 100,000,000 (documented, recorded)
 
 
@@ -94,7 +94,7 @@ def compile_item_batcher(source, language) -> ItemBatcherSpec:
     max_items = compile_count_field(source, "MaxItemsPerBatch", language, low=1, high=MAX_TIMEOUT,
                                     where=where)
     max_bytes = compile_count_field(source, "MaxInputBytesPerBatch", language, low=1,
-                                    high=_MAX_BATCH_BYTES, where=where)
+                                    high=MAX_BATCH_BYTES, where=where)
     if max_items is None and max_bytes is None:
         raise DefinitionError("an ItemBatcher needs MaxItemsPerBatch or MaxInputBytesPerBatch "
                               "(or their Path forms)", field="ItemBatcher")

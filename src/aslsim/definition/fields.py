@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from ..errors import DefinitionError
 from ..query.jsonpath import compile_path, compile_reference_path, compile_template
+from .limits import MAX_SECONDS as MAX_TIMEOUT  # the largest seconds/count in most integer fields
 from .model import JSONATA, NULL_PATH
-
-MAX_TIMEOUT = 99999999    # the largest seconds/count value AWS accepts in most integer fields
 
 
 def no_unknown_fields(body: dict, allowed: set, language: str | None, what: str):

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..definition.limits import MAX_HISTORY_EVENTS
 from ..definition.timestamps import iso_ms
 from ..query.jsonpath import dumps
 
-MAX_EVENTS = 25_000
+MAX_EVENTS = MAX_HISTORY_EVENTS
 
 # Detail fields that hold a JSON payload: AWS sends them as JSON text with a *Details sibling.
 _PAYLOAD_FIELDS = {"input": "inputDetails", "output": "outputDetails", "parameters": None}

@@ -13,6 +13,7 @@ import random
 import uuid
 from typing import Any
 
+from ..definition.limits import PAYLOAD_BYTES as PAYLOAD_LIMIT
 from ..definition.model import FailState
 from ..definition.timestamps import iso_ms
 from ..errors import StatesError, runtime_error
@@ -26,7 +27,6 @@ from .retry import backoff_ms, find_catcher, find_retrier
 from .scheduler import ChildFailed, Join, Scheduler, Sleep
 from .timing import resolve_seconds, wait_duration_ms
 
-PAYLOAD_LIMIT = 262_144
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
 # a wait nobody ends: longer than any execution may run (a Standard execution lasts a year)

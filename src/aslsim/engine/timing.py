@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..definition.limits import MAX_SECONDS
 from ..definition.timestamps import epoch_ms, parse_timestamp
 from ..errors import StatesError, runtime_error
 from ..query.jsonpath import Path, dumps
 from . import dataflow
 
 # A Standard execution lasts at most a year; AWS refuses a Wait that goes beyond.
-_MAX_WAIT_SECONDS = 99_999_999
+_MAX_WAIT_SECONDS = MAX_SECONDS
 
 
 def _is_int(value: Any) -> bool:

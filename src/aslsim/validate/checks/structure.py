@@ -9,14 +9,13 @@ from __future__ import annotations
 import difflib
 import json
 
+from ...definition.limits import MAX_BATCH_BYTES, MAX_SECONDS
 from ...definition.parse import STATE_FIELDS
 from ...definition.timestamps import parse_timestamp
 from ...query.jsonata_template import is_expression
 from ..tree import JSONATA, JSONPATH, STATE_TYPES, TERMINAL_TYPES, Scope, State, Tree
 
 MAX_NAME = 80
-MAX_SECONDS = 99999999
-MAX_BATCH_BYTES = 262144
 _TOP_FIELDS = ("StartAt", "States", "Comment", "Version", "TimeoutSeconds", "QueryLanguage")
 _SCOPE_FIELDS = {"branch": ("StartAt", "States", "Comment", "QueryLanguage"),
                  "processor": ("StartAt", "States", "Comment", "QueryLanguage", "ProcessorConfig")}
