@@ -9,6 +9,8 @@ Python). Nothing here imports aslsim: the definitions are plain ASL.
     map_10k         (c) inline Map of 10,000 items, ItemSelector with $$.Map.Item.Index/Value
     retry_map       (d) Map of 50 items, MaxConcurrency 1, each Task throws 5 times then returns
     peer_workflow   (e) the peers' workflow (a) of ../shared/research/PEERS.md
+    car_lookup      (f) the JSONata car-lookup example (8 Assigns, a Choice Condition)
+    jsonata_chain   (g) (a)'s data work in JSONata: 100 Pass states, one Output expression each
 """
 from __future__ import annotations
 
@@ -337,7 +339,30 @@ def car_lookup() -> Case:
                 repeat=300, quick_repeat=30)
 
 
-CASES = [pass_chain, choice_loop, map_10k, retry_map, peer_workflow, car_lookup]
+# --- (g) (a) written in JSONata -------------------------------------------------------------------
+
+def jsonata_chain() -> Case:
+    """The same data work as (a), state for state, in JSONata: each Pass merges ``last`` into
+    its input, as (a)'s ResultPath does. Per transition, (g) against (a) is what a JSONata
+    state costs beside a JSONPath one."""
+    states = {}
+    for i in range(PASS_CHAIN_LENGTH):
+        state = {"Type": "Pass",
+                 "Output": "{% $merge([$states.input, {'last': {'step': " + str(i) + ", "
+                           "'prev': $states.input.last.step, 'name': $states.input.name}}]) %}"}
+        if i == PASS_CHAIN_LENGTH - 1:
+            state["End"] = True
+        else:
+            state["Next"] = f"Step{i + 1:03d}"
+        states[f"Step{i:03d}"] = state
+    definition = {"Comment": "bench (g): (a) in JSONata", "QueryLanguage": "JSONata",
+                  "StartAt": "Step000", "States": states}
+    case = pass_chain()
+    return Case("jsonata_chain", "(g) JSONata chain x100", definition, case.input, case.expected,
+                repeat=100, quick_repeat=10)
+
+
+CASES = [pass_chain, choice_loop, map_10k, retry_map, peer_workflow, car_lookup, jsonata_chain]
 
 
 def all_cases() -> list[Case]:
