@@ -9,7 +9,8 @@ import pytest
 
 from aslsim.errors import DefinitionError, StatesError
 from aslsim.query.intrinsics import compile_intrinsic, java_number
-from aslsim.query.jsonpath import compile_template
+from aslsim.query.templates import compile_template
+from helpers import resolve
 
 DATA = {
     "name": "Arnav",
@@ -30,7 +31,7 @@ def make_env(seed=0):
 
 
 def run(text, data=DATA, env=None):
-    return compile_intrinsic(text).render(data, env or make_env())
+    return resolve(compile_intrinsic(text), data, env or make_env())
 
 
 def failure(text, data=DATA, env=None) -> StatesError:
@@ -106,7 +107,7 @@ def test_intrinsic_keeps_its_text():
 
 def test_template_key_with_an_intrinsic():
     template = compile_template({"greeting.$": "States.Format('Hello, {}', $.name)"}, "Parameters")
-    assert template.render(DATA, make_env()) == {"greeting": "Hello, Arnav"}
+    assert resolve(template, DATA, make_env()) == {"greeting": "Hello, Arnav"}
 
 
 # --- definition errors ------------------------------------------------------------------------------
@@ -508,7 +509,7 @@ def test_missing_path_argument_is_a_runtime_error():
 
 def test_missing_path_argument_names_the_field_when_known():
     with pytest.raises(StatesError) as info:
-        compile_intrinsic("States.Array($.missing)", field="x.$").render({}, make_env())
+        resolve(compile_intrinsic("States.Array($.missing)", field="x.$"), {}, make_env())
     assert info.value.cause == \
         "The JSONPath '$.missing' specified for the field 'x.$' could not be found in the input '{}'"
 

@@ -5,8 +5,9 @@ from types import SimpleNamespace
 import pytest
 
 from aslsim.errors import DefinitionError, StatesError
-from aslsim.query.jsonpath import (PathNotFound, compile_path, compile_reference_path,
-                                   compile_template)
+from aslsim.query.jsonpath import PathNotFound, compile_path, compile_reference_path
+from aslsim.query.templates import compile_template
+from helpers import resolve
 
 ENV = SimpleNamespace(context={"Execution": {"Name": "run-1"}}, variables={"who": {"name": "Ada"}},
                       random=random.Random(0))
@@ -74,7 +75,7 @@ def test_a_reference_path_allows_only_names_and_indexes():
 def test_a_template_renames_dollar_keys_and_keeps_literals_recursively():
     template = compile_template({"first.$": "$.a.b[0]", "ctx.$": "$$.Execution.Name",
                                  "nested": [{"who.$": "$who.name"}, "$.literal"]}, "Parameters")
-    assert template.render(DATA, ENV) == {"first": 10, "ctx": "run-1",
+    assert resolve(template, DATA, ENV) == {"first": 10, "ctx": "run-1",
                                           "nested": [{"who": "Ada"}, "$.literal"]}
 
 
@@ -85,7 +86,7 @@ def test_a_template_without_dollar_keys_is_a_constant():
 def test_a_template_path_that_matches_nothing_fails_as_aws_words_it():
     template = compile_template({"value.$": "$.nope"}, "Parameters")
     with pytest.raises(StatesError) as caught:
-        template.render({"x": 1}, ENV)
+        resolve(template, {"x": 1}, ENV)
     assert caught.value.error == "States.Runtime"
     assert caught.value.cause == ("The JSONPath '$.nope' specified for the field 'value.$' could not be "
                                   "found in the input '{\"x\":1}'")

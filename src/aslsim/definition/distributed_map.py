@@ -5,7 +5,7 @@ Compiled for ``parse`` when it builds a MapState; each raises DefinitionError na
 from __future__ import annotations
 
 from ..errors import DefinitionError
-from ..query.jsonpath import compile_template
+from ..query.templates import compile_template
 from .limits import MAX_BATCH_BYTES
 from .fields import MAX_TIMEOUT, compile_count_field, jsonata_template, no_unknown_fields
 from .model import JSONATA, JSONPATH, ItemBatcherSpec, ItemReaderSpec, ResultWriterSpec

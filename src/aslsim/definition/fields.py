@@ -5,7 +5,8 @@ Each raises DefinitionError naming the field; ``parse`` and ``distributed_map`` 
 from __future__ import annotations
 
 from ..errors import DefinitionError
-from ..query.jsonpath import compile_path, compile_reference_path, compile_template
+from ..query.jsonpath import compile_path, compile_reference_path
+from ..query.templates import compile_jsonata_template, compile_template, is_expression
 from .limits import MAX_SECONDS as MAX_TIMEOUT  # the largest seconds/count in most integer fields
 from .model import JSONATA, NULL_PATH
 
@@ -99,12 +100,6 @@ def compile_count_field(body, name, language, *, low, high, number=False, defaul
     return value
 
 
-def is_expression(value) -> bool:
-    """Whether a JSONata-mode value is a whole ``{% ... %}`` expression."""
-    return isinstance(value, str) and value.startswith("{%") and value.endswith("%}")
-
-
 def jsonata_template(source, field_name):
     """Compile a JSONata-mode value: ``{% %}`` strings anywhere inside are expressions."""
-    from ..query.jsonata_template import compile_jsonata_template  # JSONata is loaded on demand
     return compile_jsonata_template(source, field_name)

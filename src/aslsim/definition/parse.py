@@ -10,7 +10,8 @@ from typing import Any
 
 from ..errors import DefinitionError
 from ..services.api_models import check_definition_resource
-from ..query.jsonpath import compile_reference_path, compile_template, compile_dynamic_value
+from ..query.jsonpath import compile_reference_path
+from ..query.templates import compile_dynamic_value, compile_template
 from .choice import compile_condition
 from .distributed_map import (
     compile_item_batcher, compile_item_reader, compile_processor_config, compile_result_writer,

@@ -65,7 +65,7 @@ class StateEnv:
     """The view one state visit has; ``context`` ($$) is built only when an expression reads it."""
 
     __slots__ = ("run", "frame", "state", "entered_ms", "retry_count", "task_token", "map_item",
-                 "entered_prev", "_context")
+                 "entered_prev", "_context", "document", "input", "result", "error_output")
 
     def __init__(self, run, frame, state, entered_ms: int):
         self.run = run
@@ -77,6 +77,11 @@ class StateEnv:
         self.map_item = None
         self.entered_prev = 0
         self._context = None
+        self.document = self.input = self.result = self.error_output = None
+
+    @property
+    def now_ms(self) -> int:
+        return self.run.clock.now
 
     @property
     def variables(self) -> Scope:

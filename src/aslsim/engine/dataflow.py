@@ -14,9 +14,9 @@ from typing import Any
 
 from ..errors import StatesError, runtime_error
 from ..query.jsonpath import PathNotFound, dumps
+from ..query.templates import ABSENT
 from ..definition.model import NULL_PATH
 
-_ABSENT = object()
 ASSIGN_LIMIT = 262_144   # bytes of JSON one state may assign
 
 
@@ -38,14 +38,17 @@ def effective_input(state, raw: Any, env) -> Any:
     return read_path(path, raw, env)
 
 
-def states_binding(env, raw, result=_ABSENT, error_output=_ABSENT) -> dict:
-    """The JSONata ``$states`` variable for one evaluation."""
-    states = {"input": raw, "context": env.context}
-    if result is not _ABSENT:
-        states["result"] = result
-    if error_output is not _ABSENT:
-        states["errorOutput"] = error_output
-    return states
+def jsonpath_value(template, document: Any, env) -> Any:
+    """A JSONPath template, path or intrinsic resolved with ``$`` standing for ``document``."""
+    env.document = document
+    return template.resolve(env)
+
+
+def jsonata_value(template, env, raw, result=ABSENT, error_output=ABSENT) -> Any:
+    """A JSONata value resolved with ``$states`` made of the raw input, the result and the
+    error output (each only where AWS provides it)."""
+    env.input, env.result, env.error_output = raw, result, error_output
+    return template.resolve(env)
 
 
 def arguments(state, template, data: Any, raw: Any, env) -> Any:
@@ -53,19 +56,19 @@ def arguments(state, template, data: Any, raw: Any, env) -> Any:
     if template is None:
         return data
     if state.jsonata:
-        return template.render(env, states_binding(env, raw))
-    return template.render(data, env)
+        return jsonata_value(template, env, raw)
+    return jsonpath_value(template, data, env)
 
 
-def evaluate_assign(block, jsonata: bool, value: Any, raw: Any, env, *, result=_ABSENT,
-                    error_output=_ABSENT) -> dict | None:
+def evaluate_assign(block, jsonata: bool, value: Any, raw: Any, env, *, result=ABSENT,
+                    error_output=ABSENT) -> dict | None:
     """The variables an Assign block sets. JSONPath: ``$`` is ``value`` (the state's result)."""
     if block is None:
         return None
     if jsonata:
-        assigned = block.render(env, states_binding(env, raw, result, error_output))
+        assigned = jsonata_value(block, env, raw, result, error_output)
     else:
-        assigned = block.render(value, env)
+        assigned = jsonpath_value(block, value, env)
     if len(dumps(assigned).encode("utf-8")) > ASSIGN_LIMIT:
         # the developer guide's limit "up to 256 KiB per state"; the wording of AWS's error for it
         # is not recorded, the error name is the one AWS uses for every payload limit
@@ -83,8 +86,7 @@ def state_output(state, raw: Any, data: Any, result: Any, env, *, has_result: bo
     """
     if state.jsonata:
         if state.output is not None:
-            return state.output.render(env, states_binding(env, raw, result) if has_result
-                                       else states_binding(env, raw))
+            return jsonata_value(state.output, env, raw, result if has_result else ABSENT)
         return result if has_result else raw
     if has_result:
         output = apply_result_path(getattr(state, "result_path", None), raw, result)
@@ -115,7 +117,7 @@ def select_result(state, result: Any, env) -> Any:
     selector = getattr(state, "result_selector", None)
     if selector is None or state.jsonata:
         return result
-    return selector.render(result, env)
+    return jsonpath_value(selector, result, env)
 
 
 def error_output(err: StatesError) -> dict:

@@ -256,7 +256,7 @@ class Runner:
         assigned = dataflow.evaluate_assign(catcher.assign, state.jsonata, caught, raw, env,
                                             error_output=caught)
         if state.jsonata:
-            output = (catcher.output.render(env, dataflow.states_binding(env, raw, error_output=caught))
+            output = (dataflow.jsonata_value(catcher.output, env, raw, error_output=caught)
                       if catcher.output is not None else caught)
         else:
             output = dataflow.apply_result_path(catcher.result_path, raw, caught)
@@ -280,7 +280,7 @@ def _pass(run: Runner, state, raw, frame, env):
     if state.has_result:
         result = state.result
     elif state.parameters is not None:
-        result = state.parameters.render(data, env)
+        result = dataflow.jsonpath_value(state.parameters, data, env)
     else:
         result = data
     assigned = dataflow.evaluate_assign(state.assign, False, result, raw, env)
@@ -292,7 +292,7 @@ def _choice(run: Runner, state, raw, frame, env):
     data = dataflow.effective_input(state, raw, env)
     for index, rule in enumerate(state.choices):
         if state.jsonata:
-            matched = rule.condition.render(env, dataflow.states_binding(env, raw))
+            matched = dataflow.jsonata_value(rule.condition, env, raw)
             if not isinstance(matched, bool):
                 raise StatesError("States.QueryEvaluationError",
                                   f"The Condition field evaluated to a non-boolean value: {dumps(matched)}",
@@ -303,7 +303,7 @@ def _choice(run: Runner, state, raw, frame, env):
             run.trace.append(("rule", state.name, index))
             assigned = dataflow.evaluate_assign(rule.assign, state.jsonata, data, raw, env)
             if state.jsonata and rule.output is not None:
-                output = rule.output.render(env, dataflow.states_binding(env, raw))
+                output = dataflow.jsonata_value(rule.output, env, raw)
             else:
                 output = dataflow.state_output(state, raw, data, None, env, has_result=False)
             return output, rule.next, assigned
@@ -322,16 +322,14 @@ def _succeed(run: Runner, state, raw, frame, env):
 def _fail(run: Runner, state: FailState, raw, frame, env):
     error, cause = state.error, state.cause
     if state.jsonata:
-        binding = None
-        if hasattr(error, "render"):
-            binding = dataflow.states_binding(env, raw)
-            error = error.render(env, binding)
-        if hasattr(cause, "render"):
-            cause = cause.render(env, binding or dataflow.states_binding(env, raw))
+        if hasattr(error, "resolve"):
+            error = dataflow.jsonata_value(error, env, raw)
+        if hasattr(cause, "resolve"):
+            cause = dataflow.jsonata_value(cause, env, raw)
     if state.error_path is not None:
-        error = state.error_path.render(raw, env)
+        error = dataflow.jsonpath_value(state.error_path, raw, env)
     if state.cause_path is not None:
-        cause = state.cause_path.render(raw, env)
+        cause = dataflow.jsonpath_value(state.cause_path, raw, env)
     raise StatesError(error, cause)
 
 

@@ -79,8 +79,8 @@ def select_item(run, state, index, item, data, raw, frame):
     env = StateEnv(run, frame, state, run.clock.now)
     env.map_item = {"Index": index, "Value": item}
     if state.jsonata:
-        return selector.render(env, dataflow.states_binding(env, raw))
-    return selector.render(data, env)
+        return dataflow.jsonata_value(selector, env, raw)
+    return dataflow.jsonpath_value(selector, data, env)
 
 
 def inline_items(state, data, raw, env):
@@ -89,7 +89,7 @@ def inline_items(state, data, raw, env):
         if state.items is None:
             items = raw
         else:
-            items = state.items.render(env, dataflow.states_binding(env, raw))
+            items = dataflow.jsonata_value(state.items, env, raw)
             if not isinstance(items, list):
                 raise StatesError(
                     "States.QueryEvaluationError",
@@ -124,7 +124,7 @@ def max_concurrency(state, data, raw, env) -> int:
             raise runtime_error(f"The MaxConcurrencyPath field refers to value \"{dumps(value)}\" which is "
                                 f"not a valid integer: {spec.text}")
         return value
-    value = spec.render(env, dataflow.states_binding(env, raw))
+    value = dataflow.jsonata_value(spec, env, raw)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or value != int(value):
         raise StatesError("States.QueryEvaluationError",
                           f"The MaxConcurrency field must evaluate to a non-negative integer, but was: "

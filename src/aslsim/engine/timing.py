@@ -28,7 +28,7 @@ def resolve_seconds(state, spec, field: str, data, raw, env) -> int | None:
             raise runtime_error(f"The {field}Path field refers to value \"{dumps(value)}\" which is not a "
                                 f"valid positive integer: {spec.text}")
         return int(value)
-    value = spec.render(env, dataflow.states_binding(env, raw))
+    value = dataflow.jsonata_value(spec, env, raw)
     if not _is_int(value) or value <= 0:
         raise StatesError("States.QueryEvaluationError",
                           f"The {field} field must evaluate to a positive integer, but was: {dumps(value)}",
@@ -41,7 +41,7 @@ def wait_duration_ms(state, data, raw, env, now_ms: int) -> int:
     if state.seconds is not None:
         if isinstance(state.seconds, int):
             return state.seconds * 1000
-        value = state.seconds.render(env, dataflow.states_binding(env, raw))
+        value = dataflow.jsonata_value(state.seconds, env, raw)
         if not _is_int(value) or value < 0:
             raise StatesError("States.QueryEvaluationError",
                               f"The Seconds field must evaluate to a non-negative integer, but was: {dumps(value)}",
@@ -66,7 +66,7 @@ def wait_duration_ms(state, data, raw, env, now_ms: int) -> int:
         return max(0, epoch_ms(moment) - now_ms)
     timestamp = state.timestamp
     if not isinstance(timestamp, str):
-        timestamp = timestamp.render(env, dataflow.states_binding(env, raw))
+        timestamp = dataflow.jsonata_value(timestamp, env, raw)
         moment = parse_timestamp(timestamp) if isinstance(timestamp, str) else None
         if moment is None:
             shown = timestamp if isinstance(timestamp, str) else dumps(timestamp)

@@ -353,12 +353,12 @@ class _Literal:
         self.value = value
         self.template = template  # for a string: its pieces around unescaped '{}'
 
-    def render(self, data, env):
+    def resolve(self, env):
         return self.value
 
 
 class Intrinsic:
-    """A compiled intrinsic call; ``render(data, env)`` evaluates it."""
+    """A compiled intrinsic call; ``resolve(env)`` evaluates it, its paths reading ``env.document``."""
 
     __slots__ = ("text", "name", "args", "_function", "_template")
 
@@ -371,8 +371,8 @@ class Intrinsic:
         self._template = (first.template if name == "States.Format"
                           and isinstance(first, _Literal) else None)
 
-    def render(self, data: Any, env) -> Any:
-        values = [arg.render(data, env) for arg in self.args]
+    def resolve(self, env) -> Any:
+        values = [arg.resolve(env) for arg in self.args]
         if self._template is not None:
             return _format(values, env, self._template)
         return self._function(values, env)

@@ -320,6 +320,15 @@ class Expression:
         else:
             self._plan = tuple((name, _pruner(read)) for name, read in reads["bindings"].items())
 
+    def may_read(self, binding: str, key: str) -> bool:
+        """Whether the expression may read ``$binding.key`` (jlens's static analysis; True when
+        it cannot tell): the engine builds the dear parts of ``$states`` only when read."""
+        reads = self._compiled.reads()
+        if reads.get("everyBinding"):
+            return True
+        read = reads["bindings"].get(binding)
+        return read is True or (isinstance(read, dict) and key in read)
+
     def input_reads(self):
         """What the expression reads from the input document (``$``), as the engine reports it;
         the validator uses it for AWS's rule that only ``$states`` and variables may be read."""

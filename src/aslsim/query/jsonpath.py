@@ -9,13 +9,15 @@ to python-jsonpath.
 
 At run time a path is evaluated against ``(data, env)`` where ``env`` is the engine's view of the
 running state: ``env.context`` (the Context object), ``env.variables`` (a mapping) and
-``env.random`` (a seeded ``random.Random``).
+``env.random`` (a seeded ``random.Random``). A path used as a value (``PathValue``: a ``key.$``
+field, an intrinsic's argument) reads ``env.document``, the value ``$`` stands for where it is
+written (see ``templates``).
 """
 from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable
+from typing import Any
 
 import jsonpath as _jsonpath
 
@@ -226,30 +228,93 @@ def compile_reference_path(text: str) -> ReferencePath:
     return ReferencePath(text)
 
 
-# --- payload templates ------------------------------------------------------------------------
+def compile_reader(path: Path):
+    """A function ``(data, env) -> value`` for ``path``, as ``path.evaluate`` but faster.
 
-class _Constant:
-    __slots__ = ("value",)
+    A definite path is read by plain indexing; only when that fails is ``evaluate`` asked, so
+    that the error is worded as Jayway words it. Lists are indexed by position only (a string is
+    never indexed), as Jayway reads them.
+    """
+    if not path.definite or getattr(path, "_names", None) is not None:
+        return path.evaluate
+    steps, slow = path.steps, path.evaluate
+    if path.root is INPUT:
+        if not steps:
+            return lambda data, env: slow(data, env) if data is None else data
+        fetch = _fetcher(steps)
 
-    def __init__(self, value):
-        self.value = value
+        def read_input(data, env):
+            try:
+                return fetch(data)
+            except _MISSES:
+                return slow(data, env)
+        return read_input
+    fetch = _fetcher(steps) if steps else (lambda value: value)
+    if path.root is CONTEXT:
+        def read_context(data, env):
+            try:
+                return fetch(env.context)
+            except _MISSES:
+                return slow(data, env)
+        return read_context
+    name = path.variable
 
-    def render(self, data, env):
-        return self.value
+    def read_variable(data, env):
+        try:
+            return fetch(env.variables[name])
+        except _MISSES:
+            return slow(data, env)
+    return read_variable
+
+
+class _Miss(Exception):
+    pass
+
+
+_MISSES = (KeyError, TypeError, IndexError, _Miss)
+
+
+def _fetcher(steps: tuple):
+    """Plain indexing along ``steps``, raising one of _MISSES where Jayway would find nothing."""
+    if all(type(step) is str for step in steps):
+        if len(steps) == 1:
+            (a,) = steps
+            return lambda v: v[a] if type(v) is dict else _miss()
+        if len(steps) == 2:
+            a, b = steps
+            return lambda v: v[a][b] if type(v) is dict and type(v[a]) is dict else _miss()
+
+    def fetch(value):
+        for step in steps:
+            if type(step) is str:
+                if type(value) is not dict:
+                    raise _Miss
+            elif type(value) is not list:
+                raise _Miss
+            value = value[step]
+        return value
+    return fetch
+
+
+def _miss():
+    raise _Miss
 
 
 class PathValue:
-    """A path used as a value (a ``key.$`` field, an intrinsic argument), failing as AWS words it."""
+    """A path used as a value (a ``key.$`` field, an intrinsic argument): it reads
+    ``env.document`` and fails as AWS words it when it finds nothing."""
 
-    __slots__ = ("path", "field")
+    __slots__ = ("path", "field", "_read")
 
     def __init__(self, path: Path, field: str | None):
         self.path = path
         self.field = field
+        self._read = compile_reader(path)
 
-    def render(self, data, env):
+    def resolve(self, env):
+        data = env.document
         try:
-            return self.path.evaluate(data, env)
+            return self._read(data, env)
         except PathNotFound:
             where = f" specified for the field '{self.field}'" if self.field else ""
             raise runtime_error(f"The JSONPath '{self.path.text}'{where} could not be found in "
@@ -267,97 +332,3 @@ def json_type(value: Any) -> str:
     if isinstance(value, str):
         return "string"
     return "array" if isinstance(value, list) else "object"
-
-
-class _Object:
-    __slots__ = ("items",)
-
-    def __init__(self, items):
-        self.items = items
-
-    def render(self, data, env):
-        return {key: node.render(data, env) for key, node in self.items}
-
-
-class _Array:
-    __slots__ = ("nodes",)
-
-    def __init__(self, nodes):
-        self.nodes = nodes
-
-    def render(self, data, env):
-        return [node.render(data, env) for node in self.nodes]
-
-
-def compile_dynamic_value(text: Any, field: str):
-    """The value of a ``key.$`` field: a path, a context path, a variable path or an intrinsic."""
-    if isinstance(text, str):
-        stripped = text.strip()
-        if stripped.startswith("$"):
-            try:
-                return PathValue(compile_path(stripped), field)
-            except DefinitionError as err:
-                raise err.located(field=field) from None
-        if stripped.startswith("States."):
-            from .intrinsics import compile_intrinsic  # intrinsics read paths: import late
-            try:
-                return compile_intrinsic(stripped, field=field)
-            except DefinitionError as err:
-                raise err.located(field=field) from None
-    raise DefinitionError(f"The value for the field '{field}' must be a valid JSONPath or a valid "
-                          "intrinsic function call", field=field)
-
-
-def _compile_node(value: Any, where: str):
-    if isinstance(value, dict):
-        items = []
-        names = {}
-        dynamic = False
-        for key, sub in value.items():
-            if key.endswith(".$"):
-                name = key[:-2]
-                node = compile_dynamic_value(sub, key)
-                dynamic = True
-            else:
-                name = key
-                node = _compile_node(sub, f"{where}/{key}")
-                dynamic = dynamic or not isinstance(node, _Constant)
-            if name in names:
-                raise DefinitionError(f"The field '{name}' appears twice once '.$' is removed "
-                                      f"('{names[name]}' and '{key}')", field=f"{where}/{key}")
-            names[name] = key
-            items.append((name, node))
-        if not dynamic:
-            return _Constant({name: node.value for name, node in items})
-        return _Object(tuple(items))
-    if isinstance(value, list):
-        nodes = [_compile_node(v, f"{where}/{i}") for i, v in enumerate(value)]
-        if all(isinstance(n, _Constant) for n in nodes):
-            return _Constant([n.value for n in nodes])
-        return _Array(tuple(nodes))
-    return _Constant(value)
-
-
-class Template:
-    """A compiled payload template (Parameters, ResultSelector, ItemSelector, Assign, ...)."""
-
-    __slots__ = ("source", "_root", "constant")
-
-    def __init__(self, source: Any, field: str):
-        self.source = source
-        self._root = _compile_node(source, field)
-        self.constant = isinstance(self._root, _Constant)
-
-    def render(self, data: Any, env) -> Any:
-        return self._root.render(data, env)
-
-
-def compile_template(source: Any, field: str) -> Template:
-    """Compile a payload template; ``field`` names it in error messages (e.g. ``Parameters``)."""
-    try:
-        return Template(source, field)
-    except DefinitionError as err:
-        raise err.located(field=field) from None
-
-
-Evaluator = Callable[[Any, Any], Any]

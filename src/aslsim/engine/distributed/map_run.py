@@ -286,8 +286,8 @@ def _batch_head(state, data, raw, env) -> dict:
     if template is None:
         return {}
     if state.jsonata:
-        return {"BatchInput": template.render(env, dataflow.states_binding(env, raw))}
-    return {"BatchInput": template.render(data, env)}
+        return {"BatchInput": dataflow.jsonata_value(template, env, raw)}
+    return {"BatchInput": dataflow.jsonpath_value(template, data, env)}
 
 
 def _read_items(run, state, settings, data, raw, env) -> list:

@@ -63,7 +63,7 @@ def _number(spec, field: str, data, raw, env, *, integer: bool) -> Any:
             raise runtime_error(f"The {field}Path field refers to value \"{text}\" which is not a valid "
                                 f"{kind}: {spec.text}")
         return parsed
-    value = spec.render(env, dataflow.states_binding(env, raw))
+    value = dataflow.jsonata_value(spec, env, raw)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or (
             integer and value != int(value)):
         kind = "an integer" if integer else "a number"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ...definition.choice import OPERATORS
 from ...definition.timestamps import parse_timestamp
 from ...errors import DefinitionError
-from ...query.jsonata_template import is_expression
+from ...query.templates import is_expression
 from ...query.jsonpath import compile_path
 from ..tree import JSONATA, State, Tree
 from .paths import first_line

@@ -11,7 +11,7 @@ from functools import lru_cache
 from ...definition.variables import check_states_members
 from ...errors import DefinitionError
 from ...query import jsonata
-from ...query.jsonata_template import is_expression
+from ...query.templates import is_expression
 from ..tree import JSONATA, State, Tree, walk_strings
 
 # Fields that hold names, not values: never expressions.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from ...query.jsonata_template import is_expression
+from ...query.templates import is_expression
 from ..tree import JSONATA, Tree, walk_strings
 
 LIMIT = 256 * 1024

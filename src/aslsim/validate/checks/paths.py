@@ -9,7 +9,8 @@ import re
 
 from ...errors import DefinitionError
 from ...query.intrinsics import FUNCTIONS
-from ...query.jsonpath import compile_dynamic_value, compile_path, compile_reference_path
+from ...query.jsonpath import compile_path, compile_reference_path
+from ...query.templates import compile_dynamic_value
 from ..diagnostics import escape
 from ..tree import JSONPATH, State, Tree
 

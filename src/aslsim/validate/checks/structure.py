@@ -12,7 +12,7 @@ import json
 from ...definition.limits import MAX_BATCH_BYTES, MAX_SECONDS
 from ...definition.parse import STATE_FIELDS
 from ...definition.timestamps import parse_timestamp
-from ...query.jsonata_template import is_expression
+from ...query.templates import is_expression
 from ..tree import JSONATA, JSONPATH, STATE_TYPES, TERMINAL_TYPES, Scope, State, Tree
 
 MAX_NAME = 80

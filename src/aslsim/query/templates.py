@@ -1,0 +1,234 @@
+"""Payload templates in either query language, compiled once into one tree of value nodes.
+
+JSONPath (``compile_template``): keys ending in ``.$`` hold a path, a context path, a variable
+path or an intrinsic call; every other value is literal. JSONata (``compile_jsonata_template``):
+any string that is exactly ``{% expr %}``, anywhere inside the value, is an expression. Both
+compile to the same nodes (constants, objects, arrays, and the leaves that read something), each
+with one method, ``resolve(env)``, against the evaluation context the engine gives:
+
+    env.document     what ``$`` stands for in a JSONPath field (the effective input, the result...)
+    env.context      the Context object (``$$``, ``$states.context``)
+    env.variables    the workflow variables in scope (``$name``)
+    env.random       the execution's seeded ``random.Random``
+    env.now_ms       the virtual clock (``$now()``)
+    env.input, env.result, env.error_output    JSONata's ``$states`` (ABSENT where AWS has none)
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..errors import DefinitionError, StatesError
+from .jsonpath import PathValue, compile_path
+
+
+class _Absent:
+    """``$states.result`` / ``$states.errorOutput`` where the state has none."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT = _Absent()
+
+
+def is_expression(value: Any) -> bool:
+    """Whether a JSONata-mode value is one whole ``{% ... %}`` expression."""
+    return isinstance(value, str) and len(value) >= 4 and value.startswith("{%") and value.endswith("%}")
+
+
+# --- the nodes --------------------------------------------------------------------------------
+
+class Constant:
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def resolve(self, env):
+        return self.value
+
+
+class Object:
+    __slots__ = ("items",)
+
+    def __init__(self, items: tuple):
+        self.items = tuple((key, node.resolve) for key, node in items)
+
+    def resolve(self, env):
+        return {key: resolve(env) for key, resolve in self.items}
+
+
+class Array:
+    __slots__ = ("nodes",)
+
+    def __init__(self, nodes: tuple):
+        self.nodes = tuple(node.resolve for node in nodes)
+
+    def resolve(self, env):
+        return [resolve(env) for resolve in self.nodes]
+
+
+_VARIABLE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_STATES_FIELDS = (("input", "input"), ("result", "result"), ("errorOutput", "error_output"))
+
+
+def _query_error(expression: str, field: str, problem: str) -> StatesError:
+    return StatesError("States.QueryEvaluationError",
+                       f"The JSONata expression '{expression}' specified for the field '{field}' {problem}",
+                       prefix_state=True, location=field)
+
+
+class Expression:
+    """A ``{% %}`` leaf: one JSONata expression, bound to ``$states`` and the variables it names."""
+
+    __slots__ = ("expression", "field", "variables", "_context")
+
+    def __init__(self, text: str, field: str):
+        from . import jsonata   # the JSONata engine is loaded only by definitions that use it
+        body = text[2:-2].strip()
+        try:
+            self.expression = jsonata.compile_expression(body)
+        except jsonata.JsonataSyntaxError as err:
+            raise DefinitionError(f"the JSONata expression '{body}' is not valid: {err}", field=field) from None
+        self.field = field
+        # the workflow variables this expression can read (everything else is a JSONata name)
+        self.variables = tuple(sorted(set(_VARIABLE.findall(body)) - {"states"}))
+        # whether $states.context is read: building the Context object is the dear part
+        self._context = self.expression.may_read("states", "context")
+
+    def states(self, env) -> dict:
+        """The ``$states`` binding for one evaluation."""
+        states = {}
+        for key, attribute in _STATES_FIELDS:
+            value = getattr(env, attribute)
+            if value is not ABSENT:
+                states[key] = value
+        if self._context:
+            states["context"] = env.context
+        return states
+
+    def resolve(self, env):
+        from . import jsonata
+        bindings = {"states": self.states(env)}
+        if self.variables:
+            scope = env.variables
+            for name in self.variables:
+                try:
+                    bindings[name] = scope[name]
+                except KeyError:
+                    pass
+        try:
+            value = self.expression.evaluate(bindings, now_ms=env.now_ms, rng=env.random)
+        except jsonata.UnsupportedResultType:
+            raise _query_error(self.expression.text, self.field, "returned an unsupported result type.") from None
+        except jsonata.JsonataError as err:
+            raise _query_error(self.expression.text, self.field,
+                               f"threw an error during evaluation. {err}") from None
+        if value is jsonata.UNDEFINED:
+            raise _query_error(self.expression.text, self.field, "returned nothing (undefined).")
+        return value
+
+
+class Template:
+    """A compiled payload template or JSONata value (Parameters, ResultSelector, Arguments,
+    Output, Assign, Items, Condition, ...): ``resolve(env)`` builds its value."""
+
+    __slots__ = ("source", "field", "root", "constant", "resolve")
+
+    def __init__(self, source: Any, field: str, root):
+        self.source = source
+        self.field = field
+        self.root = root
+        self.constant = isinstance(root, Constant)
+        self.resolve = root.resolve   # one call per resolve, not two
+
+    @property
+    def text(self) -> str:
+        """The expression text when the whole value is one expression (for messages)."""
+        root = self.root
+        return root.expression.text if isinstance(root, Expression) else str(self.source)
+
+
+# --- JSONPath templates -----------------------------------------------------------------------
+
+def compile_dynamic_value(text: Any, field: str):
+    """The value of a ``key.$`` field: a path, a context path, a variable path or an intrinsic."""
+    if isinstance(text, str):
+        stripped = text.strip()
+        if stripped.startswith("$"):
+            try:
+                return PathValue(compile_path(stripped), field)
+            except DefinitionError as err:
+                raise err.located(field=field) from None
+        if stripped.startswith("States."):
+            from .intrinsics import compile_intrinsic
+            try:
+                return compile_intrinsic(stripped, field=field)
+            except DefinitionError as err:
+                raise err.located(field=field) from None
+    raise DefinitionError(f"The value for the field '{field}' must be a valid JSONPath or a valid "
+                          "intrinsic function call", field=field)
+
+
+def _compile_jsonpath(value: Any, where: str):
+    if isinstance(value, dict):
+        items = []
+        names: dict = {}
+        dynamic = False
+        for key, sub in value.items():
+            if key.endswith(".$"):
+                name = key[:-2]
+                node = compile_dynamic_value(sub, key)
+                dynamic = True
+            else:
+                name = key
+                node = _compile_jsonpath(sub, f"{where}/{key}")
+                dynamic = dynamic or not isinstance(node, Constant)
+            if name in names:
+                raise DefinitionError(f"The field '{name}' appears twice once '.$' is removed "
+                                      f"('{names[name]}' and '{key}')", field=f"{where}/{key}")
+            names[name] = key
+            items.append((name, node))
+        if not dynamic:
+            return Constant({name: node.value for name, node in items})
+        return Object(tuple(items))
+    if isinstance(value, list):
+        nodes = [_compile_jsonpath(v, f"{where}/{i}") for i, v in enumerate(value)]
+        if all(isinstance(n, Constant) for n in nodes):
+            return Constant([n.value for n in nodes])
+        return Array(tuple(nodes))
+    return Constant(value)
+
+
+def compile_template(source: Any, field: str) -> Template:
+    """Compile a JSONPath payload template; ``field`` names it in error messages (``Parameters``)."""
+    try:
+        return Template(source, field, _compile_jsonpath(source, field))
+    except DefinitionError as err:
+        raise err.located(field=field) from None
+
+
+# --- JSONata values ---------------------------------------------------------------------------
+
+def _compile_jsonata(value: Any, field: str):
+    if is_expression(value):
+        return Expression(value, field)
+    if isinstance(value, dict):
+        items = tuple((k, _compile_jsonata(v, f"{field}/{k}")) for k, v in value.items())
+        if all(isinstance(n, Constant) for _, n in items):
+            return Constant(value)
+        return Object(items)
+    if isinstance(value, list):
+        nodes = tuple(_compile_jsonata(v, f"{field}/{i}") for i, v in enumerate(value))
+        if all(isinstance(n, Constant) for n in nodes):
+            return Constant(value)
+        return Array(nodes)
+    return Constant(value)
+
+
+def compile_jsonata_template(source: Any, field: str) -> Template:
+    """Compile a JSONata-mode value: ``{% %}`` strings anywhere inside it are expressions."""
+    return Template(source, field, _compile_jsonata(source, field))
