@@ -41,22 +41,72 @@ class InputError(Exception):
 class StatesError(Exception):
     """An error inside an execution, named as AWS names it (``States.Runtime``, a task's error...).
 
-    ``cause`` is the text AWS reports. When ``prefix_state`` is true, the engine prepends AWS's
-    "An error occurred while executing the state 'X' (entered at the event id #N). " to the cause,
-    which is how AWS words the runtime errors it raises itself.
+    A value: nothing changes it once raised. ``cause`` is the text AWS reports. The engine words
+    an error where it happened with ``worded`` (AWS prefixes the errors it raises itself,
+    ``prefix_state``, with "An error occurred while executing the state 'X' (entered at the event
+    id #N). ") and then passes on the ``settled`` error, which outer states never word again.
+    ``location`` is the field a JSONata evaluation failed in (AWS records an EvaluationFailed
+    event for it); ``after_entered`` says that event follows the state's Entered event rather
+    than the event before it.
     """
 
     def __init__(self, error: str | None, cause: str | None = None, *, prefix_state: bool = False,
-                 location: str | None = None):
-        self.error = error
-        self.cause = cause
-        self.prefix_state = prefix_state
-        self.location = location      # the field a JSONata evaluation failed in (EvaluationFailed)
-        # whether EvaluationFailed follows the state's Entered event rather than the event before
-        # it: AWS links a value that evaluated but is unusable (a Wait Timestamp) to the state
-        self.after_entered = False
-        self.recorded = False         # whether the engine has recorded where it happened
+                 location: str | None = None, after_entered: bool = False):
+        self._error = error
+        self._cause = cause
+        self._prefix_state = prefix_state
+        self._location = location
+        self._after_entered = after_entered
         super().__init__(f"{error}: {cause}")
+
+    error = property(lambda self: self._error)
+    cause = property(lambda self: self._cause)
+    prefix_state = property(lambda self: self._prefix_state)
+    location = property(lambda self: self._location)
+    after_entered = property(lambda self: self._after_entered)
+
+    def _replace(self, **fields) -> "StatesError":
+        copy = Exception.__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__.update({"_" + name: value for name, value in fields.items()})
+        Exception.__init__(copy, f"{copy._error}: {copy._cause}")
+        return copy
+
+    def worded(self, state_name: str, entered_id: int) -> "StatesError":
+        """The error as AWS reports it from the state ``state_name`` entered at ``entered_id``."""
+        if not self._prefix_state:
+            return self
+        return self._replace(prefix_state=False, cause=(
+            f"An error occurred while executing the state '{state_name}' "
+            f"(entered at the event id #{entered_id}). {self._cause}"))
+
+    def settled(self) -> "StatesError":
+        """The error as it leaves the state it happened in: worded, its EvaluationFailed recorded."""
+        if self._location is None and not self._prefix_state:
+            return self
+        return self._replace(location=None, prefix_state=False, after_entered=False)
+
+    def __reduce__(self):
+        return (_rebuild, (type(self), self.__dict__))
+
+
+def _rebuild(cls, fields):
+    error = Exception.__new__(cls)
+    error.__dict__.update(fields)
+    Exception.__init__(error, f"{error._error}: {error._cause}")
+    return error
+
+
+class MockMissing(StatesError):
+    """Nothing answers a Task: the test's own gap, not the workflow's.
+
+    It fails the execution with States.Runtime (never caught or retried, as AWS treats the errors
+    of its own machinery), and a Distributed Map passes it on instead of counting a failed item.
+    Answerers raise it with a message that lists what is registered.
+    """
+
+    def __init__(self, message: str):
+        super().__init__("States.Runtime", message, prefix_state=True)
 
 
 # Errors a Catch or Retry may never handle: AWS ends the execution at once. (A task result over

@@ -12,9 +12,12 @@ from typing import Any
 from .definition.loader import read_definition
 from .definition.parse import parse_machine
 from .definition.timestamps import epoch_ms, parse_timestamp
-from .engine.execution import Execution
+from . import arns
 from .definition.limits import PAYLOAD_BYTES as PAYLOAD_LIMIT
-from .engine.interpreter import Runner
+from .engine.execution import Execution
+from .engine.identity import Identity, Seeds
+from .engine.plan import compile_plan
+from .engine.run import ExecutionRun
 from .errors import InputError
 from .query.jsonpath import dumps
 from .services import api_models
@@ -46,6 +49,7 @@ class StateMachine:
 
     def __init__(self, compiled, name: str):
         self._compiled = compiled
+        self._plan = compile_plan(compiled.graph)
         self.name = name
 
     @property
@@ -65,7 +69,7 @@ class StateMachine:
             mock_config=None, test_case: str | None = None, lambdas=None, aws: str | None = None,
             callbacks: dict | None = None, machines=None, start_time=None, seed: int = 0,
             execution_type: str = "STANDARD", name: str | None = None,
-            stop_after: float | None = None, region: str = "us-east-1", s3=None) -> Execution:
+            stop_after: float | None = None, region: str = arns.DEFAULT_REGION, s3=None) -> Execution:
         """Run one execution to its end on virtual time and return it.
 
         What answers a Task, in the order asked:
@@ -101,7 +105,8 @@ class StateMachine:
             text = dumps(execution_input)
         except (TypeError, ValueError) as err:
             raise InputError(f"the execution input is not JSON: {err}") from None
-        if len(text.encode("utf-8")) > PAYLOAD_LIMIT:
+        input_size = len(text.encode("utf-8"))
+        if input_size > PAYLOAD_LIMIT:
             raise InputError(f"the execution input is larger than {PAYLOAD_LIMIT} bytes, which AWS refuses")
         execution_input = json.loads(text)  # a private copy: the caller's object is never touched
         options = dict(mocks=mocks, mock_config=mock_config, test_case=test_case, lambdas=lambdas,
@@ -117,22 +122,27 @@ class StateMachine:
             raise InputError("stop_after must be a number of seconds >= 0")
         stop_ms = None if stop_after is None else start_ms + int(round(stop_after * 1000))
         store = _s3_store(s3, aws, region)
-        runner = Runner(self._compiled, execution_input, services=services, start_ms=start_ms,
-                        s3=store, stop_ms=stop_ms, region=region, seed=seed, execution_type=execution_type,
-                        name=name, machine_name=self.name)
+        seeds = Seeds(seed)
+        identity = Identity(machine_name=self.name, name=name, region=region,
+                            express=execution_type == "EXPRESS", start_ms=start_ms,
+                            execution_input=execution_input, seeds=seeds)
+        driver = ExecutionRun(self._plan, execution_input, services=services, identity=identity,
+                              seeds=seeds, timeout_seconds=self._compiled.timeout_seconds,
+                              stop_ms=stop_ms, s3=store, input_size=input_size)
         try:
-            status, output, error, cause = runner.run()
+            status, output, error, cause = driver.run()
         finally:
             services.close()
             if isinstance(store, _MotoS3OnFirstUse):
                 store.close()
+        run = driver.run_state
         execution = Execution(status=status, output=output, error=error, cause=cause,
-                              path=runner.top.path, calls=runner.calls,
-                              variables=dict(runner.top.scope.values), name=name,
-                              execution_arn=runner.execution_arn, start_ms=start_ms,
-                              stop_ms=runner.clock.now, history=runner.history,
+                              path=run.top.path, calls=run.recorder.calls,
+                              variables=dict(run.top.scope.values), name=name,
+                              execution_arn=identity.execution_arn, start_ms=start_ms,
+                              stop_ms=run.clock.now, log=run.recorder.log,
                               unused_mocks=services.unused_mocks(), input=execution_input,
-                              trace=runner.trace, machine=self, map_runs=runner.map_runs)
+                              trace=run.recorder.trace, machine=self, map_runs=run.map_runs)
         for listener in list(_execution_listeners):
             listener(self, execution)
         return execution

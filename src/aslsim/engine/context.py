@@ -1,9 +1,19 @@
-"""What a state's expressions can see: the Context object, workflow variables, the seeded RNG."""
+"""What a state visit sees: its thread's variables and last event, and the evaluation context
+every compiled value resolves against.
+
+``StateContext`` is the narrow protocol between the engine and a state's executor, and between
+the engine and the query layer (see ``query.templates``): the state and its plan, the raw input
+and the effective one, the result and error output once there are any, the Context object
+(built only when read), the variables, the virtual clock and the seeded random numbers; and
+``event``/``note`` to record, ``run`` for what only Task, Map and Parallel need (services,
+child threads). An ``inspect`` hook, when set (TestState), is told each step of the data flow.
+"""
 from __future__ import annotations
 
 from typing import Any
 
 from ..definition.timestamps import iso_ms
+from ..query.templates import ABSENT
 
 
 class Scope:
@@ -15,8 +25,8 @@ class Scope:
 
     __slots__ = ("values", "parent")
 
-    def __init__(self, parent: "Scope | None" = None):
-        self.values: dict[str, Any] = {}
+    def __init__(self, parent: "Scope | None" = None, values: dict | None = None):
+        self.values: dict[str, Any] = {} if values is None else values
         self.parent = parent
 
     def __getitem__(self, name: str) -> Any:
@@ -35,70 +45,76 @@ class Scope:
             return False
         return True
 
-    def visible(self) -> dict:
-        """Every variable visible here, inner scopes winning."""
-        chain = []
-        scope = self
-        while scope is not None:
-            chain.append(scope.values)
-            scope = scope.parent
-        merged: dict = {}
-        for values in reversed(chain):
-            merged.update(values)
-        return merged
-
 
 class Frame:
     """One thread of control (the top level, a branch, an iteration): its variables, its last
-    event id (for AWS's previousEventId) and the path of state names it took."""
+    event id (AWS's previousEventId), the path of state names it took, a bound on the size of
+    the data it carries (bytes of JSON, for the 256 KiB limit) and how many states it entered
+    at the current instant of virtual time (a loop that takes no time must still end)."""
 
-    __slots__ = ("scope", "prev", "path", "in_parallel")
+    __slots__ = ("scope", "prev", "path", "in_parallel", "size", "still", "still_at")
 
-    def __init__(self, scope: Scope, prev: int, in_parallel: bool = False):
+    def __init__(self, scope: Scope, prev: int, in_parallel: bool = False, size: int = 0):
         self.scope = scope
         self.prev = prev
         self.path: list = []
         self.in_parallel = in_parallel
+        self.size = size
+        self.still = 0
+        self.still_at = None
 
 
-class StateEnv:
-    """The view one state visit has; ``context`` ($$) is built only when an expression reads it."""
+class StateContext:
+    """One state visit; also the evaluation context of every value the state resolves."""
 
-    __slots__ = ("run", "frame", "state", "entered_ms", "retry_count", "task_token", "map_item",
-                 "entered_prev", "_context", "document", "input", "result", "error_output")
+    __slots__ = ("run", "frame", "state", "plan", "entered_ms", "entered_id", "entered_prev",
+                 "input", "data", "document", "result", "error_output", "retry_count",
+                 "task_token", "map_item", "inspect", "started", "result_size", "_context")
 
-    def __init__(self, run, frame, state, entered_ms: int):
+    def __init__(self, run, frame: Frame, state, plan, data: Any, entered_ms: int):
         self.run = run
         self.frame = frame
         self.state = state
+        self.plan = plan
         self.entered_ms = entered_ms
+        self.entered_id = 0
+        self.entered_prev = 0
+        self.input = data            # the raw state input ($states.input)
+        self.data = data             # the effective input (after InputPath)
+        self.document = data         # what a JSONPath "$" reads in the value being resolved
+        self.result = ABSENT
+        self.error_output = ABSENT
         self.retry_count = None
         self.task_token = None
         self.map_item = None
-        self.entered_prev = 0
+        self.inspect = None
+        self.started = False         # whether this attempt got as far as its Started event
+        self.result_size = 0         # a bound on the size of the result, once there is one
         self._context = None
-        self.document = self.input = self.result = self.error_output = None
 
-    @property
-    def now_ms(self) -> int:
-        return self.run.clock.now
-
+    # -- the evaluation context --------------------------------------------------------------
     @property
     def variables(self) -> Scope:
         return self.frame.scope
 
     @property
     def random(self):
-        return self.run.rng
+        return self.run.seeds.rng
+
+    @property
+    def now_ms(self) -> int:
+        return self.run.clock.now
 
     @property
     def context(self) -> dict:
+        """The Context object ($$), built on first read."""
         if self._context is None:
             state = {"EnteredTime": iso_ms(self.entered_ms), "Name": self.state.name}
             if self.retry_count is not None:
                 state["RetryCount"] = self.retry_count
-            context = {"Execution": self.run.execution_context, "State": state,
-                       "StateMachine": self.run.state_machine_context}
+            identity = self.run.identity
+            context = {"Execution": identity.execution_context, "State": state,
+                       "StateMachine": identity.machine_context}
             if self.task_token is not None:
                 context["Task"] = {"Token": self.task_token}
             if self.map_item is not None:
@@ -106,6 +122,20 @@ class StateEnv:
             self._context = context
         return self._context
 
-    def refresh(self):
-        """Forget the built Context object (RetryCount or the Map item changed)."""
+    def refresh(self) -> None:
+        """Forget the built Context object (RetryCount, the task token or the Map item changed)."""
         self._context = None
+
+    # -- recording -----------------------------------------------------------------------------
+    def event(self, event_type: str, details: dict | None = None) -> int:
+        """An event of this state's thread."""
+        return self.run.recorder.event(event_type, self.frame, details)
+
+    def note(self, kind: str, detail) -> None:
+        self.run.recorder.note(kind, self.state.name, detail)
+
+    def inspected(self, step: str, value: Any) -> Any:
+        """Tell the inspection hook (if any) the value after a step of the data flow."""
+        if self.inspect is not None:
+            self.inspect(step, value)
+        return value

@@ -1,4 +1,4 @@
-"""How data moves through a state, in either query language.
+"""How data moves through a state, compiled per state into one flow of its query language.
 
 JSONPath: InputPath -> Parameters -> (work) -> [Assign sees the result] -> ResultSelector ->
 ResultPath (merged into the raw input) -> OutputPath.
@@ -7,17 +7,20 @@ context); Output defaults to the result (Task, Parallel, Map) or to the input.
 
 In both, Assign is evaluated against the variables as they were before the state, and its values
 become visible only to the next state; Output/OutputPath of the same state sees the old values.
+The executors call the same methods whatever the language: the flow decides what they mean.
 """
 from __future__ import annotations
 
 from typing import Any
 
+from ..definition.limits import PAYLOAD_BYTES
+from ..definition.model import NULL_PATH
 from ..errors import StatesError, runtime_error
 from ..query.jsonpath import PathNotFound, dumps
 from ..query.templates import ABSENT
-from ..definition.model import NULL_PATH
 
-ASSIGN_LIMIT = 262_144   # bytes of JSON one state may assign
+ASSIGN_LIMIT = PAYLOAD_BYTES   # bytes of JSON one state may assign
+_NOT_GIVEN = object()
 
 
 def read_path(path, data, env) -> Any:
@@ -28,74 +31,148 @@ def read_path(path, data, env) -> Any:
         raise runtime_error(f"Invalid path '{path.text}' : {err.detail}") from None
 
 
-def effective_input(state, raw: Any, env) -> Any:
-    """InputPath applied to the raw state input (JSONata states use the raw input)."""
-    path = state.input_path
-    if path is None or state.jsonata:
-        return raw
-    if path is NULL_PATH:
-        return {}
-    return read_path(path, raw, env)
+def error_output(err: StatesError) -> dict:
+    """The object a Catch passes on: AWS's {"Error", "Cause"} (null where absent)."""
+    return {"Error": err.error, "Cause": err.cause}
 
 
-def jsonpath_value(template, document: Any, env) -> Any:
-    """A JSONPath template, path or intrinsic resolved with ``$`` standing for ``document``."""
-    env.document = document
-    return template.resolve(env)
-
-
-def jsonata_value(template, env, raw, result=ABSENT, error_output=ABSENT) -> Any:
-    """A JSONata value resolved with ``$states`` made of the raw input, the result and the
-    error output (each only where AWS provides it)."""
-    env.input, env.result, env.error_output = raw, result, error_output
-    return template.resolve(env)
-
-
-def arguments(state, template, data: Any, raw: Any, env) -> Any:
-    """Parameters (JSONPath, over the effective input) or Arguments (JSONata)."""
-    if template is None:
-        return data
-    if state.jsonata:
-        return jsonata_value(template, env, raw)
-    return jsonpath_value(template, data, env)
-
-
-def evaluate_assign(block, jsonata: bool, value: Any, raw: Any, env, *, result=ABSENT,
-                    error_output=ABSENT) -> dict | None:
-    """The variables an Assign block sets. JSONPath: ``$`` is ``value`` (the state's result)."""
-    if block is None:
-        return None
-    if jsonata:
-        assigned = jsonata_value(block, env, raw, result, error_output)
-    else:
-        assigned = jsonpath_value(block, value, env)
+def _checked_assign(assigned, ctx) -> dict:
     if len(dumps(assigned).encode("utf-8")) > ASSIGN_LIMIT:
         # the developer guide's limit "up to 256 KiB per state"; the wording of AWS's error for it
         # is not recorded, the error name is the one AWS uses for every payload limit
         raise StatesError("States.DataLimitExceeded",
-                          f"The variables assigned by the state '{env.state.name}' have a size "
+                          f"The variables assigned by the state '{ctx.state.name}' have a size "
                           f"exceeding the maximum number of bytes service limit ({ASSIGN_LIMIT}).")
     return assigned
 
 
-def state_output(state, raw: Any, data: Any, result: Any, env, *, has_result: bool) -> Any:
-    """The state's output from its raw input, effective input and result.
+class JsonPathFlow:
+    """The JSONPath fields of one state."""
 
-    JSONPath: ResultSelector has been applied by the caller; here ResultPath then OutputPath.
-    JSONata: Output, or the default (the result, or the input for states without one).
-    """
-    if state.jsonata:
-        if state.output is not None:
-            return jsonata_value(state.output, env, raw, result if has_result else ABSENT)
-        return result if has_result else raw
-    if has_result:
-        output = apply_result_path(getattr(state, "result_path", None), raw, result)
-    else:
-        output = data
-    return apply_output_path(state, output, env)
+    __slots__ = ("input_path", "output_path", "parameters", "result_selector", "result_path", "assign")
+    jsonata = False
+
+    def __init__(self, state):
+        self.input_path = state.input_path
+        self.output_path = state.output_path
+        self.parameters = getattr(state, "parameters", None)
+        self.result_selector = getattr(state, "result_selector", None)
+        self.result_path = getattr(state, "result_path", None)
+        self.assign = state.assign
+
+    def effective(self, ctx) -> Any:
+        """InputPath applied to the raw input: the effective input."""
+        path = self.input_path
+        if path is None:
+            return ctx.input
+        if path is NULL_PATH:
+            return {}
+        return read_path(path, ctx.input, ctx)
+
+    def value(self, ctx, template) -> Any:
+        """A template of this state's (ItemSelector, BatchInput...) resolved over the effective input."""
+        ctx.document = ctx.data
+        return template.resolve(ctx)
+
+    def arguments(self, ctx, template=_NOT_GIVEN) -> Any:
+        """Parameters (or the given template) over the effective input; the input without one."""
+        if template is _NOT_GIVEN:
+            template = self.parameters
+        if template is None:
+            return ctx.data
+        ctx.document = ctx.data
+        return template.resolve(ctx)
+
+    def assigned(self, ctx, subject, *, result=ABSENT, error_output=ABSENT, block=_NOT_GIVEN) -> dict | None:
+        """The variables Assign sets; ``$`` is ``subject`` (the result, the input, the error)."""
+        if block is _NOT_GIVEN:
+            block = self.assign
+        if block is None:
+            return None
+        ctx.document = subject
+        return _checked_assign(block.resolve(ctx), ctx)
+
+    def with_result(self, ctx, result) -> Any:
+        """ResultSelector, ResultPath, OutputPath: the output of a state that has a result."""
+        if self.result_selector is not None:
+            ctx.document = result
+            result = ctx.inspected("afterResultSelector", self.result_selector.resolve(ctx))
+        output = ctx.inspected("afterResultPath", place(self.result_path, ctx.input, result))
+        return self._output_path(ctx, output)
+
+    def without_result(self, ctx) -> Any:
+        """OutputPath over the effective input: the output of a state without a result."""
+        return self._output_path(ctx, ctx.data)
+
+    def caught(self, ctx, catcher, caught) -> Any:
+        """A Catch's output: the error output placed by the catcher's ResultPath."""
+        return place(catcher.result_path, ctx.input, caught)
+
+    def _output_path(self, ctx, output) -> Any:
+        path = self.output_path
+        if path is None:
+            return output
+        if path is NULL_PATH:
+            return {}
+        return read_path(path, output, ctx)
 
 
-def apply_result_path(result_path, raw: Any, result: Any) -> Any:
+class JsonataFlow:
+    """The JSONata fields of one state."""
+
+    __slots__ = ("parameters", "output", "assign")
+    jsonata = True
+
+    def __init__(self, state):
+        self.parameters = getattr(state, "parameters", None)     # Arguments
+        self.output = state.output
+        self.assign = state.assign
+
+    def effective(self, ctx) -> Any:
+        return ctx.input
+
+    def value(self, ctx, template) -> Any:
+        ctx.result = ctx.error_output = ABSENT
+        return template.resolve(ctx)
+
+    def arguments(self, ctx, template=_NOT_GIVEN) -> Any:
+        if template is _NOT_GIVEN:
+            template = self.parameters
+        if template is None:
+            return ctx.input
+        ctx.result = ctx.error_output = ABSENT
+        return template.resolve(ctx)
+
+    def assigned(self, ctx, subject, *, result=ABSENT, error_output=ABSENT, block=_NOT_GIVEN) -> dict | None:
+        if block is _NOT_GIVEN:
+            block = self.assign
+        if block is None:
+            return None
+        ctx.result, ctx.error_output = result, error_output
+        return _checked_assign(block.resolve(ctx), ctx)
+
+    def with_result(self, ctx, result) -> Any:
+        if self.output is None:
+            return result
+        ctx.result, ctx.error_output = result, ABSENT
+        return self.output.resolve(ctx)
+
+    def without_result(self, ctx, output=None) -> Any:
+        template = self.output if output is None else output
+        if template is None:
+            return ctx.input
+        ctx.result = ctx.error_output = ABSENT
+        return template.resolve(ctx)
+
+    def caught(self, ctx, catcher, caught) -> Any:
+        if catcher.output is None:
+            return caught
+        ctx.result, ctx.error_output = ABSENT, caught
+        return catcher.output.resolve(ctx)
+
+
+def place(result_path, raw: Any, result: Any) -> Any:
+    """ResultPath: the result placed into the raw input (absent: the result; null: the input)."""
     if result_path is None:
         return result
     if result_path is NULL_PATH:
@@ -103,23 +180,5 @@ def apply_result_path(result_path, raw: Any, result: Any) -> Any:
     return result_path.apply(raw, result)
 
 
-def apply_output_path(state, output: Any, env) -> Any:
-    path = state.output_path
-    if path is None:
-        return output
-    if path is NULL_PATH:
-        return {}
-    return read_path(path, output, env)
-
-
-def select_result(state, result: Any, env) -> Any:
-    """ResultSelector (JSONPath only): a template over the raw result."""
-    selector = getattr(state, "result_selector", None)
-    if selector is None or state.jsonata:
-        return result
-    return jsonpath_value(selector, result, env)
-
-
-def error_output(err: StatesError) -> dict:
-    """The object a Catch passes on: AWS's {"Error", "Cause"} (null where absent)."""
-    return {"Error": err.error, "Cause": err.cause}
+def flow_of(state):
+    return JsonataFlow(state) if state.jsonata else JsonPathFlow(state)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..definition.timestamps import iso_ms
+from .history import aws_events
 
 
 class Execution:
@@ -12,10 +13,10 @@ class Execution:
 
     __slots__ = ("input", "status", "output", "error", "cause", "path", "calls", "variables", "name",
                  "execution_arn", "start_ms", "stop_ms", "unused_mocks", "trace", "machine", "map_runs",
-                 "_history", "_events")
+                 "_log", "_history")
 
     def __init__(self, *, status, output, error, cause, path, calls, variables, name, execution_arn,
-                 start_ms, stop_ms, history, unused_mocks=(), input=None, trace=(), machine=None, map_runs=()):
+                 start_ms, stop_ms, log, unused_mocks=(), input=None, trace=(), machine=None, map_runs=()):
         self.input = input
         # the Distributed Map runs it started, children's included: arn, label, status, counts,
         # children (each with its own status, input, output and history)
@@ -36,15 +37,21 @@ class Execution:
         self.start_ms = start_ms
         self.stop_ms = stop_ms
         self.unused_mocks = list(unused_mocks)   # mocks this execution never called
-        self._history = history
-        self._events = None
+        self._log = log
+        self._history = None
 
     @property
     def history(self) -> list[dict]:
         """The event history as AWS's GetExecutionHistory returns it (built on first use)."""
-        if self._events is None:
-            self._events = self._history.events()
-        return self._events
+        if self._history is None:
+            self._history = aws_events(self._log)
+        return self._history
+
+    @property
+    def events(self) -> list:
+        """The event history as typed ``Event`` records: id, type, previous_id, virtual
+        ``time_ms`` and ``details`` with payloads as values (not JSON text)."""
+        return self._log.typed()
 
     @property
     def start_date(self) -> str:

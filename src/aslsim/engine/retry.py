@@ -32,9 +32,16 @@ def find_retrier(retriers, error):
 
 
 def find_catcher(catchers, error):
-    for catcher in catchers:
+    """The first catcher whose ErrorEquals matches, or None."""
+    index = catcher_index(catchers, error)
+    return None if index is None else catchers[index]
+
+
+def catcher_index(catchers, error):
+    """Index of the first catcher whose ErrorEquals matches, or None."""
+    for i, catcher in enumerate(catchers):
         if error_matches(catcher.errors, error):
-            return catcher
+            return i
     return None
 
 

@@ -52,9 +52,10 @@ class Constant:
 
 
 class Object:
-    __slots__ = ("items",)
+    __slots__ = ("items", "children")
 
     def __init__(self, items: tuple):
+        self.children = items
         self.items = tuple((key, node.resolve) for key, node in items)
 
     def resolve(self, env):
@@ -62,9 +63,10 @@ class Object:
 
 
 class Array:
-    __slots__ = ("nodes",)
+    __slots__ = ("nodes", "children")
 
     def __init__(self, nodes: tuple):
+        self.children = nodes
         self.nodes = tuple(node.resolve for node in nodes)
 
     def resolve(self, env):

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .. import errors
+from ..arns import ACCOUNT, DEFAULT_REGION
 from .resources import Resource
 
 
@@ -24,6 +26,8 @@ class TaskCall:
     heartbeat_s: int | None = None   # HeartbeatSeconds, resolved
     task_token: str | None = None    # $$.Task.Token for .waitForTaskToken
     execution_arn: str = ""
+    region: str = DEFAULT_REGION     # the execution's region: services answer there
+    account: str = ACCOUNT
 
     @property
     def pattern(self) -> str:
@@ -87,8 +91,8 @@ class ServiceError(Exception):
         super().__init__(f"{error}: {cause}")
 
 
-class MockMissing(Exception):
-    """No answerer answers this call; the message lists what is registered."""
+# No answerer answers a call: raised by answerers with a message listing what is registered.
+MockMissing = errors.MockMissing
 
 
 class TaskSuccess:

@@ -427,7 +427,7 @@ def _region_account(call: TaskCall) -> tuple[str, str]:
             parts = arn.split(":")
             if len(parts) > 4 and parts[3] and parts[4]:
                 return parts[3], parts[4]
-    return "us-east-1", "123456789012"
+    return call.region, call.account
 
 
 def _uuid(*parts: str) -> str:

@@ -46,12 +46,13 @@ from moto import mock_aws
 from moto.core.config import passthrough_service, passthrough_url
 from moto.core.models import botocore_stubber
 
+from ..arns import ACCOUNT, DEFAULT_REGION
 from ..query.jsonpath import dumps
 from . import api_models, shapes
 from .calls import Answer, MockMissing, TaskCall
 
-REGION = "us-east-1"            # moto's default, and the region the engine puts in its ARNs
-ACCOUNT = "123456789012"        # moto's default account, as in the engine's ARNs
+REGION = DEFAULT_REGION         # moto's default, and the engine's unless told another
+
 POLL_MS = 10_000                # virtual time per status poll of a .sync job
 MAX_POLLS = 1_000               # then the job counts as never finishing
 DEFAULT_TIMEOUT_S = 99_999_999  # a Task's TimeoutSeconds when the state sets none
@@ -147,7 +148,7 @@ class _Call:
         self.call = call
         self.op = operation
         self.request_id = request_id
-        self.client = _client(operation.client, _region_of(call.execution_arn))
+        self.client = _client(operation.client, call.region)
         self.parameters = call.parameters if isinstance(call.parameters, dict) else {}
 
     def answer(self) -> Answer:
@@ -373,12 +374,6 @@ _SYNC: dict[tuple[str, str], Callable[[_Call], Answer]] = {
 # ---------------------------------------------------------------- clients
 
 _clients: dict[str, Any] = {}
-
-
-def _region_of(execution_arn: str) -> str:
-    """The execution's region: a state machine calls services in its own region."""
-    parts = (execution_arn or "").split(":")
-    return parts[3] if len(parts) > 3 and parts[3] else REGION
 
 
 def _client(name: str, region: str = REGION):

@@ -2,22 +2,29 @@
 
 The parent's history gets only MapStateStarted, MapRunStarted, MapRunSucceeded / MapRunFailed
 and MapStateSucceeded / MapStateFailed; each child keeps its own history, ARN and Context
-object (its history is stored compactly and rendered when asked for). A failing child never
-fails the Map by itself: the run fails with States.ExceedToleratedFailureThreshold once its
-failed items pass the tolerated count or percentage (none tolerated unless one is given).
+object (its event log is frozen compactly when it ends and rendered when asked for). A failing
+child never fails the Map by itself: the run fails with States.ExceedToleratedFailureThreshold
+once its failed items pass the tolerated count or percentage (none tolerated unless one is
+given). A child that found no answer for a Task (MockMissing) is the test's gap: it fails the
+Map at once instead of counting.
 """
 from __future__ import annotations
 
-import pickle
 from typing import Any
 
+from ... import arns
+from ...definition.limits import PAYLOAD_BYTES
 from ...definition.timestamps import iso_ms
 from ...errors import StatesError, runtime_error
-from .. import dataflow
-from ..history import History
-from ..scheduler import ChildFailed, Join, Sleep
+from .. import map_items
+from ..attempts import run_attempts
+from ..failures import data_limit
+from ..events import EventLog
+from ..history import aws_events
+from ..scheduler import ChildFailed, Join
+from ..sizes import measure
 from .batching import batch_inputs
-from .settings import resolve_settings
+from .settings import prepare_settings, resolve_settings
 
 EXCEEDED = "States.ExceedToleratedFailureThreshold"
 EXCEEDED_CAUSE = "The specified tolerated failure threshold was exceeded"     # documented
@@ -31,29 +38,35 @@ class ChildExecution:
     __slots__ = ("index", "name", "execution_arn", "state_machine_arn", "input", "item_count",
                  "status", "output", "error", "cause", "start_ms", "stop_ms", "path", "_history")
 
-    def __init__(self, index: int, runner, item_count: int):
+    def __init__(self, index: int, run, item_count: int):
+        identity = run.identity
         self.index = index
-        self.name = runner.name
-        self.execution_arn = runner.execution_arn
-        self.state_machine_arn = runner.state_machine_context["Id"]
-        self.input = runner.input
+        self.name = identity.name
+        self.execution_arn = identity.execution_arn
+        self.state_machine_arn = identity.machine_arn
+        self.input = identity.input
         self.item_count = item_count
         self.status = "RUNNING"
         self.output = self.error = self.cause = None
-        self.start_ms = runner.clock.now
+        self.start_ms = run.clock.now
         self.stop_ms = None
         self.path: list = []
         self._history: Any = None
 
-    def finish(self, status: str, output, error, cause, now: int, history) -> None:
+    def finish(self, status: str, output, error, cause, now: int, log: EventLog) -> None:
         self.status, self.output, self.error, self.cause = status, output, error, cause
         self.stop_ms = now
-        self._history = history.freeze()
+        self._history = log.freeze()
 
     @property
     def history(self) -> list[dict]:
         """The child's event history as GetExecutionHistory returns it (rendered on each call)."""
-        return _ChildHistory.thaw(self._history).events() if self._history is not None else []
+        return aws_events(EventLog.thaw(self._history)) if self._history is not None else []
+
+    @property
+    def events(self) -> list:
+        """The child's history as typed events."""
+        return EventLog.thaw(self._history).typed() if self._history is not None else []
 
     @property
     def start_date(self) -> str:
@@ -95,7 +108,6 @@ class MapRun:
         self.total_items = 0
         self.failed_items = 0
         self.children: list[ChildExecution | None] = []   # by item (or batch) index; None: never started
-        self.result_writer_details: dict | None = None
 
     def record(self, child: ChildExecution) -> None:
         if child.status != "SUCCEEDED":
@@ -150,125 +162,129 @@ class MapRun:
         return f"<MapRun {self.label} {self.status} children={len(self.children)}>"
 
 
-class _ChildHistory(History):
-    """A child's history, frozen into one compact blob once the child has ended."""
-
-    __slots__ = ()
-
-    def freeze(self) -> bytes:
-        return pickle.dumps(self._records, protocol=pickle.HIGHEST_PROTOCOL)
-
-    @classmethod
-    def thaw(cls, blob: bytes) -> "_ChildHistory":
-        history = cls(None)
-        history._records = pickle.loads(blob)
-        return history
-
-
 # -- running a Distributed Map ----------------------------------------------------------------------
 
-def run_distributed_map(run, state, raw, frame, env, entered):
-    from ..mapping import inline_items, max_concurrency
-    data = dataflow.effective_input(state, raw, env)
-    counters = [0] * len(state.retriers)
-    while True:
-        run_started = False
-        try:
-            # recorded: with an ItemReader the length is 0, the items are read by the run
-            items = None if state.item_reader is not None else inline_items(state, data, raw, env)
-            limit = max_concurrency(state, data, raw, env)
-            run.event("MapStateStarted", frame, {"length": 0 if items is None else len(items)})
-            # recorded: a bad ToleratedFailure*Path or MaxItemsPath fails after MapStateStarted,
-            # with no MapRun events and no MapStateFailed
-            settings = resolve_settings(state, data, raw, env)
-            map_run = _new_map_run(run, state, limit, settings)
-            run.map_runs.append(map_run)
-            run.event("MapRunStarted", frame, {"mapRunArn": map_run.arn})
-            run_started = True
-            try:
-                output = yield from _execute(run, state, map_run, items, settings, data, raw, frame, env)
-            except StatesError as err:
-                map_run.end("FAILED", run.clock.now, err.error, err.cause)
-                run.event("MapRunFailed", frame, {"error": err.error, "cause": err.cause})
-                raise
-            map_run.end("SUCCEEDED", run.clock.now)
-            succeeded = run.event("MapRunSucceeded", frame)
-            run.event("MapStateSucceeded", frame)
-            frame.prev = succeeded  # recorded (most often): MapStateExited follows MapRunSucceeded
-            return run.finish(state, raw, data, output, env)
-        except StatesError as err:
-            delay = run.retry_delay(state, err, counters, env, entered)
-            if delay is None:
-                if run_started:
-                    run.event("MapStateFailed", frame)
-                return run.catch(state, raw, err, env)
-            if delay:
-                yield Sleep(delay)
+def prepare(plan) -> None:
+    prepare_settings(plan)
 
 
-def _new_map_run(run, state, limit: int, settings) -> MapRun:
-    from ..interpreter import ACCOUNT
+def execute(ctx):
+    return (yield from run_attempts(ctx, attempt, final_failure=_failed))
+
+
+def _failed(ctx, error) -> None:
+    if ctx.started:
+        ctx.event("MapStateFailed")
+
+
+def attempt(ctx):
+    state, plan, run = ctx.state, ctx.plan, ctx.run
+    # recorded: with an ItemReader the length is 0, the items are read by the run
+    items = None if state.item_reader is not None else plan.items.resolve(ctx)
+    limit = plan.max_concurrency.resolve(ctx)
+    ctx.event("MapStateStarted", {"length": 0 if items is None else len(items)})
+    # recorded: a bad ToleratedFailure*Path or MaxItemsPath fails after MapStateStarted,
+    # with no MapRun events and no MapStateFailed
+    settings = resolve_settings(plan, ctx)
+    map_run = _new_map_run(ctx, limit, settings)
+    run.map_runs.append(map_run)
+    ctx.event("MapRunStarted", {"mapRunArn": map_run.arn})
+    ctx.started = True
+    try:
+        output = yield from _execute(ctx, map_run, items, settings)
+    except StatesError as err:
+        map_run.end("FAILED", run.clock.now, err.error, err.cause)
+        ctx.event("MapRunFailed", {"error": err.error, "cause": err.cause})
+        raise
+    map_run.end("SUCCEEDED", run.clock.now)
+    succeeded = ctx.event("MapRunSucceeded")
+    ctx.event("MapStateSucceeded")
+    ctx.frame.prev = succeeded  # recorded (most often): MapStateExited follows MapRunSucceeded
+    ctx.result_size = measure(output)
+    flow = plan.flow
+    assigned = flow.assigned(ctx, output, result=output)
+    return flow.with_result(ctx, output), state.next, assigned
+
+
+def _new_map_run(ctx, limit: int, settings) -> MapRun:
+    state, run = ctx.state, ctx.run
+    identity = run.identity
     label = state.label or state.name
-    arn = f"arn:aws:states:{run.region}:{ACCOUNT}:mapRun:{run.machine_name}/{label}:{run.new_id()}"
-    return MapRun(arn=arn, label=label, state_name=state.name, execution_arn=run.execution_arn,
+    arn = arns.map_run_arn(identity.region, identity.machine_name, label, run.seeds.new_id(),
+                           identity.account)
+    return MapRun(arn=arn, label=label, state_name=state.name, execution_arn=identity.execution_arn,
                   execution_type=state.execution_type, max_concurrency=limit, settings=settings,
                   start_ms=run.clock.now)
 
 
-def _execute(run, state, map_run: MapRun, items, settings, data, raw, frame, env):
+def _execute(ctx, map_run: MapRun, items, settings):
     """Read, select, batch, run the children; returns the Map's result."""
+    state = ctx.state
     if items is None:
-        items = _read_items(run, state, settings, data, raw, env)
+        items = _read_items(ctx, settings)
     map_run.total_items = len(items)
     if state.item_selector is not None:
-        from ..mapping import select_item
-        items = [select_item(run, state, index, item, data, raw, frame) for index, item in enumerate(items)]
+        items = [map_items.select_item(ctx, index, item, ctx.frame) for index, item in enumerate(items)]
     if state.item_batcher is not None:
         inputs = list(batch_inputs(items, max_items=settings.batch_items, max_bytes=settings.batch_bytes,
-                                   head=_batch_head(state, data, raw, env)))
+                                   head=_batch_head(ctx)))
         sizes = [len(batch["Items"]) for batch in inputs]
     else:
         inputs, sizes = items, None
     map_run.children = [None] * len(inputs)
     paths: list = []
-    frame.path.append(paths)
+    ctx.frame.path.append(paths)
     shared_paths: dict = {}
-    children = (_child(run, state, map_run, index, child_input, 1 if sizes is None else sizes[index],
+    children = (_child(ctx, map_run, index, child_input, 1 if sizes is None else sizes[index],
                        paths, shared_paths)
                 for index, child_input in enumerate(inputs))
     limit = min(map_run.max_concurrency or MAX_CHILDREN_AT_ONCE, MAX_CHILDREN_AT_ONCE)
     try:
         yield Join(children, limit)
     except ChildFailed as failed:
-        raise failed.error
-    return _results(run, state, map_run, data, raw, env)
+        raise failed.error from None
+    return _results(ctx, map_run)
 
 
-def _child(run, state, map_run: MapRun, index: int, child_input, item_count: int, paths, shared_paths):
+def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, paths, shared_paths):
     """One child execution, as a task of the parent's scheduler; returns its output."""
-    runner = run.child(child_input, name=run.new_id(), label=map_run.label,
-                       express=state.execution_type == "EXPRESS")
-    runner.history = _ChildHistory(run.clock)
-    child = ChildExecution(index, runner, item_count)
+    run = ctx.run
+    state = ctx.state
+    child_run = run.child(child_input, name=run.seeds.new_id(), label=map_run.label,
+                          express=state.execution_type == "EXPRESS",
+                          input_size=_input_size(ctx, child_input))
+    child = ChildExecution(index, child_run, item_count)
     map_run.children[index] = child
     try:
-        status, output, error, cause = yield from runner.run_child(state.processor)
+        status, output, error, cause = yield from child_run.run_child(ctx.plan.processor)
     except GeneratorExit:
-        child.finish("ABORTED", None, None, None, run.clock.now, runner.history)
+        child.finish("ABORTED", None, None, None, run.clock.now, child_run.recorder.log)
         raise
     except StatesError as err:      # nothing answered a Task: the test must say so, not a threshold
-        child.finish("FAILED", None, err.error, err.cause, run.clock.now, runner.history)
+        child.finish("FAILED", None, err.error, err.cause, run.clock.now, child_run.recorder.log)
         raise
     finally:
         # identical paths share one list: 100,000 children that took the same way cost one
-        path = runner.top.path
+        path = child_run.top.path
         child.path = shared_paths.setdefault(tuple(_flat(path)), path)
         paths.append(child.path)
-    child.finish(status, output, error, cause, run.clock.now, runner.history)
+    child.finish(status, output, error, cause, run.clock.now, child_run.recorder.log)
     map_run.record(child)
     if map_run.exceeded():
         raise StatesError(EXCEEDED, EXCEEDED_CAUSE)
     return output
+
+
+def _input_size(ctx, child_input) -> int:
+    """A bound on a child's input: the Map's input holds a plain inline item; others are measured."""
+    state = ctx.state
+    if state.item_reader is None and state.item_selector is None and state.item_batcher is None \
+            and not ctx.plan.flow.jsonata:
+        return ctx.frame.size
+    size = measure(child_input)
+    if size > PAYLOAD_BYTES:
+        raise data_limit(state.name)
+    return size
 
 
 def _flat(path):
@@ -281,30 +297,29 @@ def _flat(path):
             yield step
 
 
-def _batch_head(state, data, raw, env) -> dict:
-    template = state.item_batcher.batch_input
+def _batch_head(ctx) -> dict:
+    template = ctx.state.item_batcher.batch_input
     if template is None:
         return {}
-    if state.jsonata:
-        return {"BatchInput": dataflow.jsonata_value(template, env, raw)}
-    return {"BatchInput": dataflow.jsonpath_value(template, data, env)}
+    return {"BatchInput": ctx.plan.flow.value(ctx, template)}
 
 
-def _read_items(run, state, settings, data, raw, env) -> list:
+def _read_items(ctx, settings) -> list:
     from .item_reader import read_items
-    reader = state.item_reader
-    store = _store(run, state, "reads its items from S3 (ItemReader)")
+    reader = ctx.state.item_reader
+    store = _store(ctx, "reads its items from S3 (ItemReader)")
     arguments = {}
     if reader.arguments is not None:
-        arguments = dataflow.arguments(state, reader.arguments, data, raw, env)
+        arguments = ctx.plan.flow.arguments(ctx, reader.arguments)
     config = dict(reader.reader_config)
     if settings.max_items is not None:
         config["MaxItems"] = settings.max_items
     return read_items(reader.resource, arguments, config, store)
 
 
-def _results(run, state, map_run: MapRun, data, raw, env):
+def _results(ctx, map_run: MapRun):
     from .result_writer import execution_record, format_results, write_results
+    state = ctx.state
     children = map_run.children
     writer = state.result_writer
     if writer is None:
@@ -316,20 +331,19 @@ def _results(run, state, map_run: MapRun, data, raw, env):
     outcomes = [child.outcome() for child in children]
     if writer.resource is None:
         return format_results(outcomes, config)
-    store = _store(run, state, "writes its results to S3 (ResultWriter)")
-    arguments = dataflow.arguments(state, writer.arguments, data, raw, env)
+    store = _store(ctx, "writes its results to S3 (ResultWriter)")
+    arguments = ctx.plan.flow.arguments(ctx, writer.arguments)
     if not isinstance(arguments, dict) or not isinstance(arguments.get("Bucket"), str):
         raise runtime_error(f"The ResultWriter's {'Arguments' if state.jsonata else 'Parameters'} "
                             f"must give a Bucket, but were: {arguments!r}")
     details = write_results(store, bucket=arguments["Bucket"], prefix=arguments.get("Prefix"),
                             map_run_arn=map_run.arn, writer_config=config, children=outcomes)
-    map_run.result_writer_details = details
     return {"MapRunArn": map_run.arn, "ResultWriterDetails": details}
 
 
-def _store(run, state, what: str):
-    if run.s3 is None:
-        raise runtime_error(f"the Distributed Map '{state.name}' {what}, and this run has no S3: pass "
+def _store(ctx, what: str):
+    if ctx.run.s3 is None:
+        raise runtime_error(f"the Distributed Map '{ctx.state.name}' {what}, and this run has no S3: pass "
                             "s3='folder' (a folder whose sub-folders are buckets; --s3 on the command "
                             "line) or aws='moto' to machine.run")
-    return run.s3
+    return ctx.run.s3

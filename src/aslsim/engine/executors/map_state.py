@@ -1,0 +1,84 @@
+"""Map. Inline: each item runs as its own iteration, a thread with its own variables scope that
+reads the enclosing variables, at most MaxConcurrency at a time, results kept in item order;
+the first failing iteration stops the others. Distributed: each item (or batch) runs as a child
+workflow execution (``distributed.map_run``)."""
+from __future__ import annotations
+
+from ...errors import StatesError
+from .. import map_items
+from ..attempts import run_attempts
+from ..context import Frame, Scope
+from ..distributed import map_run
+from ..scheduler import ChildFailed, Join
+from .parallel import results_size
+
+
+def choose(state):
+    return (map_run.execute if state.distributed else execute), True
+
+
+def prepare(plan) -> None:
+    map_items.prepare(plan)
+    if plan.state.distributed:
+        map_run.prepare(plan)
+
+
+def execute(ctx):
+    return (yield from run_attempts(ctx, attempt, final_failure=_failed))
+
+
+def _failed(ctx, error) -> None:
+    # recorded: MapStateFailed comes only once no retrier will run the state again, and a
+    # States.Runtime before the iterations start fails the Map without it
+    if ctx.started or error.error != "States.Runtime":
+        ctx.event("MapStateFailed")
+
+
+def attempt(ctx):
+    plan = ctx.plan
+    items = ctx.inspected("afterItemsPath", plan.items.resolve(ctx))
+    limit = plan.max_concurrency.resolve(ctx)
+    ctx.event("MapStateStarted", {"length": len(items)})
+    ctx.started = True
+    frame = ctx.frame
+    item_bound = map_items.items_size(ctx, items)
+    paths: list = []
+    frame.path.append(paths)
+    frames = []
+    children = []
+    for index, item in enumerate(items):
+        child = Frame(Scope(frame.scope), frame.prev)
+        frames.append(child)
+        paths.append(child.path)
+        children.append(_iteration(ctx, index, item, child, item_bound))
+    try:
+        results = yield Join(children, limit)
+    except ChildFailed as failed:
+        frame.prev = max(f.prev for f in frames)
+        raise failed.error from None
+    if frames:
+        frame.prev = max(f.prev for f in frames)
+    ctx.event("MapStateSucceeded")
+    ctx.result_size = results_size(ctx, results, frames)
+    result = ctx.inspected("result", results)
+    flow = plan.flow
+    assigned = flow.assigned(ctx, result, result=result)
+    return flow.with_result(ctx, result), ctx.state.next, assigned
+
+
+def _iteration(ctx, index: int, item, frame: Frame, item_bound: int):
+    recorder = ctx.run.recorder
+    details = {"index": index, "name": ctx.state.name}
+    recorder.event("MapIterationStarted", frame, details)
+    try:
+        item_input = map_items.select_item(ctx, index, item, frame)
+        frame.size = map_items.item_input_size(ctx, item_input, item_bound)
+        output = yield from ctx.run.thread(ctx.plan.processor, item_input, frame)
+    except StatesError:
+        recorder.event("MapIterationFailed", frame, details)
+        raise
+    except GeneratorExit:
+        recorder.add("MapIterationAborted", frame.prev, details)
+        raise
+    recorder.event("MapIterationSucceeded", frame, details)
+    return output

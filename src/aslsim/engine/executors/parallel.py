@@ -1,0 +1,74 @@
+"""Parallel: every branch a thread of its own (with its own variables scope, reading the outer
+ones) on the one scheduler; the results in branch order; the first failing branch aborts the
+others."""
+from __future__ import annotations
+
+from ..attempts import run_attempts
+from ..context import Frame, Scope
+from ..failures import data_limit
+from ..scheduler import ChildFailed, Join
+from ..sizes import measure
+from ...definition.limits import PAYLOAD_BYTES
+
+
+def prepare(plan) -> None:
+    plan.arguments_step = "afterArguments" if plan.flow.jsonata else "afterParameters"
+
+
+def execute(ctx):
+    return (yield from run_attempts(ctx, attempt, final_failure=_failed))
+
+
+def _failed(ctx, error) -> None:
+    # recorded: ParallelStateFailed comes only once no retrier will run the state again
+    if ctx.started:
+        ctx.event("ParallelStateFailed")
+
+
+def attempt(ctx):
+    plan = ctx.plan
+    flow = plan.flow
+    branch_input = ctx.inspected(plan.arguments_step, flow.arguments(ctx))
+    size = frame_size(ctx, branch_input, flow.parameters)
+    ctx.event("ParallelStateStarted")
+    ctx.started = True
+    frame = ctx.frame
+    frames = [Frame(Scope(frame.scope), frame.prev, in_parallel=True, size=size) for _ in plan.branches]
+    frame.path.append([f.path for f in frames])
+    thread = ctx.run.thread
+    children = [thread(graph, branch_input, f) for graph, f in zip(plan.branches, frames)]
+    try:
+        results = yield Join(children)
+    except ChildFailed as failed:
+        frame.prev = max(f.prev for f in frames)
+        raise failed.error from None
+    # AWS records no ParallelStateSucceeded event, though the API names one (recorded)
+    frame.prev = max(f.prev for f in frames)
+    ctx.result_size = results_size(ctx, results, frames)
+    result = ctx.inspected("result", results)
+    assigned = flow.assigned(ctx, result, result=result)
+    return flow.with_result(ctx, result), ctx.state.next, assigned
+
+
+def frame_size(ctx, value, template) -> int:
+    """A bound on the size of a new thread's input: the state's input, or what Parameters /
+    Arguments made of it (measured when its bound passes the limit)."""
+    if template is None:
+        return ctx.frame.size
+    bound = ctx.plan.arguments_bound
+    size = bound.at(ctx.frame.size, ctx.run.context_bound) if bound is not None else PAYLOAD_BYTES + 1
+    if size > PAYLOAD_BYTES:
+        size = measure(value)
+        if size > PAYLOAD_BYTES:
+            raise data_limit(ctx.state.name)
+    return size
+
+
+def results_size(ctx, results: list, frames) -> int:
+    """The result array of the branches (or iterations) within the payload limit: its bound."""
+    size = 2 + sum(f.size + 1 for f in frames)
+    if size > PAYLOAD_BYTES:
+        size = measure(results)
+        if size > PAYLOAD_BYTES:
+            raise data_limit(ctx.state.name)
+    return size

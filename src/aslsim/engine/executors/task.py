@@ -1,0 +1,46 @@
+"""Task: one service call per attempt, under the attempt driver (Retry, Catch).
+
+An attempt resolves the Parameters/Arguments (a fresh task token first, for
+``.waitForTaskToken``), TimeoutSeconds and HeartbeatSeconds, makes the call (``task_call``),
+and shapes the result (Assign, ResultSelector, ResultPath/Output, OutputPath).
+"""
+from __future__ import annotations
+
+from ...services.calls import TaskCall
+from ...services.resources import describe_resource
+from ..attempts import run_attempts
+from ..values import task_seconds
+from .task_call import call_service
+
+
+def prepare(plan) -> None:
+    state = plan.state
+    plan.resource = describe_resource(state.resource)
+    plan.timeout = task_seconds(state.timeout_seconds, "TimeoutSeconds")
+    plan.heartbeat = task_seconds(state.heartbeat_seconds, "HeartbeatSeconds")
+    plan.arguments_step = "afterArguments" if plan.flow.jsonata else "afterParameters"
+
+
+def execute(ctx):
+    return (yield from run_attempts(ctx, attempt, counts_retries=True))
+
+
+def attempt(ctx):
+    plan = ctx.plan
+    run = ctx.run
+    if plan.resource.pattern == ".waitForTaskToken":
+        ctx.task_token = run.seeds.new_task_token()
+        ctx.refresh()
+    parameters = ctx.inspected(plan.arguments_step, plan.flow.arguments(ctx))
+    timeout = plan.timeout.resolve(ctx)
+    heartbeat = plan.heartbeat.resolve(ctx)
+    identity = run.identity
+    call = TaskCall(state=plan.name, resource=plan.resource, parameters=parameters,
+                    time_ms=run.clock.now, attempt=ctx.retry_count, timeout_s=timeout,
+                    heartbeat_s=heartbeat, task_token=ctx.task_token,
+                    execution_arn=identity.execution_arn, region=identity.region,
+                    account=identity.account)
+    result = ctx.inspected("result", (yield from call_service(ctx, call)))
+    flow = plan.flow
+    assigned = flow.assigned(ctx, result, result=result)
+    return flow.with_result(ctx, result), ctx.state.next, assigned

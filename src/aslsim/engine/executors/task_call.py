@@ -1,0 +1,139 @@
+"""One attempt of a Task as the service sees it, in four steps: schedule, answer, wait, result.
+
+``schedule`` refuses parameters the service's API model refuses, before anything is recorded
+(AWS never schedules such a call: it is in neither the history nor ``Execution.calls``), then
+records the call and its Scheduled and Started events. ``answer`` asks the execution's
+answerers (and, for ``.waitForTaskToken``, the declared callback or the outside world).
+``wait`` lets the answer's virtual time pass within TimeoutSeconds and HeartbeatSeconds.
+``result`` records how the call ended and checks the result against the payload limit.
+"""
+from __future__ import annotations
+
+from ...definition.limits import PAYLOAD_BYTES
+from ...errors import MockMissing, StatesError
+from ...services.calls import Answer, TaskCall
+from ..scheduler import Sleep
+from ..sizes import measure
+
+# a wait nobody ends: longer than any execution may run (a Standard execution lasts a year)
+FOREVER_MS = 400 * 24 * 3600 * 1000
+
+
+class _Events:
+    """The event names and details a kind of target gets in the history."""
+
+    __slots__ = ("prefix", "tail")
+
+    def __init__(self, call: TaskCall):
+        resource = call.resource
+        if resource.kind == "lambda-function":
+            self.prefix, self.tail = "LambdaFunction", {}
+        elif resource.kind == "activity":
+            self.prefix, self.tail = "Activity", {}
+        else:
+            self.prefix = "Task"
+            self.tail = {"resourceType": resource.resource_type, "resource": resource.api}
+
+    def scheduled(self, call: TaskCall) -> dict:
+        resource = call.resource
+        if self.prefix == "Task":
+            details = {"resourceType": resource.resource_type, "resource": resource.api,
+                       "region": call.region, "parameters": call.parameters}
+        else:
+            details = {"resource": resource.arn, "input": call.parameters}
+        if call.timeout_s is not None:
+            details["timeoutInSeconds"] = call.timeout_s
+        if call.heartbeat_s is not None:
+            details["heartbeatInSeconds"] = call.heartbeat_s
+        return details
+
+
+def call_service(ctx, call: TaskCall):
+    """A generator making one call; returns its result or raises its error."""
+    events = _Events(call)
+    slot = schedule(ctx, call, events)
+    answer = ask(ctx, call, events, slot)
+    yield from wait(ctx, call, events, slot, answer)
+    return result(ctx, call, events, slot, answer)
+
+
+def schedule(ctx, call: TaskCall, events: _Events) -> int:
+    run = ctx.run
+    run.services.check(call)
+    fields = {"state": call.state, "resource": call.resource.arn, "parameters": call.parameters,
+              "time": call.time_ms}
+    if call.task_token is not None:
+        fields["task_token"] = call.task_token
+    slot = run.recorder.call_started(**fields)
+    ctx.event(events.prefix + "Scheduled", events.scheduled(call))
+    ctx.event(events.prefix + "Started", dict(events.tail) if events.tail else None)
+    return slot
+
+
+def ask(ctx, call: TaskCall, events: _Events, slot: int) -> Answer:
+    run = ctx.run
+    try:
+        answer = run.services.answer(call)
+        if answer.has_submitted:
+            ctx.event(events.prefix + "Submitted", {**events.tail, "output": answer.submitted})
+        if call.pattern == ".waitForTaskToken" and answer.awaits_callback and not answer.failed:
+            # a real service received the token; the test's declared callback ends the wait
+            callback = run.services.callback(call)
+            if callback is None and call.timeout_s is None and call.heartbeat_s is None:
+                raise MockMissing(f"the Task state '{call.state}' waits for a callback with its task "
+                                  "token and no callback is declared for it: pass callbacks="
+                                  f"{{'{call.state}': aslsim.TaskSuccess(...)}}")
+            answer = callback or Answer(duration_ms=FOREVER_MS)
+    except MockMissing:
+        run.recorder.call_ended(slot, error="aslsim.MockMissing")
+        raise
+    return answer
+
+
+def wait(ctx, call: TaskCall, events: _Events, slot: int, answer: Answer):
+    """Let the answer's duration pass, unless TimeoutSeconds or HeartbeatSeconds ends it first."""
+    timeout, heartbeat = call.timeout_s, call.heartbeat_s
+    duration = answer.duration_ms
+    limit = None if timeout is None else timeout * 1000
+    if heartbeat is not None and call.pattern == ".waitForTaskToken":
+        beat = answer.heartbeat_ms
+        if beat is None or beat > heartbeat * 1000:
+            # no heartbeat arrives in time: the wait ends at HeartbeatSeconds (recorded: States.Timeout)
+            if limit is None or heartbeat * 1000 < limit:
+                limit = heartbeat * 1000
+    if limit is not None and duration > limit:
+        if limit:
+            yield Sleep(limit)
+        ctx.run.recorder.call_ended(slot, error="States.Timeout", cause="", time_done=ctx.run.clock.now)
+        ctx.event(events.prefix + "TimedOut", {**events.tail, "error": "States.Timeout"})
+        raise StatesError("States.Timeout", "")  # caught as {"Error": "States.Timeout", "Cause": ""} (recorded)
+    if duration:
+        yield Sleep(duration)
+
+
+def result(ctx, call: TaskCall, events: _Events, slot: int, answer: Answer):
+    recorder = ctx.run.recorder
+    now = ctx.run.clock.now
+    if answer.failed:
+        error, cause = answer.error, answer.cause
+        if call.pattern == ".waitForTaskToken":
+            # SendTaskFailure without error or cause fields: both are null in the Catch's output
+            # (recorded: test_sqs_failure_in_wait_for_task_tok_no_error_field)
+            error, cause = error or None, cause or None
+        recorder.call_ended(slot, time_done=now, error=error, cause=cause)
+        outcome = "TimedOut" if error == "States.Timeout" else "Failed"
+        ctx.event(events.prefix + outcome, {**events.tail, "error": error, "cause": cause})
+        raise StatesError(error, cause)
+    value = answer.result
+    size = measure(value)
+    if size > PAYLOAD_BYTES:
+        name = call.resource.resource_type if events.prefix == "Task" else call.resource.arn
+        cause = (f"The state/task '{name}' returned a result with a size exceeding the maximum "
+                 "number of bytes service limit.")
+        recorder.call_ended(slot, time_done=now, error="States.DataLimitExceeded", cause=cause)
+        ctx.event(events.prefix + "Failed", {**events.tail, "error": "States.DataLimitExceeded", "cause": cause})
+        raise StatesError("States.DataLimitExceeded", cause)
+    ctx.result_size = size
+    recorder.call_ended(slot, time_done=now, result=value)
+    ctx.event(events.prefix + "Succeeded", {**events.tail, "output": value})
+    return value

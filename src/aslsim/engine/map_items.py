@@ -1,0 +1,102 @@
+"""What both Map flavours share: the items they iterate over, each item's input (ItemSelector,
+which alone sees ``$$.Map.Item``), MaxConcurrency."""
+from __future__ import annotations
+
+from ..definition.limits import PAYLOAD_BYTES
+from ..errors import StatesError, runtime_error
+from ..query.jsonpath import dumps, json_type
+from ..query.templates import ABSENT
+from .context import StateContext
+from .dataflow import read_path
+from .failures import data_limit
+from .sizes import bound_of, measure
+from .values import max_concurrency
+
+
+def prepare(plan) -> None:
+    """Compile what a Map state (inline or distributed) reads when it starts."""
+    state = plan.state
+    plan.items = _jsonata_items(state) if plan.flow.jsonata else _jsonpath_items(state)
+    plan.max_concurrency = max_concurrency(state.max_concurrency)
+    plan.selector_bound = bound_of(state.item_selector) if state.item_selector is not None else None
+
+
+class _jsonpath_items:
+    """ItemsPath (default ``$``) over the effective input."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, state):
+        self.path = state.items_path
+
+    def resolve(self, ctx) -> list:
+        path = self.path
+        items = ctx.data if path is None else read_path(path, ctx.data, ctx)
+        if not isinstance(items, list):
+            raise runtime_error(f"Invalid path '{path.text}' : the value is not a JSON array: {dumps(items)}"
+                                if path is not None else
+                                f"Map state input must be an array but was: {dumps(items)}")
+        return items
+
+
+class _jsonata_items:
+    """Items (default the state input) as JSONata."""
+
+    __slots__ = ("template",)
+
+    def __init__(self, state):
+        self.template = state.items
+
+    def resolve(self, ctx) -> list:
+        template = self.template
+        if template is None:
+            items = ctx.input
+        else:
+            ctx.result = ctx.error_output = ABSENT
+            items = template.resolve(ctx)
+            if not isinstance(items, list):
+                raise StatesError(
+                    "States.QueryEvaluationError",
+                    f"The JSONata expression '{template.text}' specified for the field 'Items' returned an "
+                    f"unexpected result type. Expected 'array', but was '{json_type(items)}' for value: "
+                    f"{dumps(items)}", prefix_state=True, location="Items")
+        if not isinstance(items, list):
+            # recorded (test_map_state_items_input_types): an EvaluationFailed without a location
+            raise StatesError("States.QueryEvaluationError",
+                              f"Map state input must be an array but was: {dumps(items)}",
+                              prefix_state=True, location="")
+        return items
+
+
+def items_size(ctx, items: list) -> int:
+    """A bound on the size of any one item: the state's input holds them, unless JSONata made them."""
+    if ctx.plan.flow.jsonata and ctx.plan.items.template is not None:
+        return measure(items)
+    return ctx.frame.size
+
+
+def select_item(ctx, index: int, item, frame):
+    """The item's input after ItemSelector, which alone sees ``$$.Map.Item`` (in the scope of
+    the iteration's ``frame``)."""
+    selector = ctx.state.item_selector
+    if selector is None:
+        return item
+    item_ctx = StateContext(ctx.run, frame, ctx.state, ctx.plan, ctx.input, ctx.run.clock.now)
+    item_ctx.data = ctx.data
+    item_ctx.map_item = {"Index": index, "Value": item}
+    return ctx.plan.flow.value(item_ctx, selector)
+
+
+def item_input_size(ctx, value, item_bound: int) -> int:
+    """A bound on an iteration's (or child's) input, measured when the bound passes the limit."""
+    if ctx.state.item_selector is None:
+        size = item_bound
+    else:
+        bound = ctx.plan.selector_bound
+        size = (bound.at(ctx.frame.size, ctx.run.context_bound + item_bound) if bound is not None
+                else PAYLOAD_BYTES + 1)
+    if size > PAYLOAD_BYTES:
+        size = measure(value)
+        if size > PAYLOAD_BYTES:
+            raise data_limit(ctx.state.name)
+    return size

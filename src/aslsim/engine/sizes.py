@@ -1,0 +1,102 @@
+"""The 256 KiB payload limit, kept without serialising every payload.
+
+AWS limits every state's input and output, every task result and every execution input to
+262,144 bytes of UTF-8 JSON. Measuring each payload would double the cost of a state, so sizes
+are *bounded*: each thread carries a bound on the size of its data, and each compiled value has a
+linear bound ``a * document + c * context + b`` (its constants measured at load, each path read
+from the document counting the document's whole size, an expression unknown). Only when a
+bound passes the limit is the value measured, and the bound reset to the measure.
+"""
+from __future__ import annotations
+
+import json
+
+from ..definition.limits import PAYLOAD_BYTES
+from ..query.intrinsics import Intrinsic
+from ..query.jsonpath import CONTEXT, INPUT, PathValue
+from ..query.templates import Array, Constant, Expression, Object, Template
+
+UNKNOWN = PAYLOAD_BYTES * 1024    # larger than any bound that can pass: measure
+_ASCII = json.JSONEncoder(separators=(",", ":")).encode     # its length >= the UTF-8 length
+_UTF8 = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def measure(value) -> int:
+    """The size of ``value`` as JSON in UTF-8, exact whenever it passes the limit."""
+    text = _ASCII(value)
+    if len(text) <= PAYLOAD_BYTES:
+        return len(text)
+    return len(_UTF8(value).encode("utf-8"))
+
+
+# Intrinsics whose result size does not grow with their arguments: their bound in bytes.
+_FIXED = {"States.MathAdd": 24, "States.ArrayLength": 24, "States.MathRandom": 24,
+          "States.ArrayContains": 5, "States.UUID": 38, "States.Hash": 132,
+          "States.ArrayRange": 1000 * 25}
+# Others grow at most this many times the JSON of their arguments: Java prints a number in up
+# to 24 characters, and a character in a JSON string takes up to 6 bytes.
+_GROWTH = 24 * 6
+
+
+class Bound:
+    """``a * document + c * context + b`` bytes."""
+
+    __slots__ = ("a", "c", "b")
+
+    def __init__(self, a: int = 0, c: int = 0, b: int = 0):
+        self.a, self.c, self.b = a, c, b
+
+    def __add__(self, other: "Bound") -> "Bound":
+        return Bound(self.a + other.a, self.c + other.c, self.b + other.b)
+
+    def scaled(self, factor: int) -> "Bound":
+        return Bound(self.a * factor, self.c * factor, self.b * factor)
+
+    def at(self, document: int, context: int) -> int:
+        return self.a * document + self.c * context + self.b
+
+
+def bound_of(value) -> Bound | None:
+    """The linear size bound of a compiled template or value node, or None when unknown."""
+    if value is None:
+        return Bound()
+    if isinstance(value, Template):
+        return bound_of(value.root)
+    if isinstance(value, Constant):
+        return Bound(b=measure(value.value))
+    if isinstance(value, Object):
+        total = Bound(b=2 + max(len(value.children) - 1, 0))
+        for key, child in value.children:
+            node = bound_of(child)
+            if node is None:
+                return None
+            total = total + node + Bound(b=len(_ASCII(key)) + 1)
+        return total
+    if isinstance(value, Array):
+        total = Bound(b=2 + max(len(value.children) - 1, 0))
+        for child in value.children:
+            node = bound_of(child)
+            if node is None:
+                return None
+            total = total + node
+        return total
+    if isinstance(value, PathValue):
+        root = value.path.root
+        if root is INPUT:
+            return Bound(a=1)
+        if root is CONTEXT:
+            return Bound(c=1)
+        return None    # a variable: its size is not tracked
+    if isinstance(value, Intrinsic):
+        if value.name in _FIXED:
+            return Bound(b=_FIXED[value.name])
+        total = Bound(b=len(value.text) * 6)
+        for arg in value.args:
+            node = bound_of(arg) if not hasattr(arg, "template") else Bound(b=measure(arg.value))
+            if node is None:
+                return None
+            total = total + node.scaled(_GROWTH)
+        return total
+    if isinstance(value, Expression):
+        return None
+    return None
