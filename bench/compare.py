@@ -9,8 +9,9 @@ end). Two worker processes run the working tree's ``bench/workflows.py`` cases, 
 aslsim from REV's ``src`` and one from the working tree's. In each round every case is timed
 in both, in alternating order (REV first on even rounds, the working tree first on odd ones),
 as the median of a batch of runs; the round's ratio is REV's time over the working tree's
-(above 1: the working tree is faster). Absolute times on a shared machine move by 30% from one
-minute to the next; a ratio of two batches timed back to back moves far less. Per case the
+(above 1: the working tree is faster). Times are the worker's CPU time (``process_time``), so a
+shared machine's other work moves them less; still, absolute times move by 30% from one
+minute to the next, and a ratio of two batches timed back to back far less. Per case the
 median of the round ratios is printed, then the geometric mean over the cases both revisions
 run. A case REV cannot run (it fails, or gives another output) is shown as n/a.
 
@@ -71,11 +72,11 @@ def worker(src: str) -> int:
         case, machine = cases[request["case"]], machines[request["case"]]
         times = []
         for _ in range(request["n"]):
-            start = time.perf_counter()
+            start = time.process_time()
             ex = _run(machine, case)
             if request["history"]:
                 ex.history
-            times.append(time.perf_counter() - start)
+            times.append(time.process_time() - start)
             if ex.status != "SUCCEEDED":
                 print(json.dumps({"fatal": f"{case.key}: {ex.status} {ex.error}"}), flush=True)
                 return 1

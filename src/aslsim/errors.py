@@ -109,6 +109,16 @@ class MockMissing(StatesError):
         super().__init__("States.Runtime", message, prefix_state=True)
 
 
+class PayloadTooLarge(StatesError):
+    """A value larger than AWS's 256 KiB payload limit (States.DataLimitExceeded); the engine
+    words it for the state that made it."""
+
+    def __init__(self, what: str):
+        super().__init__("States.DataLimitExceeded",
+                         f"{what} returned a result with a size exceeding the maximum number of bytes "
+                         "service limit.")
+
+
 # Errors a Catch or Retry may never handle: AWS ends the execution at once. (A task result over
 # the payload limit, States.DataLimitExceeded, is caught on AWS by States.ALL: recorded.)
 UNCATCHABLE = frozenset({"States.Runtime"})

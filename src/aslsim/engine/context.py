@@ -65,11 +65,23 @@ class Frame:
 
 
 class StateContext:
-    """One state visit; also the evaluation context of every value the state resolves."""
+    """One state visit; also the evaluation context of every value the state resolves.
 
-    __slots__ = ("run", "frame", "state", "plan", "entered_ms", "entered_id", "entered_prev",
-                 "input", "data", "document", "result", "error_output", "retry_count",
-                 "task_token", "map_item", "inspect", "started", "result_size", "_context")
+    No ``__slots__``: the fields most visits never set are class-level defaults, so making a
+    context costs eight assignments.
+    """
+
+    entered_id = 0
+    entered_prev = 0
+    result = ABSENT              # the state's result, once it has one ($states.result)
+    error_output = ABSENT        # the error a Catch handles ($states.errorOutput)
+    retry_count = None
+    task_token = None
+    map_item = None
+    inspect = None               # TestState's hook: told the value after each data-flow step
+    started = False              # whether this attempt got as far as its Started event
+    result_size = 0              # a bound on the size of the result, once there is one
+    _context = None
 
     def __init__(self, run, frame: Frame, state, plan, data: Any, entered_ms: int):
         self.run = run
@@ -77,20 +89,9 @@ class StateContext:
         self.state = state
         self.plan = plan
         self.entered_ms = entered_ms
-        self.entered_id = 0
-        self.entered_prev = 0
         self.input = data            # the raw state input ($states.input)
         self.data = data             # the effective input (after InputPath)
         self.document = data         # what a JSONPath "$" reads in the value being resolved
-        self.result = ABSENT
-        self.error_output = ABSENT
-        self.retry_count = None
-        self.task_token = None
-        self.map_item = None
-        self.inspect = None
-        self.started = False         # whether this attempt got as far as its Started event
-        self.result_size = 0         # a bound on the size of the result, once there is one
-        self._context = None
 
     # -- the evaluation context --------------------------------------------------------------
     @property
@@ -133,9 +134,3 @@ class StateContext:
 
     def note(self, kind: str, detail) -> None:
         self.run.recorder.note(kind, self.state.name, detail)
-
-    def inspected(self, step: str, value: Any) -> Any:
-        """Tell the inspection hook (if any) the value after a step of the data flow."""
-        if self.inspect is not None:
-            self.inspect(step, value)
-        return value

@@ -16,8 +16,9 @@ from typing import Any
 from ..definition.limits import PAYLOAD_BYTES
 from ..definition.model import NULL_PATH
 from ..errors import StatesError, runtime_error
-from ..query.jsonpath import PathNotFound, dumps
+from ..query.jsonpath import PathNotFound
 from ..query.templates import ABSENT
+from .sizes import measure
 
 ASSIGN_LIMIT = PAYLOAD_BYTES   # bytes of JSON one state may assign
 _NOT_GIVEN = object()
@@ -36,8 +37,14 @@ def error_output(err: StatesError) -> dict:
     return {"Error": err.error, "Cause": err.cause}
 
 
-def _checked_assign(assigned, ctx) -> dict:
-    if len(dumps(assigned).encode("utf-8")) > ASSIGN_LIMIT:
+def _checked_assign(block, assigned, ctx) -> dict:
+    """``assigned`` within the limit: bounded from the block (a JSONPath block reads the state's
+    input, result or error output), measured when the bound passes it."""
+    bound = ctx.plan.assign_bounds.get(id(block))
+    if bound is not None and bound.at(max(ctx.frame.size, ctx.result_size, 64),
+                                      ctx.run.context_bound) <= ASSIGN_LIMIT:
+        return assigned
+    if measure(assigned) > ASSIGN_LIMIT:
         # the developer guide's limit "up to 256 KiB per state"; the wording of AWS's error for it
         # is not recorded, the error name is the one AWS uses for every payload limit
         raise StatesError("States.DataLimitExceeded",
@@ -90,14 +97,18 @@ class JsonPathFlow:
         if block is None:
             return None
         ctx.document = subject
-        return _checked_assign(block.resolve(ctx), ctx)
+        return _checked_assign(block, block.resolve(ctx), ctx)
 
     def with_result(self, ctx, result) -> Any:
         """ResultSelector, ResultPath, OutputPath: the output of a state that has a result."""
         if self.result_selector is not None:
             ctx.document = result
-            result = ctx.inspected("afterResultSelector", self.result_selector.resolve(ctx))
-        output = ctx.inspected("afterResultPath", place(self.result_path, ctx.input, result))
+            result = self.result_selector.resolve(ctx)
+            if ctx.inspect is not None:
+                ctx.inspect("afterResultSelector", result)
+        output = place(self.result_path, ctx.input, result)
+        if ctx.inspect is not None:
+            ctx.inspect("afterResultPath", output)
         return self._output_path(ctx, output)
 
     def without_result(self, ctx) -> Any:
@@ -149,7 +160,7 @@ class JsonataFlow:
         if block is None:
             return None
         ctx.result, ctx.error_output = result, error_output
-        return _checked_assign(block.resolve(ctx), ctx)
+        return _checked_assign(block, block.resolve(ctx), ctx)
 
     def with_result(self, ctx, result) -> Any:
         if self.output is None:

@@ -1,12 +1,14 @@
 """How a state's failure is worded and recorded, where it happened."""
 from __future__ import annotations
 
-from ..errors import StatesError
+from ..errors import PayloadTooLarge, StatesError
 
 
 def failed(ctx, err: StatesError) -> StatesError:
     """Word ``err`` as AWS does for this state and record its EvaluationFailed event (JSONata);
     returns the settled error, which the states around this one pass on unchanged."""
+    if isinstance(err, PayloadTooLarge):
+        err = data_limit(ctx.state.name)
     worded = err.worded(ctx.state.name, ctx.entered_id)
     location = worded.location
     if location is not None:

@@ -75,16 +75,29 @@ def items_size(ctx, items: list) -> int:
     return ctx.frame.size
 
 
-def select_item(ctx, index: int, item, frame):
-    """The item's input after ItemSelector, which alone sees ``$$.Map.Item`` (in the scope of
-    the iteration's ``frame``)."""
-    selector = ctx.state.item_selector
-    if selector is None:
-        return item
-    item_ctx = StateContext(ctx.run, frame, ctx.state, ctx.plan, ctx.input, ctx.run.clock.now)
-    item_ctx.data = ctx.data
-    item_ctx.map_item = {"Index": index, "Value": item}
-    return ctx.plan.flow.value(item_ctx, selector)
+class ItemSelection:
+    """Each item's input after ItemSelector, which alone sees ``$$.Map.Item``: ``select(index,
+    item, frame)``, in the variables scope of the iteration's ``frame``."""
+
+    __slots__ = ("selector", "value", "item_ctx")
+
+    def __init__(self, ctx):
+        self.selector = ctx.state.item_selector
+        self.value = ctx.plan.flow.value
+        if self.selector is not None:
+            # one context serves every item: each selection is made and done before the next
+            self.item_ctx = StateContext(ctx.run, ctx.frame, ctx.state, ctx.plan, ctx.input, 0)
+            self.item_ctx.data = ctx.data
+
+    def select(self, index: int, item, frame):
+        if self.selector is None:
+            return item
+        item_ctx = self.item_ctx
+        item_ctx.frame = frame
+        item_ctx.entered_ms = item_ctx.run.clock.now
+        item_ctx.map_item = {"Index": index, "Value": item}
+        item_ctx.refresh()
+        return self.value(item_ctx, self.selector)
 
 
 def item_input_size(ctx, value, item_bound: int) -> int:

@@ -18,12 +18,15 @@ _NO_RESULT, _PASS_RESULT, _RESULT = "none", "pass", "result"
 class PlanGraph:
     """A graph (the machine's top level, a branch, a Map's processor) of plans."""
 
-    __slots__ = ("graph", "start_at", "plans")
+    __slots__ = ("graph", "start_at", "plans", "never_waits")
 
     def __init__(self, graph: Graph):
         self.graph = graph
         self.start_at = graph.start_at
         self.plans = {name: Plan(state) for name, state in graph.states.items()}
+        # no state of it ever lets virtual time pass or starts threads: a thread of this graph
+        # runs to its end in one step of the scheduler
+        self.never_waits = not any(plan.waits for plan in self.plans.values())
 
 
 class Plan:
@@ -44,20 +47,23 @@ class Plan:
         executor = EXECUTORS[state.type]
         self.execute, self.waits = executor.choose(state)
         executor.prepare(self)
-        self._bound = _output_bound(state, self.flow)
+        bound = _output_bound(state, self.flow)
+        self.size_a, self.size_r, self.size_c, self.size_b = bound.a, bound.r, bound.c, bound.b
+        self.size_rc = bool(bound.r or bound.c)
+        # the size bounds of the state's Assign blocks, by id (the plan keeps the state alive)
+        blocks = [state.assign, *(rule.assign for rule in getattr(state, "choices", ())),
+                  *(catcher.assign for catcher in getattr(state, "catchers", ()))]
+        self.assign_bounds = {id(block): bound_of(block) for block in blocks if block is not None}
         parameters = getattr(state, "parameters", None)
         self.arguments_bound = bound_of(parameters) if parameters is not None else None
-
-    def output_bound(self, input_size: int, ctx) -> int:
-        """A bound (bytes) on this state's output, from its input's bound and its result's."""
-        return self._bound(input_size, ctx)
 
     def __repr__(self) -> str:
         return f"<Plan {self.type} {self.name!r}>"
 
 
-def _output_bound(state, flow):
-    """The function (input bound, ctx) -> output bound for this state."""
+def _output_bound(state, flow) -> Bound:
+    """The linear bound of this state's output: ``a`` times its input's bound, ``r`` times its
+    result's (``ctx.result_size``), ``c`` times the Context object's, plus ``b``."""
     if state.type == "Pass":
         kind = _PASS_RESULT
     elif state.type in ("Task", "Parallel", "Map"):
@@ -66,54 +72,46 @@ def _output_bound(state, flow):
         kind = _NO_RESULT
     if flow.jsonata:
         if state.output is not None:
-            output = bound_of(state.output)
-            if output is None:
-                return lambda size, ctx: UNKNOWN
-            return lambda size, ctx: output.at(size, ctx.run.context_bound)
-        if kind == _RESULT:
-            return lambda size, ctx: ctx.result_size
-        return lambda size, ctx: size
+            return _known(bound_of(state.output))
+        return Bound(r=1) if kind == _RESULT else Bound(a=1)
     if kind == _NO_RESULT:
-        return _subset(state, lambda size, ctx: size)
+        return _subset(state, Bound(a=1))
     if kind == _PASS_RESULT:
         if state.has_result:
             result = Bound(b=measure(state.result))
         else:
             result = bound_of(state.parameters) if state.parameters is not None else Bound(a=1)
-        if result is None:
-            return lambda size, ctx: UNKNOWN
-
-        def result_bound(size, ctx):
-            return result.at(size, ctx.run.context_bound)
     else:
-        def result_bound(size, ctx):
-            return ctx.result_size
+        result = Bound(r=1)
     selector = getattr(state, "result_selector", None)
-    if selector is not None:
-        selected = bound_of(selector)
-        if selected is None:
-            return lambda size, ctx: UNKNOWN
-        inner = result_bound
-
-        def result_bound(size, ctx):
-            return selected.at(inner(size, ctx), ctx.run.context_bound)
+    if selector is not None and result is not None:
+        result = _compose(bound_of(selector), result)
+    if result is None:
+        return Bound(b=UNKNOWN)
     path = state.result_path
     if path is NULL_PATH:
-        return _subset(state, lambda size, ctx: size)
+        return _subset(state, Bound(a=1))
     if path is None:
-        return _subset(state, result_bound)
-    overhead = 8 * len(path.text) + 16      # the objects ResultPath creates on its way
-
-    def placed(size, ctx):
-        return size + result_bound(size, ctx) + overhead
-    return _subset(state, placed)
+        return _subset(state, result)
+    # the input, the result and the objects ResultPath creates on its way
+    return _subset(state, Bound(a=1) + result + Bound(b=8 * len(path.text) + 16))
 
 
-def _subset(state, bound):
+def _compose(outer: Bound | None, inner: Bound) -> Bound | None:
+    """The bound of ``outer`` (over a document) applied to a document bounded by ``inner``."""
+    if outer is None:
+        return None
+    return Bound(a=outer.a * inner.a, r=outer.a * inner.r, c=outer.a * inner.c + outer.c,
+                 b=outer.a * inner.b + outer.b)
+
+
+def _known(bound: Bound | None) -> Bound:
+    return Bound(b=UNKNOWN) if bound is None else bound
+
+
+def _subset(state, bound: Bound) -> Bound:
     """OutputPath keeps a part of the value (null: ``{}``)."""
-    if state.output_path is NULL_PATH:
-        return lambda size, ctx: 2
-    return bound
+    return Bound(b=2) if state.output_path is NULL_PATH else bound
 
 
 def compile_plan(graph: Graph) -> PlanGraph:

@@ -34,12 +34,14 @@ class CallRecord(Mapping):
 
     __slots__ = ("_fields",)
 
-    def __init__(self, **fields):
+    def __init__(self, fields: dict):
         object.__setattr__(self, "_fields", fields)
 
-    def completed(self, **fields) -> "CallRecord":
+    def completed(self, fields: dict) -> "CallRecord":
         """This call with how it ended."""
-        return CallRecord(**self._fields, **fields)
+        merged = self._fields.copy()
+        merged.update(fields)
+        return CallRecord(merged)
 
     def __getitem__(self, key: str) -> Any:
         return self._fields[key]
@@ -73,13 +75,15 @@ class CallRecord(Mapping):
 
 
 class Recorder:
-    __slots__ = ("log", "clock", "limit", "sealed", "calls", "trace")
+    __slots__ = ("log", "clock", "limit", "room", "sealed", "calls", "trace")
 
     def __init__(self, clock, *, limit: int | None, calls: list | None = None,
                  trace: list | None = None):
         self.log = EventLog()
         self.clock = clock                  # reads .now: the scheduler's virtual time
         self.limit = limit                  # None: no history limit (Express)
+        # events a thread may append while one more is left for the execution's end
+        self.room = float("inf") if limit is None else limit - 1
         self.sealed = False
         self.calls: list = [] if calls is None else calls
         self.trace: list[tuple] = [] if trace is None else trace
@@ -91,21 +95,26 @@ class Recorder:
     # -- events --------------------------------------------------------------------------------
     def event(self, event_type: str, frame, details: dict | None = None) -> int:
         """An event of the thread ``frame``, following its last one."""
-        log = self.log
-        if self.limit is not None and len(log.records) >= self.limit - 1:
-            self.sealed = True
-            raise HistoryLimitReached(self.limit)
-        frame.prev = log.append(event_type, frame.prev, details, self.clock.now)
+        records = self.log.records
+        if len(records) >= self.room:
+            self.refuse()
+        records.append((event_type, frame.prev, details, self.clock.now))
+        frame.prev = len(records)
         return frame.prev
 
     def add(self, event_type: str, previous: int, details: dict | None = None) -> int:
         """An event that follows ``previous`` (aborts, EvaluationFailed): dropped once the
         history is full, for only the execution's end may follow."""
         log = self.log
-        if self.sealed or (self.limit is not None and len(log.records) >= self.limit - 1):
+        if self.sealed or len(log.records) >= self.room:
             self.sealed = True
             return len(log.records)
         return log.append(event_type, previous, details, self.clock.now)
+
+    def refuse(self):
+        """The history is full: nothing but the execution's end may follow."""
+        self.sealed = True
+        raise HistoryLimitReached(self.limit)
 
     def end(self, event_type: str, previous: int, details: dict | None = None) -> int:
         """The execution's last event: always recorded."""
@@ -115,13 +124,15 @@ class Recorder:
         return len(self.log.records)
 
     # -- calls and trace -----------------------------------------------------------------------
-    def call_started(self, **fields) -> int:
-        """Record a call as it is made; returns its slot for ``call_ended``."""
-        self.calls.append(CallRecord(**fields))
-        return len(self.calls) - 1
+    def call_started(self, fields: dict) -> dict:
+        """Record a call as it is made. The record is read-only to everyone else; the engine
+        completes it once (``call_ended``) with how the call ended."""
+        self.calls.append(CallRecord(fields))
+        return fields
 
-    def call_ended(self, slot: int, **fields) -> None:
-        self.calls[slot] = self.calls[slot].completed(**fields)
+    @staticmethod
+    def call_ended(fields: dict, outcome: dict) -> None:
+        fields.update(outcome)
 
     def note(self, kind: str, state: str, detail) -> None:
         """A coverage trace entry: ("transition", from, to), ("rule", choice, index|"Default"),

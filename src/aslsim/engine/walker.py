@@ -24,14 +24,26 @@ def run_graph(run, graph, data, frame):
     plans = graph.plans
     name = graph.start_at
     recorder = run.recorder
+    records = recorder.log.records
+    room = recorder.room            # events that may still be appended before the limit
     clock = run.clock
+    most = run.max_states_at_one_instant
+    context_bound = run.context_bound
     while True:
         plan = plans[name]
         state = plan.state
-        _count_entry(run, frame, name)
+        if frame.still_at != clock.now:
+            frame.still_at, frame.still = clock.now, 1
+        else:
+            frame.still += 1
+            if frame.still > most:
+                raise _zero_time_loop(name, frame.still - 1)
         frame.path.append(name)
         before = frame.prev
-        entered = recorder.event(plan.entered_type, frame, {"name": name, "input": data})
+        if len(records) >= room:
+            recorder.refuse()
+        records.append((plan.entered_type, before, {"name": name, "input": data}, clock.now))
+        frame.prev = entered = len(records)
         ctx = StateContext(run, frame, state, plan, data, clock.now)
         ctx.entered_id, ctx.entered_prev = entered, before
         try:
@@ -40,7 +52,10 @@ def run_graph(run, graph, data, frame):
                 output, next_name, assigned = yield from plan.execute(ctx)
             else:
                 output, next_name, assigned = plan.execute(ctx)
-            frame.size = checked_output(plan, output, frame.size, ctx)
+            size = plan.size_a * frame.size + plan.size_b
+            if plan.size_rc:
+                size += plan.size_r * ctx.result_size + plan.size_c * context_bound
+            frame.size = size if size <= PAYLOAD_BYTES else measured(output, state.name)
         except StatesError as err:
             settled = failed(ctx, err)
             if frame.in_parallel and plan.type == "Task":
@@ -55,7 +70,10 @@ def run_graph(run, graph, data, frame):
         if assigned:
             frame.scope.values.update(assigned)
             details["assignedVariables"] = assigned
-        recorder.event(plan.exited_type, frame, details)
+        if len(records) >= room:
+            recorder.refuse()
+        records.append((plan.exited_type, frame.prev, details, clock.now))
+        frame.prev = len(records)
         recorder.trace.append(("transition", name, next_name))
         if next_name is None:
             return output
@@ -63,28 +81,16 @@ def run_graph(run, graph, data, frame):
         name = next_name
 
 
-def _count_entry(run, frame, name: str) -> None:
-    now = run.clock.now
-    if frame.still_at != now:
-        frame.still_at, frame.still = now, 0
-    frame.still += 1
-    if frame.still > run.max_states_at_one_instant:
-        raise runtime_error(
-            f"The state '{name}' is in a loop that takes no virtual time: {frame.still - 1} states were "
-            "entered at one instant, and on virtual time such a loop never ends (aslsim: give the "
-            "loop a Wait, or bound it)").settled()
+def _zero_time_loop(name: str, entered: int) -> StatesError:
+    return runtime_error(
+        f"The state '{name}' is in a loop that takes no virtual time: {entered} states were entered "
+        "at one instant, and on virtual time such a loop never ends (aslsim: give the loop a Wait, "
+        "or bound it)").settled()
 
 
-def checked_output(plan, output, input_size: int, ctx) -> int:
-    """The state's output within the payload limit: returns a bound on its size in bytes.
-
-    Sizes are bounded from the state's input and its compiled fields (``sizes``); only when the
-    bound passes the limit is the output measured.
-    """
-    bound = plan.output_bound(input_size, ctx)
-    if bound <= PAYLOAD_BYTES:
-        return bound
+def measured(output, name: str) -> int:
+    """The size of a state's output whose bound passed the payload limit; over it, the state fails."""
     size = measure(output)
     if size > PAYLOAD_BYTES:
-        raise data_limit(ctx.state.name)
+        raise data_limit(name)
     return size

@@ -39,7 +39,7 @@ from typing import Any, Callable
 import jlens
 
 __all__ = [
-    "UNDEFINED", "JsonataError", "JsonataSyntaxError", "UnsupportedResultType",
+    "UNDEFINED", "JsonataError", "JsonataSyntaxError", "UnsupportedResultType", "ResultTooLarge",
     "Expression", "compile_expression", "EVALUATION_TIMEOUT_S",
 ]
 
@@ -138,8 +138,14 @@ def _error(code: str, message: str) -> JsonataError:
     return JsonataError(code, message)
 
 
+class ResultTooLarge(JsonataError):
+    """The result's JSON is larger than the ``max_result_bytes`` asked for."""
+
+
 def _from_engine(err: jlens.JlensError) -> JsonataError:
     code = err.code
+    if code == "U1001" and str(err).startswith("The result would exceed the size limit"):
+        return ResultTooLarge(code, str(err), position=err.position)
     if code in _ENGINE_LIMIT_CODES:
         return JsonataError("U1001", _ENGINE_LIMIT_CODES[code], position=err.position)
     return JsonataError(code, str(err), position=err.position, token=err.token)
@@ -339,17 +345,20 @@ class Expression:
 
     def evaluate(self, variables: dict, *, now_ms: int, rng: random.Random,
                  input: Any = _NO_INPUT, timeout: float | None = EVALUATION_TIMEOUT_S,
-                 max_depth: int | None = None) -> Any:
+                 max_depth: int | None = None, max_result_bytes: int | None = None) -> Any:
         """The expression's value (JSON) or UNDEFINED; raises JsonataError/UnsupportedResultType.
 
         ``variables`` binds ``$name`` for each key (``states`` included); ``now_ms`` is the
         virtual clock in epoch milliseconds; ``rng`` feeds ``$random``/``$uuid``/``$shuffle``.
         ``input`` (``$``) is for running JSONata's own test suite: Step Functions binds none.
+        ``max_result_bytes``: a result whose JSON would be larger raises ResultTooLarge.
         """
         bindings = self._bindings(variables)
         options = {"now": now_ms, "timeout": timeout}
         if max_depth is not None:
             options["max_depth"] = max_depth
+        if max_result_bytes is not None:
+            options["max_result_size"] = max_result_bytes
         if self._seeds_engine:
             options["seed"] = rng.getrandbits(63)
         saved = None

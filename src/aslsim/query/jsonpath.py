@@ -199,8 +199,13 @@ class ReferencePath:
 
         Values are never changed in place: only the containers along the path are copied.
         """
-        if not self.steps:
+        steps = self.steps
+        if not steps:
             return value
+        if len(steps) == 1 and type(data) is dict and type(steps[0]) is str:
+            copy = dict(data)       # the common case, ResultPath "$.name", without recursion
+            copy[steps[0]] = value
+            return copy
         return self._put(data, 0, value)
 
     def _put(self, node: Any, i: int, value: Any) -> Any:
@@ -228,97 +233,81 @@ def compile_reference_path(text: str) -> ReferencePath:
     return ReferencePath(text)
 
 
-def compile_reader(path: Path):
-    """A function ``(data, env) -> value`` for ``path``, as ``path.evaluate`` but faster.
+_MISSES = (KeyError, TypeError, IndexError, AttributeError)
 
-    A definite path is read by plain indexing; only when that fails is ``evaluate`` asked, so
-    that the error is worded as Jayway words it. Lists are indexed by position only (a string is
-    never indexed), as Jayway reads them.
+
+def _indexing(steps: tuple, root: str) -> str:
+    """Python source indexing ``root`` along ``steps``: a name indexes anything (a list or a
+    string refuses it with TypeError, as Jayway finds nothing there); a position indexes only
+    a list (``_list`` refuses the rest)."""
+    source = root
+    for i, step in enumerate(steps):
+        source = f"{source}[s{i}]" if type(step) is str else f"_list({source})[s{i}]"
+    return source
+
+
+def _list(value):
+    if type(value) is not list:
+        raise TypeError
+    return value
+
+
+def _generated(source: str, steps: tuple, **names):
+    namespace = {"_list": _list, "_MISSES": _MISSES, **names,
+                 **{f"s{i}": step for i, step in enumerate(steps)}}
+    exec(source, namespace)
+    return namespace["read"]
+
+
+def compile_reader(path: Path, *, document: bool = False, slow=None):
+    """A function for ``path`` that reads as ``path.evaluate`` does, but by plain indexing.
+
+    It takes ``(data, env)``, or ``(env)`` reading ``env.document`` when ``document`` is true.
+    Only when indexing fails is ``evaluate`` asked, so that the error is worded as Jayway words
+    it; a ``$$.Map.Item`` path reads ``env.map_item`` (an ItemSelector's) without building the
+    Context object. ``slow(data, env)`` replaces ``path.evaluate`` when indexing fails.
     """
+    slow = path.evaluate if slow is None else slow
     if not path.definite or getattr(path, "_names", None) is not None:
-        return path.evaluate
-    steps, slow = path.steps, path.evaluate
+        return (lambda env: slow(env.document, env)) if document else slow
+    steps = path.steps
+    head = "def read(env):\n    data = env.document\n" if document else "def read(data, env):\n"
+    call = "slow(data, env)"
     if path.root is INPUT:
         if not steps:
-            return lambda data, env: slow(data, env) if data is None else data
-        fetch = _fetcher(steps)
-
-        def read_input(data, env):
-            try:
-                return fetch(data)
-            except _MISSES:
-                return slow(data, env)
-        return read_input
-    fetch = _fetcher(steps) if steps else (lambda value: value)
-    if path.root is CONTEXT:
-        def read_context(data, env):
-            try:
-                return fetch(env.context)
-            except _MISSES:
-                return slow(data, env)
-        return read_context
-    name = path.variable
-
-    def read_variable(data, env):
-        try:
-            return fetch(env.variables[name])
-        except _MISSES:
-            return slow(data, env)
-    return read_variable
-
-
-class _Miss(Exception):
-    pass
-
-
-_MISSES = (KeyError, TypeError, IndexError, _Miss)
-
-
-def _fetcher(steps: tuple):
-    """Plain indexing along ``steps``, raising one of _MISSES where Jayway would find nothing."""
-    if all(type(step) is str for step in steps):
-        if len(steps) == 1:
-            (a,) = steps
-            return lambda v: v[a] if type(v) is dict else _miss()
-        if len(steps) == 2:
-            a, b = steps
-            return lambda v: v[a][b] if type(v) is dict and type(v[a]) is dict else _miss()
-
-    def fetch(value):
-        for step in steps:
-            if type(step) is str:
-                if type(value) is not dict:
-                    raise _Miss
-            elif type(value) is not list:
-                raise _Miss
-            value = value[step]
-        return value
-    return fetch
-
-
-def _miss():
-    raise _Miss
+            body = f"    return {call} if data is None else data\n"
+            return _generated(head + body, steps, slow=slow)
+        source = _indexing(steps, "data")
+    elif path.root is CONTEXT:
+        if steps[:2] == ("Map", "Item") and len(steps) > 2:
+            source = _indexing(steps[2:], "env.map_item")
+            steps = steps[2:]
+        else:
+            source = _indexing(steps, "env.context")
+    else:
+        source = _indexing(steps, "env.variables[variable]")
+    body = f"    try:\n        return {source}\n    except _MISSES:\n        return {call}\n"
+    return _generated(head + body, steps, slow=slow, variable=path.variable)
 
 
 class PathValue:
     """A path used as a value (a ``key.$`` field, an intrinsic argument): it reads
     ``env.document`` and fails as AWS words it when it finds nothing."""
 
-    __slots__ = ("path", "field", "_read")
+    __slots__ = ("path", "field", "resolve")
 
     def __init__(self, path: Path, field: str | None):
         self.path = path
         self.field = field
-        self._read = compile_reader(path)
 
-    def resolve(self, env):
-        data = env.document
-        try:
-            return self._read(data, env)
-        except PathNotFound:
-            where = f" specified for the field '{self.field}'" if self.field else ""
-            raise runtime_error(f"The JSONPath '{self.path.text}'{where} could not be found in "
-                                f"the input '{dumps(data)}'") from None
+        def evaluate(data, env):
+            try:
+                return path.evaluate(data, env)
+            except PathNotFound:
+                where = f" specified for the field '{field}'" if field else ""
+                raise runtime_error(f"The JSONPath '{path.text}'{where} could not be found in "
+                                    f"the input '{dumps(data)}'") from None
+        self.resolve = compile_reader(path, document=True, slow=evaluate)
 
 
 def json_type(value: Any) -> str:

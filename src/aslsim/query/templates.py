@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..errors import DefinitionError, StatesError
+from ..definition.limits import PAYLOAD_BYTES
+from ..errors import DefinitionError, PayloadTooLarge, StatesError
 from .jsonpath import PathValue, compile_path
 
 
@@ -123,7 +124,11 @@ class Expression:
                 except KeyError:
                     pass
         try:
-            value = self.expression.evaluate(bindings, now_ms=env.now_ms, rng=env.random)
+            value = self.expression.evaluate(bindings, now_ms=env.now_ms, rng=env.random,
+                                             max_result_bytes=PAYLOAD_BYTES)
+        except jsonata.ResultTooLarge:
+            raise PayloadTooLarge(f"The JSONata expression '{self.expression.text}' specified for the "
+                                  f"field '{self.field}'") from None
         except jsonata.UnsupportedResultType:
             raise _query_error(self.expression.text, self.field, "returned an unsupported result type.") from None
         except jsonata.JsonataError as err:

@@ -224,7 +224,8 @@ def _execute(ctx, map_run: MapRun, items, settings):
         items = _read_items(ctx, settings)
     map_run.total_items = len(items)
     if state.item_selector is not None:
-        items = [map_items.select_item(ctx, index, item, ctx.frame) for index, item in enumerate(items)]
+        select = map_items.ItemSelection(ctx).select
+        items = [select(index, item, ctx.frame) for index, item in enumerate(items)]
     if state.item_batcher is not None:
         inputs = list(batch_inputs(items, max_items=settings.batch_items, max_bytes=settings.batch_bytes,
                                    head=_batch_head(ctx)))
@@ -240,7 +241,7 @@ def _execute(ctx, map_run: MapRun, items, settings):
                 for index, child_input in enumerate(inputs))
     limit = min(map_run.max_concurrency or MAX_CHILDREN_AT_ONCE, MAX_CHILDREN_AT_ONCE)
     try:
-        yield Join(children, limit)
+        yield Join(children, limit, never_waits=ctx.plan.processor.never_waits)
     except ChildFailed as failed:
         raise failed.error from None
     return _results(ctx, map_run)

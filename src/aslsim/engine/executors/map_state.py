@@ -36,12 +36,15 @@ def _failed(ctx, error) -> None:
 
 def attempt(ctx):
     plan = ctx.plan
-    items = ctx.inspected("afterItemsPath", plan.items.resolve(ctx))
+    items = plan.items.resolve(ctx)
+    if ctx.inspect is not None:
+        ctx.inspect("afterItemsPath", items)
     limit = plan.max_concurrency.resolve(ctx)
     ctx.event("MapStateStarted", {"length": len(items)})
     ctx.started = True
     frame = ctx.frame
     item_bound = map_items.items_size(ctx, items)
+    selection = map_items.ItemSelection(ctx)
     paths: list = []
     frame.path.append(paths)
     frames = []
@@ -50,9 +53,9 @@ def attempt(ctx):
         child = Frame(Scope(frame.scope), frame.prev)
         frames.append(child)
         paths.append(child.path)
-        children.append(_iteration(ctx, index, item, child, item_bound))
+        children.append(_iteration(ctx, selection, index, item, child, item_bound))
     try:
-        results = yield Join(children, limit)
+        results = yield Join(children, limit, never_waits=plan.processor.never_waits)
     except ChildFailed as failed:
         frame.prev = max(f.prev for f in frames)
         raise failed.error from None
@@ -60,18 +63,20 @@ def attempt(ctx):
         frame.prev = max(f.prev for f in frames)
     ctx.event("MapStateSucceeded")
     ctx.result_size = results_size(ctx, results, frames)
-    result = ctx.inspected("result", results)
+    result = results
+    if ctx.inspect is not None:
+        ctx.inspect("result", result)
     flow = plan.flow
     assigned = flow.assigned(ctx, result, result=result)
     return flow.with_result(ctx, result), ctx.state.next, assigned
 
 
-def _iteration(ctx, index: int, item, frame: Frame, item_bound: int):
+def _iteration(ctx, selection, index: int, item, frame: Frame, item_bound: int):
     recorder = ctx.run.recorder
     details = {"index": index, "name": ctx.state.name}
     recorder.event("MapIterationStarted", frame, details)
     try:
-        item_input = map_items.select_item(ctx, index, item, frame)
+        item_input = selection.select(index, item, frame)
         frame.size = map_items.item_input_size(ctx, item_input, item_bound)
         output = yield from ctx.run.thread(ctx.plan.processor, item_input, frame)
     except StatesError:

@@ -12,6 +12,7 @@ from ...definition.limits import PAYLOAD_BYTES
 
 
 def prepare(plan) -> None:
+    plan.branches_never_wait = all(graph.never_waits for graph in plan.branches)
     plan.arguments_step = "afterArguments" if plan.flow.jsonata else "afterParameters"
 
 
@@ -28,7 +29,9 @@ def _failed(ctx, error) -> None:
 def attempt(ctx):
     plan = ctx.plan
     flow = plan.flow
-    branch_input = ctx.inspected(plan.arguments_step, flow.arguments(ctx))
+    branch_input = flow.arguments(ctx)
+    if ctx.inspect is not None:
+        ctx.inspect(plan.arguments_step, branch_input)
     size = frame_size(ctx, branch_input, flow.parameters)
     ctx.event("ParallelStateStarted")
     ctx.started = True
@@ -38,14 +41,16 @@ def attempt(ctx):
     thread = ctx.run.thread
     children = [thread(graph, branch_input, f) for graph, f in zip(plan.branches, frames)]
     try:
-        results = yield Join(children)
+        results = yield Join(children, never_waits=plan.branches_never_wait)
     except ChildFailed as failed:
         frame.prev = max(f.prev for f in frames)
         raise failed.error from None
     # AWS records no ParallelStateSucceeded event, though the API names one (recorded)
     frame.prev = max(f.prev for f in frames)
     ctx.result_size = results_size(ctx, results, frames)
-    result = ctx.inspected("result", results)
+    result = results
+    if ctx.inspect is not None:
+        ctx.inspect("result", result)
     assigned = flow.assigned(ctx, result, result=result)
     return flow.with_result(ctx, result), ctx.state.next, assigned
 

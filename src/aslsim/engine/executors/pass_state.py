@@ -16,7 +16,9 @@ def execute(ctx):
     if state.has_result:
         result = state.result
     elif state.parameters is not None:
-        result = ctx.inspected("afterParameters", flow.arguments(ctx))
+        result = flow.arguments(ctx)
+        if ctx.inspect is not None:
+            ctx.inspect("afterParameters", result)
     else:
         result = ctx.data
     assigned = flow.assigned(ctx, result)

@@ -10,12 +10,13 @@ from ...services.calls import TaskCall
 from ...services.resources import describe_resource
 from ..attempts import run_attempts
 from ..values import task_seconds
-from .task_call import call_service
+from .task_call import TaskEvents, call_service
 
 
 def prepare(plan) -> None:
     state = plan.state
     plan.resource = describe_resource(state.resource)
+    plan.events = TaskEvents(plan.resource)
     plan.timeout = task_seconds(state.timeout_seconds, "TimeoutSeconds")
     plan.heartbeat = task_seconds(state.heartbeat_seconds, "HeartbeatSeconds")
     plan.arguments_step = "afterArguments" if plan.flow.jsonata else "afterParameters"
@@ -31,7 +32,9 @@ def attempt(ctx):
     if plan.resource.pattern == ".waitForTaskToken":
         ctx.task_token = run.seeds.new_task_token()
         ctx.refresh()
-    parameters = ctx.inspected(plan.arguments_step, plan.flow.arguments(ctx))
+    parameters = plan.flow.arguments(ctx)
+    if ctx.inspect is not None:
+        ctx.inspect(plan.arguments_step, parameters)
     timeout = plan.timeout.resolve(ctx)
     heartbeat = plan.heartbeat.resolve(ctx)
     identity = run.identity
@@ -40,7 +43,9 @@ def attempt(ctx):
                     heartbeat_s=heartbeat, task_token=ctx.task_token,
                     execution_arn=identity.execution_arn, region=identity.region,
                     account=identity.account)
-    result = ctx.inspected("result", (yield from call_service(ctx, call)))
+    result = yield from call_service(ctx, call, plan.events)
+    if ctx.inspect is not None:
+        ctx.inspect("result", result)
     flow = plan.flow
     assigned = flow.assigned(ctx, result, result=result)
     return flow.with_result(ctx, result), ctx.state.next, assigned

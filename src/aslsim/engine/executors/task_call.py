@@ -19,13 +19,13 @@ from ..sizes import measure
 FOREVER_MS = 400 * 24 * 3600 * 1000
 
 
-class _Events:
-    """The event names and details a kind of target gets in the history."""
+class TaskEvents:
+    """The event names and details a kind of target gets in the history (one per Task state)."""
 
-    __slots__ = ("prefix", "tail")
+    __slots__ = ("prefix", "tail", "scheduled_type", "started_type", "submitted_type",
+                 "succeeded_type", "failed_type", "timed_out_type")
 
-    def __init__(self, call: TaskCall):
-        resource = call.resource
+    def __init__(self, resource):
         if resource.kind == "lambda-function":
             self.prefix, self.tail = "LambdaFunction", {}
         elif resource.kind == "activity":
@@ -33,6 +33,10 @@ class _Events:
         else:
             self.prefix = "Task"
             self.tail = {"resourceType": resource.resource_type, "resource": resource.api}
+        prefix = self.prefix
+        self.scheduled_type, self.started_type = prefix + "Scheduled", prefix + "Started"
+        self.submitted_type, self.succeeded_type = prefix + "Submitted", prefix + "Succeeded"
+        self.failed_type, self.timed_out_type = prefix + "Failed", prefix + "TimedOut"
 
     def scheduled(self, call: TaskCall) -> dict:
         resource = call.resource
@@ -48,34 +52,34 @@ class _Events:
         return details
 
 
-def call_service(ctx, call: TaskCall):
+def call_service(ctx, call: TaskCall, events: TaskEvents):
     """A generator making one call; returns its result or raises its error."""
-    events = _Events(call)
     slot = schedule(ctx, call, events)
     answer = ask(ctx, call, events, slot)
     yield from wait(ctx, call, events, slot, answer)
     return result(ctx, call, events, slot, answer)
 
 
-def schedule(ctx, call: TaskCall, events: _Events) -> int:
+def schedule(ctx, call: TaskCall, events: TaskEvents) -> dict:
     run = ctx.run
     run.services.check(call)
     fields = {"state": call.state, "resource": call.resource.arn, "parameters": call.parameters,
               "time": call.time_ms}
     if call.task_token is not None:
         fields["task_token"] = call.task_token
-    slot = run.recorder.call_started(**fields)
-    ctx.event(events.prefix + "Scheduled", events.scheduled(call))
-    ctx.event(events.prefix + "Started", dict(events.tail) if events.tail else None)
+    slot = run.recorder.call_started(fields)
+    recorder, frame = run.recorder, ctx.frame
+    recorder.event(events.scheduled_type, frame, events.scheduled(call))
+    recorder.event(events.started_type, frame, dict(events.tail) if events.tail else None)
     return slot
 
 
-def ask(ctx, call: TaskCall, events: _Events, slot: int) -> Answer:
+def ask(ctx, call: TaskCall, events: TaskEvents, slot: dict) -> Answer:
     run = ctx.run
     try:
         answer = run.services.answer(call)
         if answer.has_submitted:
-            ctx.event(events.prefix + "Submitted", {**events.tail, "output": answer.submitted})
+            ctx.event(events.submitted_type, {**events.tail, "output": answer.submitted})
         if call.pattern == ".waitForTaskToken" and answer.awaits_callback and not answer.failed:
             # a real service received the token; the test's declared callback ends the wait
             callback = run.services.callback(call)
@@ -85,12 +89,12 @@ def ask(ctx, call: TaskCall, events: _Events, slot: int) -> Answer:
                                   f"{{'{call.state}': aslsim.TaskSuccess(...)}}")
             answer = callback or Answer(duration_ms=FOREVER_MS)
     except MockMissing:
-        run.recorder.call_ended(slot, error="aslsim.MockMissing")
+        run.recorder.call_ended(slot, {"error": "aslsim.MockMissing"})
         raise
     return answer
 
 
-def wait(ctx, call: TaskCall, events: _Events, slot: int, answer: Answer):
+def wait(ctx, call: TaskCall, events: TaskEvents, slot: dict, answer: Answer):
     """Let the answer's duration pass, unless TimeoutSeconds or HeartbeatSeconds ends it first."""
     timeout, heartbeat = call.timeout_s, call.heartbeat_s
     duration = answer.duration_ms
@@ -104,14 +108,14 @@ def wait(ctx, call: TaskCall, events: _Events, slot: int, answer: Answer):
     if limit is not None and duration > limit:
         if limit:
             yield Sleep(limit)
-        ctx.run.recorder.call_ended(slot, error="States.Timeout", cause="", time_done=ctx.run.clock.now)
-        ctx.event(events.prefix + "TimedOut", {**events.tail, "error": "States.Timeout"})
+        ctx.run.recorder.call_ended(slot, {"error": "States.Timeout", "cause": "", "time_done": ctx.run.clock.now})
+        ctx.event(events.timed_out_type, {**events.tail, "error": "States.Timeout"})
         raise StatesError("States.Timeout", "")  # caught as {"Error": "States.Timeout", "Cause": ""} (recorded)
     if duration:
         yield Sleep(duration)
 
 
-def result(ctx, call: TaskCall, events: _Events, slot: int, answer: Answer):
+def result(ctx, call: TaskCall, events: TaskEvents, slot: dict, answer: Answer):
     recorder = ctx.run.recorder
     now = ctx.run.clock.now
     if answer.failed:
@@ -120,9 +124,9 @@ def result(ctx, call: TaskCall, events: _Events, slot: int, answer: Answer):
             # SendTaskFailure without error or cause fields: both are null in the Catch's output
             # (recorded: test_sqs_failure_in_wait_for_task_tok_no_error_field)
             error, cause = error or None, cause or None
-        recorder.call_ended(slot, time_done=now, error=error, cause=cause)
-        outcome = "TimedOut" if error == "States.Timeout" else "Failed"
-        ctx.event(events.prefix + outcome, {**events.tail, "error": error, "cause": cause})
+        recorder.call_ended(slot, {"time_done": now, "error": error, "cause": cause})
+        ctx.event(events.timed_out_type if error == "States.Timeout" else events.failed_type,
+                  {**events.tail, "error": error, "cause": cause})
         raise StatesError(error, cause)
     value = answer.result
     size = measure(value)
@@ -130,10 +134,10 @@ def result(ctx, call: TaskCall, events: _Events, slot: int, answer: Answer):
         name = call.resource.resource_type if events.prefix == "Task" else call.resource.arn
         cause = (f"The state/task '{name}' returned a result with a size exceeding the maximum "
                  "number of bytes service limit.")
-        recorder.call_ended(slot, time_done=now, error="States.DataLimitExceeded", cause=cause)
-        ctx.event(events.prefix + "Failed", {**events.tail, "error": "States.DataLimitExceeded", "cause": cause})
+        recorder.call_ended(slot, {"time_done": now, "error": "States.DataLimitExceeded", "cause": cause})
+        ctx.event(events.failed_type, {**events.tail, "error": "States.DataLimitExceeded", "cause": cause})
         raise StatesError("States.DataLimitExceeded", cause)
     ctx.result_size = size
-    recorder.call_ended(slot, time_done=now, result=value)
-    ctx.event(events.prefix + "Succeeded", {**events.tail, "output": value})
+    recorder.call_ended(slot, {"time_done": now, "result": value})
+    recorder.event(events.succeeded_type, ctx.frame, {**events.tail, "output": value})
     return value
