@@ -89,6 +89,7 @@ def task_attempts(events: list[Event], threads: Threads) -> list[RecordedAttempt
             attempt.result = details.get("output")
             attempt.error, attempt.cause = details.get("error"), details.get("cause")
             begun = scheduled_at.get(id(attempt))
+            attempt.ends_ms = event.time_ms
             if begun is not None and event.time_ms is not None:
                 attempt.duration_ms = max(0, event.time_ms - begun)
     return attempts

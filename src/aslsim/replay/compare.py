@@ -288,6 +288,8 @@ class _Walk:
         local_gap = local.time_ms - self.local[before].time_ms
         if local_gap <= 0:
             return None   # nothing the definition timed happened here: AWS's own latency
+        if self._jittered(local_index):
+            return None   # a retry after a backoff with full jitter: AWS drew its own delay
         recorded_before = self.partner.get(before)
         recorded_time = None if recorded_before is None else self.recorded[recorded_before].time_ms
         if recorded_time is not None and abs((event.time_ms - recorded_time) - local_gap) <= self.tolerance:
@@ -298,6 +300,14 @@ class _Walk:
         recorded_gap = None if recorded_time is None else (event.time_ms - recorded_time) / 1000
         return ("time since the thread's previous event",
                 "unknown" if recorded_gap is None else f"{recorded_gap:g} s", f"{local_gap / 1000:g} s")
+
+    def _jittered(self, local_index: int) -> bool:
+        open_state = self.threads.open_at[local_index]
+        state = self.threads.states.get(open_state[0]) if open_state else None
+        return (self.local[local_index].type.endswith("Scheduled") or
+                self.local[local_index].type == "ParallelStateStarted" or
+                self.local[local_index].type == "MapStateStarted") and \
+            any(r.jitter_full for r in getattr(state, "retriers", ()) or ())
 
     # -- reporting ---------------------------------------------------------------------------
     def _divergence(self, index: int, event: Event) -> Divergence:

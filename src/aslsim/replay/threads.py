@@ -58,7 +58,7 @@ class Threads:
 
     def __init__(self, events: list[Event], machine):
         self.events = events
-        self._states = machine.states if machine is not None else {}
+        self.states = self._states = machine.states if machine is not None else {}
         self.top = Thread((), None, frozenset(machine._compiled.graph.states) if machine else None, 0)
         self.all: list[Thread] = [self.top]
         self.of: list[Thread] = []              # the thread of each event, by index

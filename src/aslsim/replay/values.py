@@ -22,6 +22,7 @@ from ..definition.timestamps import epoch_ms, parse_timestamp
 
 PLACEHOLDER = re.compile(r"<[^<>\s]+>")
 MASKED_ACCOUNT = "111111111111"
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 # words snapshot tools put where a value changes from run to run
 DEFAULT_MASKS = frozenset({"snf_role_arn", "sfn_role_arn", "generated-uuid"})
@@ -166,10 +167,17 @@ class Matcher:
         return all(self._pair(value, ident) for value, ident in zip(m.groups(), order))
 
     def _same_time(self, recorded: str, local: str) -> bool:
-        a, b = parse_timestamp(recorded), parse_timestamp(local)
-        if a is None or b is None:
+        """Timestamps ($now(), $$.State.EnteredTime), alone or inside text, within the tolerance."""
+        times_r, times_l = _TIMESTAMP.findall(recorded), _TIMESTAMP.findall(local)
+        if not times_r or len(times_r) != len(times_l):
             return False
-        return abs(epoch_ms(a) - epoch_ms(b)) <= self.tolerance_ms
+        if _TIMESTAMP.split(recorded) != _TIMESTAMP.split(local):
+            return False
+        for a, b in zip(times_r, times_l):
+            a, b = parse_timestamp(a), parse_timestamp(b)
+            if a is None or b is None or abs(epoch_ms(a) - epoch_ms(b)) > self.tolerance_ms:
+                return False
+        return True
 
 
 class _Trial:

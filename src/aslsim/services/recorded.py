@@ -25,6 +25,7 @@ class RecordedAttempt:
     error: str | None = None
     cause: str | None = None
     duration_ms: int | None = None   # Scheduled to outcome, when both times are known
+    ends_ms: int | None = None       # when the outcome came (epoch ms), when known
     submitted: Any = None
     has_submitted: bool = False
     event_id: int | None = None      # the Scheduled event's id, for messages
@@ -94,6 +95,12 @@ class RecordedSession:
 def _answer(attempt: RecordedAttempt, call: TaskCall, localize) -> Answer:
     limits = [s * 1000 for s in (call.timeout_s, call.heartbeat_s) if s is not None]
     duration = attempt.duration_ms
+    if attempt.ends_ms is not None and attempt.outcome in ("succeeded", "failed"):
+        # the answer comes when it came on AWS: the local clock, which AWS's own latency and its
+        # own retry jitter set apart, is brought back in step (never past its TimeoutSeconds)
+        duration = max(0, attempt.ends_ms - call.time_ms)
+        if call.timeout_s is not None:
+            duration = min(duration, call.timeout_s * 1000)
     extra: dict = {"source": "recorded"}
     if attempt.has_submitted:
         extra.update(submitted=localize(attempt.submitted), has_submitted=True)
