@@ -203,3 +203,19 @@ def test_a_missing_history_file_or_a_bad_definition_is_exit_2(tmp_path):
     definition.write_text(json.dumps(WAIT_AND_TASK))
     out = CliRunner().invoke(main, ["replay", str(definition), str(tmp_path / "none.json")])
     assert out.exit_code == 2 and "cannot read the history" in out.output
+
+
+def test_a_stopped_execution_written_as_a_case_stops_there_too(tmp_path):
+    from aslsim.testing.cases import read_cases
+    definition = tmp_path / "wait.asl.json"
+    definition.write_text(json.dumps(WAIT_AND_TASK))
+    result = aslsim.replay(aslsim.load(definition), recorded(WAIT_AND_TASK, {}, stop_after=4))
+    [case] = read_cases(result.write_case(tmp_path / "stopped.aslsim.yaml"))
+    assert abs(case.run_options["stop_after"] - 4) < 0.1 and case.expect == {"status": "ABORTED", "path": ["Wait"]}
+    case.check(case.run())
+
+
+def test_a_case_file_needs_a_case_file_name(tmp_path):
+    result = aslsim.replay(WAIT_AND_TASK, recorded(WAIT_AND_TASK, {}, mocks={"Charge": {"return": 1}}))
+    with pytest.raises(aslsim.InputError, match="aslsim.yaml"):
+        result.write_case(tmp_path / "case.yaml")
