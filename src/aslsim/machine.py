@@ -65,7 +65,8 @@ class StateMachine:
             mock_config=None, test_case: str | None = None, lambdas=None, aws: str | None = None,
             callbacks: dict | None = None, machines=None, start_time=None, seed: int = 0,
             execution_type: str = "STANDARD", name: str | None = None,
-            stop_after: float | None = None, region: str = "us-east-1", s3=None) -> Execution:
+            stop_after: float | None = None, region: str = "us-east-1", s3=None,
+            role_arn: str | None = None) -> Execution:
         """Run one execution to its end on virtual time and return it.
 
         What answers a Task, in the order asked:
@@ -90,6 +91,8 @@ class StateMachine:
         ``s3`` is where a Distributed Map's ItemReader reads and its ResultWriter writes: a folder
         whose sub-folders are buckets, a ``{bucket: folder}`` dict, or an S3Store; with
         ``aws="moto"`` and no ``s3``, moto's S3.
+
+        ``role_arn`` is the execution role, as ``$$.Execution.RoleArn`` and the history show it.
 
         ``callbacks`` end ``.waitForTaskToken`` waits whose token a real service received
         (``{"State": aslsim.TaskSuccess(output, after=30)}``).
@@ -119,7 +122,7 @@ class StateMachine:
         store = _s3_store(s3, aws, region)
         runner = Runner(self._compiled, execution_input, services=services, start_ms=start_ms,
                         s3=store, stop_ms=stop_ms, region=region, seed=seed, execution_type=execution_type,
-                        name=name, machine_name=self.name)
+                        name=name, machine_name=self.name, role_arn=role_arn)
         try:
             status, output, error, cause = runner.run()
         finally:

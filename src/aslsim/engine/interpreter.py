@@ -29,6 +29,7 @@ from .timing import resolve_seconds, wait_duration_ms
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
+DEFAULT_ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/aslsim-execution-role"
 # a wait nobody ends: longer than any execution may run (a Standard execution lasts a year)
 _FOREVER_MS = 400 * 24 * 3600 * 1000
 
@@ -45,7 +46,7 @@ def _with_state_prefix(err: StatesError, state_name: str, entered_id: int) -> St
 class Runner:
     def __init__(self, machine, execution_input, *, services, start_ms: int, seed: int,
                  execution_type: str, name: str, machine_name: str, stop_ms: int | None = None,
-                 region: str = REGION, s3=None):
+                 region: str = REGION, s3=None, role_arn: str | None = None):
         self.machine = machine
         self.machine_name = machine_name
         self.name = name
@@ -76,7 +77,7 @@ class Runner:
         self.execution_arn = execution_arn
         self.execution_context = {
             "Id": execution_arn, "Input": execution_input, "StartTime": iso_ms(start_ms),
-            "Name": name, "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/aslsim-execution-role"}
+            "Name": name, "RoleArn": role_arn or DEFAULT_ROLE_ARN}
         if not self.express:  # Express executions cannot be redriven: no RedriveCount (recorded)
             self.execution_context["RedriveCount"] = 0
         self.state_machine_context = {"Id": machine_arn, "Name": machine_name}
@@ -123,7 +124,8 @@ class Runner:
         child = Runner(self.machine, graph_input, services=self.services, start_ms=self.clock.now,
                        seed=self._id_source().getrandbits(64),
                        execution_type="EXPRESS" if express else "STANDARD", name=name,
-                       machine_name=f"{self.machine_name}/{label}", region=self.region, s3=self.s3)
+                       machine_name=f"{self.machine_name}/{label}", region=self.region, s3=self.s3,
+                       role_arn=self.execution_context["RoleArn"])
         child.clock = self.clock
         child.history = History(self.clock)
         child.calls, child.trace, child.map_runs = self.calls, self.trace, self.map_runs
