@@ -123,8 +123,9 @@ class Server:
         return f"http://{host}:{self.port}"
 
     def start(self) -> "Server":
-        self._thread = threading.Thread(target=self._http.serve_forever, name="aslsim-server",
-                                        daemon=True)
+        # a short poll: stop() returns within 50 ms instead of socketserver's 500
+        self._thread = threading.Thread(target=self._http.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="aslsim-server", daemon=True)
         self._thread.start()
         return self
 

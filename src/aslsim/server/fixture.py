@@ -36,9 +36,17 @@ class RunningServer:
         self.region = server.backend.config.region
 
     def client(self, **options):
-        """A boto3 ``stepfunctions`` client of this server."""
+        """A boto3 ``stepfunctions`` client of this server.
+
+        Its host prefix injection is off: StartSyncExecution's model sends it to ``sync-<host>``,
+        a name that does not resolve for 127.0.0.1 (as with Step Functions Local).
+        """
         import boto3
-        return boto3.client("stepfunctions", endpoint_url=self.endpoint,
+        from botocore.config import Config
+        config = Config(inject_host_prefix=False)
+        if options.get("config") is not None:
+            config = config.merge(options.pop("config"))
+        return boto3.client("stepfunctions", endpoint_url=self.endpoint, config=config,
                             region_name=options.pop("region_name", self.region), **options)
 
     def create_state_machine(self, definition, *, name: str | None = None, type: str = "STANDARD",
