@@ -103,14 +103,33 @@ class StateMachine:
                        stop_after=stop_after, role_arn=role_arn)
         return self._launch(input, options, outside=None).execution
 
-    def start(self, input: Any = None, *, outside, **options) -> "LiveExecution":
+    def start(self, input: Any = None, *, outside, until_ms: int | None = None, **options) -> "LiveExecution":
         """Start an execution whose activity and callback Tasks wait on ``outside`` (what the
-        server's GetActivityTask and SendTask* answer): it runs until it ends or waits; the
-        LiveExecution then goes on with ``deliver``, ``advance`` and ``stop``. ``options`` are
-        ``run``'s."""
-        return self._launch(input, options, outside=outside)
+        server's GetActivityTask and SendTask* answer): it runs until it ends or waits (with the
+        clock held at ``until_ms`` when given, for real time); the LiveExecution then goes on with
+        ``deliver``, ``advance`` and ``stop``. ``options`` are ``run``'s."""
+        return self._launch(input, options, outside=outside, until_ms=until_ms)
 
-    def _launch(self, input: Any, options: dict, outside) -> "LiveExecution":
+    def redrive(self, execution: Execution, *, redrive_count: int = 1, at=None, outside=None,
+                until_ms: int | None = None, **options) -> "LiveExecution":
+        """RedriveExecution: go on with an execution that did not succeed, from the top-level
+        state where it stopped, with that state's input and the variables it had; its history
+        goes on after an ExecutionRedriven event, on the clock from ``at`` (default: where it
+        stopped). A Parallel or Map state is run again whole."""
+        if execution.status in ("RUNNING", "SUCCEEDED"):
+            raise InputError(f"Execution is {execution.status} and cannot be redriven")
+        state, data = _redrive_point(execution)
+        state = state or self._compiled.graph.start_at
+        at_ms = execution.stop_ms if at is None else _start_ms(at)
+        options = {**options, "name": execution.name, "start_time": execution.start_ms,
+                   "seed": options.get("seed", 0) + redrive_count}
+        live = self._launch(execution.input, options, outside=outside, until_ms=until_ms,
+                            history=execution._history, redrive=(redrive_count, at_ms, state, data,
+                                                                 execution.variables))
+        return live
+
+    def _launch(self, input: Any, options: dict, outside, until_ms: int | None = None, history=None,
+                redrive=None) -> "LiveExecution":
         defaults = dict(mocks=None, mock_config=None, test_case=None, lambdas=None, aws=None,
                         callbacks=None, machines=None, region="us-east-1", s3=None, start_time=None,
                         seed=0, execution_type="STANDARD", name=None, stop_after=None, role_arn=None)
@@ -139,7 +158,12 @@ class StateMachine:
                         s3=store, stop_ms=stop_ms, region=region, seed=seed, execution_type=execution_type,
                         name=name, machine_name=self.name, role_arn=options["role_arn"])
         live = LiveExecution(self, runner, services, store, outside)
-        live.begin()
+        if redrive is None:
+            live.begin(until_ms=until_ms)
+            return live
+        count, at_ms, state, data, variables = redrive
+        runner.redrive(history, count, at_ms, variables)
+        live.begin(state, data, until_ms=until_ms)
         return live
 
     def _services(self, options: dict, seed: int, outside=None) -> Services:
@@ -213,9 +237,9 @@ class LiveExecution:
         """The events so far, as GetExecutionHistory returns them."""
         return self.execution.history if self.execution is not None else self.runner.history.events()
 
-    def begin(self, start_at: str | None = None, data: Any = None) -> bool:
+    def begin(self, start_at: str | None = None, data: Any = None, until_ms: int | None = None) -> bool:
         self.runner.begin(start_at, data)
-        return self.advance()
+        return self.advance(until_ms)
 
     def advance(self, until_ms: int | None = None) -> bool:
         """Run on (with the clock moved to ``until_ms``, when given); True once it has ended."""
@@ -234,11 +258,12 @@ class LiveExecution:
         self._finish(outcome)
         return True
 
-    def deliver(self, waiter, message) -> bool:
-        """Wake the Task awaiting ``waiter`` with ``message`` and run on; False when none awaits it."""
+    def deliver(self, waiter, message, until_ms: int | None = None) -> bool:
+        """Wake the Task awaiting ``waiter`` with ``message`` and run on (up to ``until_ms``, when
+        given); False when none awaits it."""
         if self.execution is not None or not self.runner.clock.wake(waiter, message):
             return False
-        self.advance()
+        self.advance(until_ms)
         return True
 
     def stop(self, error: str | None = None, cause: str | None = None) -> Execution:
@@ -265,6 +290,18 @@ class LiveExecution:
                                    trace=runner.trace, machine=self.machine, map_runs=runner.map_runs)
         for listener in list(_execution_listeners):
             listener(self.machine, self.execution)
+
+
+def _redrive_point(execution: Execution) -> tuple[str | None, Any]:
+    """The top-level state a redrive starts from (the last one entered) and its input."""
+    top = [name for name in execution.path if isinstance(name, str)]
+    if not top:
+        return None, execution.input
+    state = top[-1]
+    for event_type, _, details, _ in reversed(execution._history._records):
+        if event_type.endswith("StateEntered") and details.get("name") == state:
+            return state, details.get("input")
+    return state, execution.input
 
 
 def _private_input(value: Any) -> Any:

@@ -132,6 +132,15 @@ class Runner:
         # the caller gets its own copy: outputs may share objects with constants or mocks
         return "SUCCEEDED", json.loads(dumps(output)), None, None
 
+    def redrive(self, history, count: int, at_ms: int, variables: dict) -> None:
+        """Go on from an ended execution: its events, its variables, the clock at ``at_ms``, and
+        an ExecutionRedriven event that the redriven state follows."""
+        self.history._records = list(history._records)
+        self.clock.now = max(self.clock.now, at_ms)
+        self.top.scope.values.update(variables)
+        self.execution_context["RedriveCount"] = count
+        self.top.prev = self.history.add("ExecutionRedriven", len(self.history), {"redriveCount": count})
+
     def stop(self, error: str | None = None, cause: str | None = None):
         """StopExecution of a waiting execution: its open states end without events (recorded)."""
         self.stopping = True

@@ -162,6 +162,11 @@ class Scheduler:
         return True, value
 
     @property
+    def next_timer(self) -> int | None:
+        """When the earliest timer is due (it may have been superseded), or None."""
+        return self._timers[0][0] if self._timers else None
+
+    @property
     def awaiting(self) -> list:
         """The waiters tasks are awaiting now."""
         return list(self._awaiting)

@@ -16,13 +16,14 @@ import uuid
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from . import activities, definitions, executions, machines, map_runs, tags, versions  # noqa: F401 (register)
+from . import activities, definitions, executions, machines, map_runs, tags, versions, workers  # noqa: F401 (register)
 from .backend import Backend, ServerConfig
 from .protocol import (SERVICE_FRAMEWORK, TARGET_PREFIX, ApiError, check_request, operation_names,
                        render_response)
 from .registry import OPERATIONS, Call
 
 CONTENT_TYPE = "application/x-amz-json-1.0"
+ADVANCE_PATH = "/_aslsim/advance"
 _CREDENTIAL = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
 
 
@@ -41,6 +42,8 @@ class Application:
         if request.method == "GET" and request.path == "/":
             return self._json(200, {"service": "aslsim", "api": "AWS Step Functions",
                                     "region": self.backend.config.region}, request_id)
+        if request.path == ADVANCE_PATH:
+            return self._advance(request, request_id)
         try:
             operation = self._operation(request)
             params = check_request(operation, self._body(request))
@@ -56,6 +59,18 @@ class Application:
             body = {"__type": f"{SERVICE_FRAMEWORK}#InternalFailure",
                     "message": f"aslsim internal error: {type(err).__name__}: {err}"}
             return self._json(500, body, request_id)
+
+    def _advance(self, request: Request, request_id: str) -> Response:
+        """aslsim's own (not AWS's): move the virtual clock of every waiting execution, so that
+        TimeoutSeconds and HeartbeatSeconds fire without waiting for real."""
+        try:
+            seconds = json.loads(request.get_data() or b"{}").get("seconds")
+        except (ValueError, AttributeError):
+            seconds = None
+        if request.method != "POST" or isinstance(seconds, bool) or not isinstance(seconds, (int, float)) \
+                or seconds < 0:
+            return self._json(400, {"message": 'POST {"seconds": N} with N >= 0'}, request_id)
+        return self._json(200, {"executions": self.backend.advance(seconds)}, request_id)
 
     def _operation(self, request: Request) -> str:
         if request.method != "POST":

@@ -221,3 +221,28 @@ def stop_execution(call, params: dict) -> dict:
         record = get_execution(call, params["executionArn"])
     stopped = call.server.stop(record, params.get("error"), params.get("cause"))
     return {"stopDate": stopped}
+
+
+REDRIVABLE_DAYS = 14
+
+
+@operation("RedriveExecution")
+def redrive_execution(call, params: dict) -> dict:
+    with call.store.lock:
+        record = get_execution(call, params["executionArn"])
+        token = params.get("clientToken")
+        if token is not None and token in record.redrive_tokens:
+            return {"redriveDate": record.redrive_tokens[token]}   # the same request again
+        status, reason = record.redrive_status()
+        if status != "REDRIVABLE":
+            raise ApiError("ExecutionNotRedrivable", reason or "Execution can only be redriven by its Map Run")
+        if record.machine.arn not in call.store.machines:
+            raise ApiError("ExecutionNotRedrivable", "State machine is in DELETING status")
+        if now_ms() > (record.stop_ms or 0) + REDRIVABLE_DAYS * 24 * 3600 * 1000:
+            raise ApiError("ExecutionNotRedrivable", "Execution redrivable period exceeded")
+    redriven = call.server.redrive(record)
+    if token is not None:
+        record.redrive_tokens[token] = redriven
+        while len(record.redrive_tokens) > 10:      # AWS answers the last 10 tokens idempotently
+            record.redrive_tokens.pop(next(iter(record.redrive_tokens)))
+    return {"redriveDate": redriven}

@@ -49,6 +49,11 @@ class RunningServer:
         return boto3.client("stepfunctions", endpoint_url=self.endpoint, config=config,
                             region_name=options.pop("region_name", self.region), **options)
 
+    def advance_time(self, seconds: float) -> int:
+        """Move the virtual clock of every waiting execution ``seconds`` on: their timeouts
+        and heartbeats fire; returns how many executions were moved."""
+        return self.server.backend.advance(seconds)
+
     def create_state_machine(self, definition, *, name: str | None = None, type: str = "STANDARD",
                              role_arn: str = "arn:aws:iam::123456789012:role/aslsim") -> str:
         """Create a state machine from a file, a dict or JSON text; returns its ARN."""

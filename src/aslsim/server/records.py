@@ -2,6 +2,8 @@
 (DescribeExecution) and its history (GetExecutionHistory), from the engine's result."""
 from __future__ import annotations
 
+import threading
+
 from ..query.jsonpath import dumps
 
 CLOSED = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
@@ -30,6 +32,7 @@ class ExecutionRecord:
         self.output = self.error = self.cause = None
         self.redrive_count = 0
         self.redrive_ms: int | None = None
+        self.redrive_tokens: dict[str, int] = {}   # RedriveExecution clientToken -> redriveDate
         self.result = None                     # the aslsim Execution, once it has ended
         self.live = None                       # the engine's running execution, while it waits
         # a Map Run's child: the run that started it, and its own state machine (machine/label)
@@ -39,6 +42,8 @@ class ExecutionRecord:
         self.child_definition: str | None = None
         self._events: list | None = None
         self._child_history = None
+        self.lock = threading.RLock()             # held while the engine runs it
+        self.changed = threading.Condition(self.lock)
 
     @property
     def closed(self) -> bool:
@@ -64,7 +69,8 @@ class ExecutionRecord:
             if self._child_history is not None:
                 events = self._child_history()
             elif self.live is not None:
-                return self.live.history.events()
+                with self.lock:
+                    return self.live.history() if self.live is not None else self.events()
             elif self.result is not None:
                 events = self.result.history
             else:
