@@ -110,6 +110,11 @@ class StateMachine:
         ``deliver``, ``advance`` and ``stop``. ``options`` are ``run``'s."""
         return self._launch(input, options, outside=outside, until_ms=until_ms)
 
+    def test_state(self, state_name: str, input: Any = None, **options):
+        """TestState of one of this machine's top-level states (see ``aslsim.test_state``)."""
+        from .test_state import test_state
+        return test_state(self.definition, input, state_name=state_name, **options)
+
     def redrive(self, execution: Execution, *, redrive_count: int = 1, at=None, outside=None,
                 until_ms: int | None = None, **options) -> "LiveExecution":
         """RedriveExecution: go on with an execution that did not succeed, from the top-level

@@ -170,3 +170,15 @@ def test_stopping_an_ended_execution_keeps_its_outcome(sfn, create):
     stopped = sfn.stop_execution(executionArn=execution, error="Manual", cause="probe")
     described = sfn.describe_execution(executionArn=execution)
     assert described["status"] == "SUCCEEDED" and stopped["stopDate"] == described["stopDate"]
+
+
+def test_test_state_answers_over_the_api(sfn):
+    result = sfn.test_state(definition=json.dumps({"Type": "Pass", "Result": {"k": 1}, "Next": "Then"}),
+                            input='{"a": 1}', inspectionLevel="DEBUG")
+    assert (result["status"], result["nextState"], json.loads(result["output"])) == ("SUCCEEDED", "Then", {"k": 1})
+    assert json.loads(result["inspectionData"]["result"]) == {"k": 1}
+    code, message = error_of(sfn.test_state, definition=json.dumps({"Type": "Pass", "End": True}),
+                             mock={"result": "{}"})
+    assert (code, message) == ("ValidationException", "State type 'Pass' is not supported when a mock is specified")
+    assert error_of(sfn.test_state, definition=json.dumps({"Type": "Pass", "End": True}), input="nope")[0] == \
+        "InvalidExecutionInput"

@@ -82,6 +82,7 @@ class Runner:
             self.execution_context["RedriveCount"] = 0
         self.state_machine_context = {"Id": machine_arn, "Name": machine_name}
         self.top = Frame(Scope(), 0)
+        self.inspection: dict | None = None   # TestState's stage values (engine/tester.py)
 
     # -- the execution ------------------------------------------------------------------------
     def run(self):
@@ -317,10 +318,8 @@ def _pass(run: Runner, state, raw, frame, env):
         return dataflow.state_output(state, raw, raw, None, env, has_result=False), state.next, assigned
     if state.has_result:
         result = state.result
-    elif state.parameters is not None:
-        result = state.parameters.render(data, env)
     else:
-        result = data
+        result = dataflow.arguments(state, state.parameters, data, raw, env)
     assigned = dataflow.evaluate_assign(state.assign, False, result, raw, env)
     output = dataflow.apply_output_path(state, dataflow.apply_result_path(state.result_path, raw, result), env)
     return output, state.next, assigned

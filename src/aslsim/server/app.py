@@ -16,7 +16,8 @@ import uuid
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from . import activities, definitions, executions, machines, map_runs, tags, versions, workers  # noqa: F401 (register)
+from . import (activities, definitions, executions, machines, map_runs, tags, testing_state,  # noqa: F401
+               versions, workers)  # each registers its operations
 from .backend import Backend, ServerConfig
 from .protocol import (SERVICE_FRAMEWORK, TARGET_PREFIX, ApiError, check_request, operation_names,
                        render_response)
