@@ -52,7 +52,8 @@ def serve_command(host, port, region, mock_config_file, aws, lambda_specs, s3_fo
         sys.exit(EXIT_INVALID)
     click.echo(f"aslsim serve: the Step Functions API on {server.endpoint} ({time_mode} time"
                + (f", mock config {mock_config.file}" if mock_config is not None else "") + ")", err=True)
-    click.echo(f"  export AWS_ENDPOINT_URL_SFN={server.endpoint}", err=True)
+    click.echo(f"  export AWS_ENDPOINT_URL_SFN={server.endpoint} AWS_DISABLE_HOST_PREFIX_INJECTION=true",
+               err=True)
     # SIGTERM (docker stop, a CI runner) ends the server as Ctrl-C does: cleanly
     signal.signal(signal.SIGTERM, _interrupt)
     try:

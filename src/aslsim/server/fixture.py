@@ -18,8 +18,11 @@ from pathlib import Path
 
 import pytest
 
+# StartSyncExecution and TestState are sent to "sync-<host>" unless host prefix injection is
+# off: a name that never resolves for 127.0.0.1 (boto3 and the AWS CLI read this variable).
 _ENVIRONMENT = {"AWS_ENDPOINT_URL_SFN": None, "AWS_DEFAULT_REGION": "us-east-1",
-                "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+                "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                "AWS_DISABLE_HOST_PREFIX_INJECTION": "true"}
 
 
 def pytest_configure(config):
@@ -38,8 +41,8 @@ class RunningServer:
     def client(self, **options):
         """A boto3 ``stepfunctions`` client of this server.
 
-        Its host prefix injection is off: StartSyncExecution's model sends it to ``sync-<host>``,
-        a name that does not resolve for 127.0.0.1 (as with Step Functions Local).
+        Its host prefix injection is off: StartSyncExecution's and TestState's model send them
+        to ``sync-<host>``, a name that does not resolve for 127.0.0.1.
         """
         import boto3
         from botocore.config import Config
