@@ -110,6 +110,7 @@ class Application:
 
 class _Handler(WSGIRequestHandler):
     protocol_version = "HTTP/1.1"      # keep-alive: SDK clients reuse their connections
+    disable_nagle_algorithm = True     # small answers go out at once, not after a delayed ACK
 
 
 class _QuietHandler(_Handler):
