@@ -5,7 +5,7 @@ from __future__ import annotations
 from . import arns
 from .protocol import ApiError
 from .registry import operation
-from .store import ActivityRecord, now_ms, page
+from .store import by_name_in, ActivityRecord, now_ms, page
 
 
 def activity_does_not_exist(arn: str) -> ApiError:
@@ -56,8 +56,7 @@ def delete_activity(call, params: dict) -> dict:
 @operation("ListActivities")
 def list_activities(call, params: dict) -> dict:
     with call.store.lock:
-        records = sorted((r for r in call.store.activities.values() if f":{call.region}:" in r.arn),
-                         key=lambda r: r.name)
+        records = by_name_in(call.store.activities.values(), call.region)
     chunk, token = page(records, params, "ListActivities", lambda r: r.arn)
     return {"activities": [{"activityArn": r.arn, "name": r.name, "creationDate": r.creation_ms}
                            for r in chunk], "nextToken": token}

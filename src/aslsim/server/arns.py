@@ -66,6 +66,10 @@ class MachineRef:
     alias: str | None = None
     label: str | None = None         # a Distributed Map's label: ``machine/label``
 
+    @property
+    def qualified(self) -> bool:
+        return self.version is not None or self.alias is not None or self.label is not None
+
 
 def machine_ref(arn: str) -> MachineRef:
     """Read a (possibly qualified) state machine ARN."""

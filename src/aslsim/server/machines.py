@@ -11,7 +11,7 @@ from . import arns
 from .definitions import compile_definition
 from .protocol import ApiError, validation_error
 from .registry import operation
-from .store import MachineRecord, Revision, Version, now_ms, page
+from .store import by_name_in, MachineRecord, Revision, Version, now_ms, page
 
 DEFAULT_LOGGING = {"level": "OFF", "includeExecutionData": False}
 DEFAULT_TRACING = {"enabled": False}
@@ -239,8 +239,7 @@ def delete_state_machine(call, params: dict) -> dict:
 @operation("ListStateMachines")
 def list_state_machines(call, params: dict) -> dict:
     with call.store.lock:
-        records = sorted((r for r in call.store.machines.values() if f":{call.region}:" in r.arn),
-                         key=lambda r: r.name)     # by name (recorded)
+        records = by_name_in(call.store.machines.values(), call.region)
     chunk, token = page(records, params, "ListStateMachines", lambda r: r.arn)
     return {"stateMachines": [{"stateMachineArn": r.arn, "name": r.name, "type": r.type,
                                "creationDate": r.creation_ms} for r in chunk], "nextToken": token}

@@ -88,6 +88,11 @@ class Store:
         self.tags: dict[str, dict[str, str]] = {}
 
 
+def by_name_in(records, region: str) -> list:
+    """The records of ``region`` by name, as the List operations give them (recorded)."""
+    return sorted((r for r in records if f":{region}:" in r.arn), key=lambda r: r.name)
+
+
 # -- paging --------------------------------------------------------------------------------------
 
 DEFAULT_PAGE = 100    # AWS's default maxResults; 0 asks for the default

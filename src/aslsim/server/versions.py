@@ -18,7 +18,7 @@ def publish_state_machine_version(call, params: dict) -> dict:
     arn = params["stateMachineArn"]
     ref = arns.machine_ref(arn)
     with call.store.lock:
-        if ref.version is not None or ref.alias is not None or ref.label is not None:
+        if ref.qualified:
             raise machine_does_not_exist(arn)
         record = get_machine(call, ref.machine_arn)
         expected = params.get("revisionId")
@@ -35,7 +35,7 @@ def list_state_machine_versions(call, params: dict) -> dict:
     arn = params["stateMachineArn"]
     ref = arns.machine_ref(arn)
     with call.store.lock:
-        if ref.version is not None or ref.alias is not None or ref.label is not None:
+        if ref.qualified:
             raise validation_error(f"Expected an unqualified state machine ARN, not '{arn}'")
         record = get_machine(call, arn)
         versions = sorted(record.versions.values(), key=lambda v: v.number, reverse=True)  # newest first
