@@ -56,6 +56,8 @@ def run_attempts(ctx, attempt: Callable, *, counts_retries: bool = False,
             return (yield from attempt(ctx))
         except StatesError as err:
             error = failed(ctx, err)
+            if ctx.run.tester is not None:       # TestState: one attempt, then its verdict
+                return ctx.run.tester.decided(ctx, error)
             decision = decide(state, error.error, counters, ctx.random)
             if decision.retry_ms is None:
                 if final_failure is not None:

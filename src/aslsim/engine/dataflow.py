@@ -104,8 +104,8 @@ class JsonPathFlow:
         if self.result_selector is not None:
             ctx.document = result
             result = self.result_selector.resolve(ctx)
-            if ctx.inspect is not None:
-                ctx.inspect("afterResultSelector", result)
+        if ctx.inspect is not None:
+            ctx.inspect("afterResultSelector", result)
         output = place(self.result_path, ctx.input, result)
         if ctx.inspect is not None:
             ctx.inspect("afterResultPath", output)
@@ -163,6 +163,8 @@ class JsonataFlow:
         return _checked_assign(block, block.resolve(ctx), ctx)
 
     def with_result(self, ctx, result) -> Any:
+        if ctx.inspect is not None:
+            ctx.inspect("afterResultSelector", result)     # JSONata has none: the result
         if self.output is None:
             return result
         ctx.result, ctx.error_output = result, ABSENT

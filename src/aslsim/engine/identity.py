@@ -10,7 +10,7 @@ import base64
 import random
 import uuid
 
-from .. import arns
+from .. import arns  # noqa: the module, for its builders
 from ..definition.timestamps import iso_ms
 
 
@@ -57,7 +57,8 @@ class Identity:
                  "machine_arn", "execution_arn", "role_arn", "execution_context", "machine_context")
 
     def __init__(self, *, machine_name: str, name: str, region: str, express: bool, start_ms: int,
-                 execution_input, seeds: Seeds, account: str = arns.ACCOUNT):
+                 execution_input, seeds: Seeds, account: str = arns.ACCOUNT,
+                 role_arn: str | None = None):
         self.machine_name = machine_name
         self.name = name
         self.region = region
@@ -71,7 +72,7 @@ class Identity:
                                                             new_uuid(seeds.rng), account)
         else:
             self.execution_arn = arns.execution_arn(region, machine_name, name, account)
-        self.role_arn = arns.execution_role_arn(account)
+        self.role_arn = role_arn or arns.execution_role_arn(account)
         self.execution_context = {"Id": self.execution_arn, "Input": execution_input,
                                   "StartTime": iso_ms(start_ms), "Name": name, "RoleArn": self.role_arn}
         if not express:  # Express executions cannot be redriven: no RedriveCount (recorded)

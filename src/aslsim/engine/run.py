@@ -6,14 +6,14 @@ ExecutionStarted event to its end:
     execution = ExecutionRun(plan, input, services=..., identity=..., seeds=...)
     execution.run()                    # to the end, on virtual time (machine.run does this)
 
-or in steps, for executions that wait on the outside world (a server, a replay):
+or in steps, for executions that wait on the outside world (``machine.LiveExecution``, the
+server): Task attempts answered by an ``Outside`` wait on the scheduler (``engine.outside``)
+while virtual time stands still.
 
-    execution.start()
-    while execution.advance() == BLOCKED:          # virtual time stands still meanwhile
-        for wait in execution.waiting():           # task tokens and activity tasks
-            execution.send_task_success(wait.token, {...})   # or _failure, _heartbeat
-    execution.stop()                               # StopExecution: ABORTED
-    execution.outcome                              # (status, output, error, cause)
+    execution.begin()                              # or begin(start_at, data) after redrive(...)
+    outcome = execution.advance(until_ms=None)     # None while it waits on the outside world
+    execution.clock.wake(outside, message)         # SendTaskSuccess & co., an activity worker
+    execution.stop(error, cause)                   # StopExecution: ABORTED
 
 A Distributed Map's children are Runs too (``Run.child``), on the parent's scheduler.
 """
@@ -29,7 +29,7 @@ from . import walker
 from .context import Frame, Scope
 from .identity import Identity, Seeds
 from .recorder import Recorder
-from .scheduler import BLOCKED, FINISHED, TIMED_OUT, Scheduler
+from .scheduler import BLOCKED, Scheduler
 
 # What a Context object holds beside the execution's input and a Map item: ids, names, times
 # and a task token, bounded generously (bytes of JSON), for the payload-size bounds.
@@ -40,11 +40,10 @@ class Run:
     """One execution's parts, as its executors see them through ``ctx.run``."""
 
     __slots__ = ("identity", "seeds", "recorder", "clock", "services", "s3", "stopping", "map_runs",
-                 "top", "context_bound", "max_states_at_one_instant", "outside")
+                 "top", "context_bound", "max_states_at_one_instant", "tester")
 
     def __init__(self, *, identity: Identity, seeds: Seeds, recorder: Recorder, clock: Scheduler,
-                 services, s3=None, map_runs: list | None = None, input_size: int = 0,
-                 outside=None):
+                 services, s3=None, map_runs: list | None = None, input_size: int = 0):
         self.identity = identity
         self.seeds = seeds
         self.recorder = recorder
@@ -56,7 +55,7 @@ class Run:
         self.top = Frame(Scope(), 0, size=input_size)
         self.context_bound = input_size + _CONTEXT_OVERHEAD
         self.max_states_at_one_instant = walker.MAX_STATES_AT_ONE_INSTANT
-        self.outside = outside          # the mailbox of callbacks from outside (None: nobody calls)
+        self.tester = None              # TestState's StateTester: it decides Retry and Catch
 
     def thread(self, graph, data, frame: Frame):
         """A generator running ``graph`` (a PlanGraph) as the thread ``frame``."""
@@ -71,11 +70,12 @@ class Run:
         seeds = Seeds(self.seeds.ids.getrandbits(64))
         identity = Identity(machine_name=f"{parent.machine_name}/{label}", name=name,
                             region=parent.region, account=parent.account, express=express,
-                            start_ms=self.clock.now, execution_input=child_input, seeds=seeds)
+                            start_ms=self.clock.now, execution_input=child_input, seeds=seeds,
+                            role_arn=parent.role_arn)
         child = Run(identity=identity, seeds=seeds,
                     recorder=self.recorder.child(limit=None if express else MAX_HISTORY_EVENTS),
                     clock=self.clock, services=self.services, s3=self.s3, map_runs=self.map_runs,
-                    input_size=input_size, outside=self.outside)
+                    input_size=input_size)
         child.stopping = self.stopping
         return child
 
@@ -111,108 +111,113 @@ class ExecutionRun:
 
     def __init__(self, plan, execution_input, *, services, identity: Identity, seeds: Seeds,
                  timeout_seconds: int | None = None, stop_ms: int | None = None, s3=None,
-                 input_size: int = 0, outside=None):
+                 input_size: int = 0):
         self.plan = plan
         self.clock = Scheduler(identity.start_ms)
         limit = None if identity.express else MAX_HISTORY_EVENTS
-        self.run_state = Run(identity=identity, seeds=seeds, recorder=Recorder(self.clock, limit=limit),
-                             clock=self.clock, services=services, s3=s3, input_size=input_size,
-                             outside=outside)
+        self.run_state = run = Run(identity=identity, seeds=seeds, recorder=Recorder(self.clock, limit=limit),
+                                   clock=self.clock, services=services, s3=s3, input_size=input_size)
         self.input = execution_input
-        self.outcome: Outcome | None = None
-        # AWS ends a Standard execution after a year and an Express one after five minutes, as
-        # a timeout (States.Timeout); TimeoutSeconds may end it sooner, StopExecution too.
-        longest = EXPRESS_MAX_DURATION_S if identity.express else STANDARD_MAX_DURATION_S
-        seconds = longest if timeout_seconds is None else min(timeout_seconds, longest)
-        self.deadline = identity.start_ms + seconds * 1000
-        if stop_ms is not None and stop_ms < self.deadline:
-            self.deadline = stop_ms
-            self.run_state.stopping = True
-
-    @property
-    def recorder(self) -> Recorder:
-        return self.run_state.recorder
+        self.identity = identity
+        self.timeout_seconds = timeout_seconds
+        self.stop_ms = stop_ms
+        self.deadline: int | None = None
+        # what an Execution is made of
+        self.top, self.recorder, self.map_runs = run.top, run.recorder, run.map_runs
 
     def run(self) -> Outcome:
-        """Run to the end; BLOCKED cannot happen when nothing outside is awaited."""
-        self.start()
-        status = self.advance()
-        if status == BLOCKED:
-            raise RuntimeError("the execution awaits the outside world: drive it with advance()")
-        return self.outcome
+        """Run to the end: nothing outside can wake a plain run's waits."""
+        self.begin()
+        outcome = self.advance()
+        if outcome is None:
+            raise RuntimeError("an execution without an outside world waits on it")
+        return outcome
 
-    def start(self) -> None:
+    def begin(self, start_at: str | None = None, data: Any = None) -> None:
+        """Record ExecutionStarted and schedule the top-level graph (from ``start_at`` with
+        ``data`` when an execution is redriven: its history then goes on where it was)."""
         run = self.run_state
-        identity = run.identity
-        run.recorder.end("ExecutionStarted", 0, {"input": self.input, "roleArn": identity.role_arn})
-        # AWS records the first state as following event 0, not ExecutionStarted (recorded).
-        run.top.prev = 0
-        self.clock.start(run.thread(self.plan, self.input, run.top))
+        if start_at is None:
+            run.recorder.end("ExecutionStarted", 0, {"input": self.input, "roleArn": self.identity.role_arn})
+            # AWS records the first state as following event 0, not ExecutionStarted (recorded).
+            run.top.prev = 0
+            data = self.input
+        # AWS ends a Standard execution after a year and an Express one after five minutes, as
+        # a timeout (States.Timeout); TimeoutSeconds may end it sooner, StopExecution too.
+        longest = EXPRESS_MAX_DURATION_S if self.identity.express else STANDARD_MAX_DURATION_S
+        seconds = longest if self.timeout_seconds is None else min(self.timeout_seconds, longest)
+        self.deadline = self.clock.now + seconds * 1000
+        if self.stop_ms is not None and self.stop_ms < self.deadline:
+            self.deadline = self.stop_ms
+            run.stopping = True
+        self.clock.start(walker.run_graph(run, self.plan, data, run.top, start_at=start_at))
 
-    def advance(self, *, until_ms: int | None = None) -> str:
-        """Run on until the execution ends (FINISHED) or only waits for the outside world
-        (BLOCKED); with ``until_ms`` virtual time may run on to then while it waits."""
-        if self.outcome is not None:
-            return FINISHED
+    def advance(self, until_ms: int | None = None) -> Outcome | None:
+        """Run on until the execution ends (its Outcome), or until it waits on the outside world
+        with the clock at ``until_ms`` (or standing still): None."""
         try:
-            status = self.clock.advance(self.deadline, until_ms=until_ms)
-            if status == BLOCKED:
-                return BLOCKED
-            finished, output = self.clock.result(status)
+            if self.clock.advance(until_ms, self.deadline) == BLOCKED:
+                return None
+            finished, output = self.clock.outcome()
         except StatesError as err:
-            self._end_failed(err)
-            return FINISHED
-        self._end(finished, output)
-        return FINISHED
+            recorder = self.recorder
+            recorder.end("ExecutionFailed", len(recorder), {"error": err.error, "cause": err.cause})
+            # an empty cause is absent on AWS, in the event and in DescribeExecution (recorded)
+            return Outcome("FAILED", None, err.error, err.cause or None)
+        return self._ended(finished, output)
 
-    def _end_failed(self, err: StatesError) -> None:
-        recorder = self.recorder
-        recorder.end("ExecutionFailed", len(recorder), {"error": err.error, "cause": err.cause})
-        # an empty cause is absent on AWS, in the event and in DescribeExecution (recorded)
-        self.outcome = Outcome("FAILED", None, err.error, err.cause or None)
-
-    def _end(self, finished: bool, output) -> None:
+    def _ended(self, finished: bool, output) -> Outcome:
         recorder = self.recorder
         if not finished and self.run_state.stopping:
             # recorded (test_stop_execution): ExecutionAborted follows event 0, with empty details
             recorder.end("ExecutionAborted", 0, {})
-            self.outcome = Outcome("ABORTED")
-        elif not finished:
+            return Outcome("ABORTED")
+        if not finished:
             cause = "The execution timed out."
             recorder.end("ExecutionTimedOut", len(recorder), {"error": "States.Timeout", "cause": cause})
-            self.outcome = Outcome("TIMED_OUT", None, "States.Timeout", cause)
-        else:
-            recorder.end("ExecutionSucceeded", self.run_state.top.prev, {"output": output})
-            # the caller gets its own copy: outputs may share objects with constants or mocks
-            self.outcome = Outcome("SUCCEEDED", json.loads(dumps(output)))
+            return Outcome("TIMED_OUT", None, "States.Timeout", cause)
+        recorder.end("ExecutionSucceeded", self.top.prev, {"output": output})
+        # the caller gets its own copy: outputs may share objects with constants or mocks
+        return Outcome("SUCCEEDED", json.loads(dumps(output)))
 
-    # -- the outside world (serve) ------------------------------------------------------------
-    def waiting(self) -> list:
-        """What the execution waits for from outside: ``External`` records (task tokens of
-        ``.waitForTaskToken`` Tasks, activity tasks), oldest first."""
-        outside = self.run_state.outside
-        return [] if outside is None else outside.pending(self.clock.awaiting())
-
-    def send_task_success(self, token: str, output: Any) -> bool:
-        return self._send(token, ("success", output, None))
-
-    def send_task_failure(self, token: str, error: str | None = None, cause: str | None = None) -> bool:
-        return self._send(token, ("failure", error, cause))
-
-    def send_task_heartbeat(self, token: str) -> bool:
-        return self._send(token, ("heartbeat", None, None))
-
-    def _send(self, token: str, message) -> bool:
-        return self.clock.resume(("task", token), message)
-
-    def stop(self) -> None:
-        """StopExecution: whatever was still to happen never happens; the execution is ABORTED."""
-        if self.outcome is not None:
-            return
+    def stop(self, error: str | None = None, cause: str | None = None) -> Outcome:
+        """StopExecution of a waiting execution: its open states end without events (recorded)."""
         self.run_state.stopping = True
-        self.clock.cancel()
-        self.recorder.end("ExecutionAborted", 0, {})
-        self.outcome = Outcome("ABORTED")
+        self.clock.stop()
+        details = {k: v for k, v in (("error", error), ("cause", cause)) if v is not None}
+        self.recorder.end("ExecutionAborted", 0, details)
+        return Outcome("ABORTED", None, error, cause)
+
+    def redrive(self, log, count: int, at_ms: int, variables: dict) -> None:
+        """Go on from an ended execution: its events, its variables, the clock at ``at_ms``, and
+        an ExecutionRedriven event that the redriven state follows."""
+        recorder = self.recorder
+        recorder.log.records[:] = log.records
+        self.clock.now = max(self.clock.now, at_ms)
+        self.top.scope.values.update(variables)
+        self.identity.execution_context["RedriveCount"] = count
+        self.top.prev = recorder.end("ExecutionRedriven", len(recorder), {"redriveCount": count})
+
+    # -- what an Execution is read from -------------------------------------------------------
+    @property
+    def calls(self) -> list:
+        return self.recorder.calls
+
+    @property
+    def trace(self) -> list:
+        return self.recorder.trace
+
+    @property
+    def name(self) -> str:
+        return self.identity.name
+
+    @property
+    def execution_arn(self) -> str:
+        return self.identity.execution_arn
+
+    @property
+    def start_ms(self) -> int:
+        return self.identity.start_ms
 
 
-__all__ = ["Run", "ExecutionRun", "Outcome", "FINISHED", "BLOCKED", "TIMED_OUT"]
+__all__ = ["Run", "ExecutionRun", "Outcome"]

@@ -1,27 +1,25 @@
 """Virtual clock and a deterministic cooperative scheduler (a discrete-event simulation).
 
-Work is written as generators. A generator yields ``Sleep(ms)`` to let virtual time pass,
+Work is written as generators. A generator yields ``Sleep(ms)`` to let virtual time pass, or
 ``Join(children, max_concurrency)`` to run child generators (Parallel branches, Map iterations)
-and wait for all of them, or ``Await(key, timeout_ms)`` to wait for the outside world (a task
-token's callback, an activity worker) until ``resume(key, value)`` is called. Nothing ever
-sleeps for real: when every task is waiting, the clock jumps to the earliest wake-up. Ready
-tasks run in FIFO order and timers fire in (time, sequence) order, so the order of events is a
-function of the program alone, never of thread timing.
+and wait for all of them. Nothing ever sleeps for real: when every task is waiting, the clock
+jumps to the earliest wake-up. Ready tasks run in FIFO order and timers fire in (time, sequence)
+order, so the order of events is a function of the program alone, never of thread timing.
 
 A child that raises stops its siblings (fail fast): they are closed, which raises GeneratorExit
 inside them so they can record that they were aborted, and the parent resumes with the error.
 
-``run`` drives a root to its end in one go. ``start`` then ``advance`` drive it in steps: advance
-returns BLOCKED when nothing can run but tasks await the outside world (virtual time stands
-still while they wait, unless ``until_ms`` lets it run on), so a caller can ``resume`` them.
+A task may also yield ``Await(waiter, deadline_ms)``: it then waits on the outside world (an
+activity worker, a SendTaskSuccess), and ``wake(waiter, value)`` resumes it with ``value``, or the
+deadline passes and it resumes with ``TIMED_OUT``. While any task awaits the outside world,
+virtual time stands still: ``advance()`` runs what is ready and returns BLOCKED, and only an
+explicit ``advance(until_ms=...)`` (a test moving the clock, or real time passing) fires timers.
 """
 from __future__ import annotations
 
 import heapq
 from collections import deque
-from typing import Any, Generator, Hashable, Iterable
-
-FINISHED, TIMED_OUT, BLOCKED = "finished", "timed out", "blocked"
+from typing import Any, Generator, Iterable
 
 
 class Sleep:
@@ -48,17 +46,17 @@ class Join:
 
 
 class Await:
-    """Wait for ``resume(key, value)``; after ``timeout_ms`` of virtual time (if given) the
-    waiting generator gets AwaitTimedOut thrown in instead."""
-    __slots__ = ("key", "timeout_ms")
+    """Wait until ``wake(waiter, value)`` is called, or until ``deadline_ms`` (then TIMED_OUT)."""
+    __slots__ = ("waiter", "deadline_ms")
 
-    def __init__(self, key: Hashable, timeout_ms: int | None = None):
-        self.key = key
-        self.timeout_ms = timeout_ms
+    def __init__(self, waiter, deadline_ms: int | None = None):
+        self.waiter = waiter
+        self.deadline_ms = deadline_ms
 
 
-class AwaitTimedOut(Exception):
-    """Thrown into a task whose Await passed its timeout."""
+TIMED_OUT = object()          # what an Await resumes with when its deadline passes first
+
+DONE, BLOCKED = "done", "blocked"
 
 
 class ChildFailed(Exception):
@@ -71,7 +69,7 @@ class ChildFailed(Exception):
 
 
 class _Task:
-    __slots__ = ("gen", "group", "index", "done", "join", "awaiting", "wait_seq")
+    __slots__ = ("gen", "group", "index", "done", "join", "timer")
 
     def __init__(self, gen, group=None, index=0):
         self.gen = gen
@@ -79,8 +77,7 @@ class _Task:
         self.index = index
         self.done = False
         self.join = None        # the _Group this task is waiting on
-        self.awaiting = None    # the key of the Await it is parked on
-        self.wait_seq = None    # the timer of that Await's timeout
+        self.timer = 0          # the sequence number of the one timer that may resume it
 
 
 class _Group:
@@ -104,11 +101,9 @@ class Scheduler:
         self._ready: deque = deque()
         self._timers: list = []
         self._seq = 0
-        self._awaiting: dict = {}
         self._root: _Task | None = None
-        self._outcome = None
+        self._awaiting: dict = {}          # waiter -> the task awaiting it
 
-    # -- driving a root ------------------------------------------------------------------------
     def run(self, root: Generator, deadline_ms: int | None = None) -> tuple[bool, Any]:
         """Run ``root``; returns (finished, value). An exception from root propagates.
 
@@ -116,82 +111,87 @@ class Scheduler:
         (False, None) is returned: the execution timed out.
         """
         self.start(root)
-        status = self.advance(deadline_ms)
-        if status == BLOCKED:
-            raise RuntimeError("scheduler deadlock: every task awaits the outside world")  # a bug
-        return self.result(status)
+        state = self.advance(deadline_ms=deadline_ms)
+        if state == BLOCKED:     # nothing outside can wake a task of a plain run: a bug
+            raise RuntimeError("scheduler deadlock: a task awaits the outside world in a run that has none")
+        return self.outcome()
 
     def start(self, root: Generator) -> None:
         self._root = _Task(root)
         self._outcome = None
         self._ready.append((self._root, None, None))
 
-    def advance(self, deadline_ms: int | None = None, *, until_ms: int | None = None,
-                stand_still: bool = True) -> str:
-        """Run until the root is done (FINISHED), the deadline passes (TIMED_OUT: the rest is
-        closed) or nothing can run before ``until_ms`` while tasks await the outside world
-        (BLOCKED). With ``stand_still`` virtual time does not move while any task awaits."""
-        root = self._root
+    def advance(self, until_ms: int | None = None, deadline_ms: int | None = None) -> str:
+        """Run until the root ends (DONE) or nothing more can happen now (BLOCKED).
+
+        Without ``until_ms`` the clock jumps from timer to timer as long as no task awaits the
+        outside world; with it, timers up to ``until_ms`` fire and the clock ends there. When
+        the clock would pass ``deadline_ms`` the remaining work is closed (DONE, not finished).
+        """
+        task = self._root
         while True:
             while self._ready:
                 t, value, error = self._ready.popleft()
                 if not t.done:
                     self._step(t, value, error)
-            if root.done:
-                return FINISHED
-            if not self._timers:
-                if self._awaiting:
-                    return BLOCKED
-                raise RuntimeError("scheduler deadlock: no task can run")  # a bug, never user error
-            if self._awaiting and stand_still and until_ms is None:
+            if task.done:
+                return DONE
+            when = self._timers[0][0] if self._timers else None
+            if until_ms is None and (self._awaiting or when is None):
+                if when is None and not self._awaiting:
+                    raise RuntimeError("scheduler deadlock: no task can run")  # a bug, never user error
                 return BLOCKED
-            when, seq, t, timeout = self._timers[0]
-            if until_ms is not None and when > until_ms and (deadline_ms is None or until_ms < deadline_ms):
-                self.now = max(self.now, until_ms)
-                return BLOCKED
-            if deadline_ms is not None and when > deadline_ms:
+            limit = until_ms if when is None or (until_ms is not None and when > until_ms) else when
+            if deadline_ms is not None and limit > deadline_ms:
                 self.now = max(self.now, deadline_ms)
-                self._cancel(root)
-                return TIMED_OUT
-            heapq.heappop(self._timers)
+                self._cancel(task)
+                return DONE
+            if when is None or limit < when:
+                self.now = max(self.now, limit)
+                return BLOCKED
+            when, seq, t = heapq.heappop(self._timers)
             self.now = max(self.now, when)
-            if t.done:
-                continue
-            if timeout:
-                if t.wait_seq != seq:
-                    continue           # resumed before its timeout
-                self._awaiting.pop(t.awaiting, None)
-                t.awaiting = t.wait_seq = None
-                self._step(t, None, AwaitTimedOut())
-            else:
-                self._step(t, None, None)
+            if not t.done and t.timer == seq:
+                waiter = next((w for w, a in self._awaiting.items() if a is t), None)
+                if waiter is not None:
+                    del self._awaiting[waiter]
+                    self._step(t, TIMED_OUT, None)
+                else:
+                    self._step(t, None, None)
 
-    def result(self, status: str) -> tuple[bool, Any]:
-        """(finished, value) once ``advance`` returned FINISHED or TIMED_OUT; root's error raises."""
-        if status == TIMED_OUT:
+    def outcome(self) -> tuple[bool, Any]:
+        """After DONE: (finished, value), or the root's exception raised."""
+        if self._outcome is None:
             return False, None
         kind, value = self._outcome
         if kind == "error":
             raise value
         return True, value
 
+    @property
+    def next_timer(self) -> int | None:
+        """When the earliest timer is due (it may have been superseded), or None."""
+        return self._timers[0][0] if self._timers else None
+
+    @property
     def awaiting(self) -> list:
-        """The keys tasks await, in the order they started waiting."""
+        """The waiters tasks are awaiting now."""
         return list(self._awaiting)
 
-    def resume(self, key: Hashable, value: Any = None) -> bool:
-        """Wake the task awaiting ``key`` with ``value`` (it runs at the next ``advance``)."""
-        task = self._awaiting.pop(key, None)
+    def wake(self, waiter, value) -> bool:
+        """Resume the task awaiting ``waiter`` with ``value``; False when none awaits it."""
+        task = self._awaiting.pop(waiter, None)
         if task is None or task.done:
             return False
-        task.awaiting = task.wait_seq = None
+        task.timer = -1       # its deadline timer, if any, no longer counts
         self._ready.append((task, value, None))
         return True
 
-    def cancel(self) -> None:
-        """Stop everything (StopExecution)."""
+    def stop(self) -> None:
+        """Close all remaining work (StopExecution)."""
         if self._root is not None:
             self._cancel(self._root)
+            self._awaiting.clear()
 
     # -- internals ------------------------------------------------------------------------------
     def _step(self, task: _Task, value, error):
@@ -203,14 +203,16 @@ class Scheduler:
         except Exception as exc:  # the task failed: its parent (or run()) gets the exception
             self._finish(task, "error", exc)
             return
-        kind = type(command)
-        if kind is Sleep:
+        if type(command) is Sleep:
             if command.ms <= 0:
                 self._ready.append((task, None, None))
             else:
-                self._seq += 1
-                heapq.heappush(self._timers, (self.now + command.ms, self._seq, task, False))
-        elif kind is Join:
+                self._timer(task, self.now + command.ms)
+        elif type(command) is Await:
+            self._awaiting[command.waiter] = task
+            if command.deadline_ms is not None:
+                self._timer(task, max(command.deadline_ms, self.now))
+        elif type(command) is Join:
             if command.never_waits and not self._ready:
                 self._run_at_once(task, command.children)
                 return
@@ -221,15 +223,13 @@ class Scheduler:
                 self._ready.append((task, [], None))
             else:
                 self._start_children(group)
-        elif kind is Await:
-            task.awaiting = command.key
-            self._awaiting[command.key] = task
-            if command.timeout_ms is not None:
-                self._seq += 1
-                task.wait_seq = self._seq
-                heapq.heappush(self._timers, (self.now + command.timeout_ms, self._seq, task, True))
         else:
             raise TypeError(f"a task yielded {command!r}")  # programming error in the engine
+
+    def _timer(self, task: _Task, when: int) -> None:
+        self._seq += 1
+        task.timer = self._seq
+        heapq.heappush(self._timers, (when, self._seq, task))
 
     def _run_at_once(self, parent: _Task, children) -> None:
         """Run children that never yield, in order; the first failure closes the rest."""
@@ -295,10 +295,9 @@ class Scheduler:
             for child in list(group.running.values()):
                 self._cancel(child)
             group.running.clear()
-        if task.awaiting is not None:
-            self._awaiting.pop(task.awaiting, None)
-            task.awaiting = task.wait_seq = None
         task.done = True
+        for waiter in [w for w, t in self._awaiting.items() if t is task]:
+            del self._awaiting[waiter]
         try:
             task.gen.close()
         except Exception:  # an abort handler failing must not hide the original outcome

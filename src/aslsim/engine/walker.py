@@ -19,10 +19,11 @@ from .sizes import measure
 MAX_STATES_AT_ONE_INSTANT = 100_000
 
 
-def run_graph(run, graph, data, frame):
-    """A generator running ``graph`` (a PlanGraph) from its StartAt to an end; returns the output."""
+def run_graph(run, graph, data, frame, start_at: str | None = None):
+    """A generator running ``graph`` (a PlanGraph) from its StartAt (or ``start_at``) to an end;
+    returns the output."""
     plans = graph.plans
-    name = graph.start_at
+    name = start_at or graph.start_at
     recorder = run.recorder
     records = recorder.log.records
     room = recorder.room            # events that may still be appended before the limit

@@ -2,8 +2,9 @@
 
 ``schedule`` refuses parameters the service's API model refuses, before anything is recorded
 (AWS never schedules such a call: it is in neither the history nor ``Execution.calls``), then
-records the call and its Scheduled and Started events. ``answer`` asks the execution's
-answerers (and, for ``.waitForTaskToken``, the declared callback or the outside world).
+records the call and its Scheduled and Started events. ``ask`` asks the execution's answerers
+(and, for ``.waitForTaskToken``, the declared callback); an answer that is the outside world's
+(an activity worker, a callback by token) is awaited on the scheduler (``outside``).
 ``wait`` lets the answer's virtual time pass within TimeoutSeconds and HeartbeatSeconds.
 ``result`` records how the call ended and checks the result against the payload limit.
 """
@@ -13,6 +14,7 @@ from ...definition.limits import PAYLOAD_BYTES
 from ...errors import MockMissing, StatesError
 from ...services.calls import Answer, TaskCall
 from ..scheduler import Sleep
+from ..outside import await_outside
 from ..sizes import measure
 
 # a wait nobody ends: longer than any execution may run (a Standard execution lasts a year)
@@ -56,6 +58,8 @@ def call_service(ctx, call: TaskCall, events: TaskEvents):
     """A generator making one call; returns its result or raises its error."""
     slot = schedule(ctx, call, events)
     answer = ask(ctx, call, events, slot)
+    if answer.outside is not None:
+        answer = yield from await_outside(ctx, call, events, answer.outside, slot)
     yield from wait(ctx, call, events, slot, answer)
     return result(ctx, call, events, slot, answer)
 
@@ -70,7 +74,9 @@ def schedule(ctx, call: TaskCall, events: TaskEvents) -> dict:
     slot = run.recorder.call_started(fields)
     recorder, frame = run.recorder, ctx.frame
     recorder.event(events.scheduled_type, frame, events.scheduled(call))
-    recorder.event(events.started_type, frame, dict(events.tail) if events.tail else None)
+    # an activity is Started when a worker takes it, which may be much later (``ask``)
+    if call.resource.kind != "activity":
+        recorder.event(events.started_type, frame, dict(events.tail) if events.tail else None)
     return slot
 
 
@@ -78,6 +84,8 @@ def ask(ctx, call: TaskCall, events: TaskEvents, slot: dict) -> Answer:
     run = ctx.run
     try:
         answer = run.services.answer(call)
+        if call.resource.kind == "activity" and answer.outside is None:
+            ctx.event(events.started_type, None)
         if answer.has_submitted:
             ctx.event(events.submitted_type, {**events.tail, "output": answer.submitted})
         if call.pattern == ".waitForTaskToken" and answer.awaits_callback and not answer.failed:
