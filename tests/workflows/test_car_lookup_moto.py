@@ -33,6 +33,7 @@ moto = pytest.importorskip("moto")
 boto3 = pytest.importorskip("boto3")
 
 import aslsim  # noqa: E402
+from aslsim.testing import expect  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFINITION = ROOT / "statemachines" / "car_lookup.asl.json"
@@ -333,6 +334,17 @@ def test_year_as_number_writes_nothing_and_publishes_nothing(aws, number_bug_mac
     scheduled = [e["taskScheduledEventDetails"]["resource"] for e in ex.history
                  if e["type"] == "TaskScheduled"]
     assert scheduled == ["invoke"]   # only the Lambda was ever scheduled
+
+
+def test_a_refused_put_item_was_never_called(aws, number_bug_machine):
+    # AWS refuses the Parameters before scheduling: no TaskScheduled, so no call, and
+    # not_called agrees with the history
+    ex = run(number_bug_machine, FORD)
+
+    assert [c["state"] for c in ex.calls] == ["Lambda Invoke"]
+    expect(ex).not_called("DynamoDB PutItem")
+    scheduled = [e for e in ex.history if e["type"] == "TaskScheduled"]
+    assert len(scheduled) == len(ex.calls)
 
 
 def test_year_as_number_in_a_string_attribute_is_refused_likewise(aws):

@@ -37,6 +37,10 @@ class Plan:
         self.name = state.name
         self.type = state.type
         self.flow = flow_of(state)
+        # the walker applies InputPath only where there is one (JSONata states have none)
+        self.reads_input_path = not self.flow.jsonata and state.input_path is not None
+        # the coverage trace's entries for the transitions this state can make, made once
+        self.transitions = {target: ("transition", state.name, target) for target in _targets(state)}
         self.entered_type = state.type + "StateEntered"
         self.exited_type = state.type + "StateExited"
         self.aborted_type = state.type + "StateAborted"
@@ -112,6 +116,13 @@ def _known(bound: Bound | None) -> Bound:
 def _subset(state, bound: Bound) -> Bound:
     """OutputPath keeps a part of the value (null: ``{}``)."""
     return Bound(b=2) if state.output_path is NULL_PATH else bound
+
+
+def _targets(state) -> set:
+    targets = {state.next, getattr(state, "default", None)}
+    targets.update(rule.next for rule in getattr(state, "choices", ()))
+    targets.update(catcher.next for catcher in getattr(state, "catchers", ()))
+    return targets
 
 
 def compile_plan(graph: Graph) -> PlanGraph:

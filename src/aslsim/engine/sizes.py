@@ -15,6 +15,7 @@ from ..definition.limits import PAYLOAD_BYTES
 from ..query.intrinsics import Intrinsic
 from ..query.jsonpath import CONTEXT, INPUT, PathValue
 from ..query.templates import Array, Constant, Expression, Object, Template
+from .failures import data_limit
 
 UNKNOWN = PAYLOAD_BYTES * 1024    # larger than any bound that can pass: measure
 _ASCII = json.JSONEncoder(separators=(",", ":")).encode     # its length >= the UTF-8 length
@@ -116,3 +117,37 @@ def bound_of(value) -> Bound | None:
     if isinstance(value, Expression):
         return Bound(b=PAYLOAD_BYTES)   # jlens refuses a larger result (PayloadTooLarge)
     return None
+
+
+# -- checks ----------------------------------------------------------------------------------
+
+def measured(output, name: str) -> int:
+    """The size of a state's output whose bound passed the payload limit; over it, the state fails."""
+    size = measure(output)
+    if size > PAYLOAD_BYTES:
+        raise data_limit(name)
+    return size
+
+
+def checked_input(ctx, value, template) -> int:
+    """A bound on the size of what Parameters / Arguments made of the state's input (a task's
+    input, a branch's), measured when the bound passes the limit; over it, the state fails."""
+    if template is None:
+        return ctx.frame.size
+    bound = ctx.plan.arguments_bound
+    size = bound.at(ctx.frame.size, ctx.run.context_bound) if bound is not None else PAYLOAD_BYTES + 1
+    if size > PAYLOAD_BYTES:
+        size = measure(value)
+        if size > PAYLOAD_BYTES:
+            raise data_limit(ctx.state.name)
+    return size
+
+
+def results_size(ctx, results: list, frames) -> int:
+    """The result array of the branches (or iterations) within the payload limit: its bound."""
+    size = 2 + sum(f.size + 1 for f in frames)
+    if size > PAYLOAD_BYTES:
+        size = measure(results)
+        if size > PAYLOAD_BYTES:
+            raise data_limit(ctx.state.name)
+    return size

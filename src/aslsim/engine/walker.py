@@ -10,8 +10,8 @@ from __future__ import annotations
 from ..definition.limits import PAYLOAD_BYTES
 from ..errors import StatesError, runtime_error
 from .context import StateContext
-from .failures import data_limit, failed
-from .sizes import measure
+from .failures import failed
+from .sizes import measured
 
 # A thread that enters this many states without virtual time passing is in a loop that takes no
 # time: on virtual time it would never end. A Standard execution meets its 25,000-event history
@@ -26,15 +26,17 @@ def run_graph(run, graph, data, frame, start_at: str | None = None):
     name = start_at or graph.start_at
     recorder = run.recorder
     records = recorder.log.records
+    append = records.append
+    note = recorder.trace.append
     room = recorder.room            # events that may still be appended before the limit
     clock = run.clock
     most = run.max_states_at_one_instant
     context_bound = run.context_bound
     while True:
         plan = plans[name]
-        state = plan.state
-        if frame.still_at != clock.now:
-            frame.still_at, frame.still = clock.now, 1
+        now = clock.now
+        if frame.still_at != now:
+            frame.still_at, frame.still = now, 1
         else:
             frame.still += 1
             if frame.still > most:
@@ -43,12 +45,13 @@ def run_graph(run, graph, data, frame, start_at: str | None = None):
         before = frame.prev
         if len(records) >= room:
             recorder.refuse()
-        records.append((plan.entered_type, before, {"name": name, "input": data}, clock.now))
+        append((plan.entered_type, before, {"name": name, "input": data}, now))
         frame.prev = entered = len(records)
-        ctx = StateContext(run, frame, state, plan, data, clock.now)
+        ctx = StateContext(run, frame, plan.state, plan, data, now)
         ctx.entered_id, ctx.entered_prev = entered, before
         try:
-            ctx.data = plan.flow.effective(ctx)
+            if plan.reads_input_path:
+                ctx.data = plan.flow.effective(ctx)
             if plan.waits:
                 output, next_name, assigned = yield from plan.execute(ctx)
             else:
@@ -56,7 +59,7 @@ def run_graph(run, graph, data, frame, start_at: str | None = None):
             size = plan.size_a * frame.size + plan.size_b
             if plan.size_rc:
                 size += plan.size_r * ctx.result_size + plan.size_c * context_bound
-            frame.size = size if size <= PAYLOAD_BYTES else measured(output, state.name)
+            frame.size = size if size <= PAYLOAD_BYTES else measured(output, name)
         except StatesError as err:
             settled = failed(ctx, err)
             if frame.in_parallel and plan.type == "Task":
@@ -67,15 +70,16 @@ def run_graph(run, graph, data, frame, start_at: str | None = None):
             if not run.stopping:   # recorded: a stopped execution's open states get no event
                 recorder.add(plan.aborted_type, frame.prev)
             raise
-        details = {"name": name, "output": output}
         if assigned:
             frame.scope.values.update(assigned)
-            details["assignedVariables"] = assigned
+            details = {"name": name, "output": output, "assignedVariables": assigned}
+        else:
+            details = {"name": name, "output": output}
         if len(records) >= room:
             recorder.refuse()
-        records.append((plan.exited_type, frame.prev, details, clock.now))
+        append((plan.exited_type, frame.prev, details, clock.now))
         frame.prev = len(records)
-        recorder.trace.append(("transition", name, next_name))
+        note(plan.transitions.get(next_name) or ("transition", name, next_name))
         if next_name is None:
             return output
         data = output
@@ -84,14 +88,6 @@ def run_graph(run, graph, data, frame, start_at: str | None = None):
 
 def _zero_time_loop(name: str, entered: int) -> StatesError:
     return runtime_error(
-        f"The state '{name}' is in a loop that takes no virtual time: {entered} states were entered "
-        "at one instant, and on virtual time such a loop never ends (aslsim: give the loop a Wait, "
-        "or bound it)").settled()
-
-
-def measured(output, name: str) -> int:
-    """The size of a state's output whose bound passed the payload limit; over it, the state fails."""
-    size = measure(output)
-    if size > PAYLOAD_BYTES:
-        raise data_limit(name)
-    return size
+        f"The state '{name}' was entered in a loop that takes no virtual time ({entered} states in a "
+        "row at one instant): on virtual time it would never end, so aslsim stops it. Give the loop "
+        "a Wait, or a bound.").settled()

@@ -33,6 +33,7 @@ import hashlib
 import json
 import math
 import random
+import re
 import uuid
 from typing import Any, Callable
 
@@ -300,17 +301,28 @@ def _pruner(read) -> Callable[[Any], Any] | None:
 
 
 _NO_INPUT = object()
+# True in jsonata_sandbox's helper process, which evaluates the isolated expressions itself
+_IN_SANDBOX = False
+_RISKY = re.compile(r"\.\.|\bfunction\b|λ|\$range\b")
+_STRINGS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|/\*.*?\*/", re.DOTALL)
+
+
+def _may_exhaust_memory(text: str) -> bool:
+    """Whether an expression can build far more data than it reads (a range ``..``, ``$range``,
+    a function it defines): those run in a helper process with a memory limit."""
+    return bool(_RISKY.search(_STRINGS.sub("", text)))
 _SHORT_LIST = 16
 
 
 class Expression:
     """A compiled JSONata expression (the text between ``{%`` and ``%}``)."""
 
-    __slots__ = ("text", "_compiled", "_probe", "_plan", "_uses_rng", "_seeds_engine")
+    __slots__ = ("text", "_compiled", "_probe", "_plan", "_uses_rng", "_seeds_engine", "_isolated")
 
     def __init__(self, text: str):
         self.text = text
         self._compiled = _compile(text)
+        self._isolated = not _IN_SANDBOX and _may_exhaust_memory(text)
         self._probe = None  # $type(text), compiled when a result of None needs telling apart
         self._uses_rng = False
         for name, (impl, signature, uses_rng) in _AWS_FUNCTIONS.items():
@@ -325,6 +337,17 @@ class Expression:
             self._plan = None
         else:
             self._plan = tuple((name, _pruner(read)) for name, read in reads["bindings"].items())
+
+    def bindings_read(self) -> set | None:
+        """The names of the bindings (``$name``) the expression reads, None when jlens cannot
+        tell (it reads every binding)."""
+        reads = self._compiled.reads()
+        return None if reads.get("everyBinding") else set(reads["bindings"])
+
+    @property
+    def needs_rng(self) -> bool:
+        """Whether ``evaluate`` draws from its ``rng`` ($random, $uuid, $shuffle)."""
+        return self._uses_rng or self._seeds_engine
 
     def may_read(self, binding: str, key: str) -> bool:
         """Whether the expression may read ``$binding.key`` (jlens's static analysis; True when
@@ -343,7 +366,7 @@ class Expression:
     def __repr__(self) -> str:
         return f"Expression({self.text!r})"
 
-    def evaluate(self, variables: dict, *, now_ms: int, rng: random.Random,
+    def evaluate(self, variables: dict, *, now_ms: int, rng: random.Random | None,
                  input: Any = _NO_INPUT, timeout: float | None = EVALUATION_TIMEOUT_S,
                  max_depth: int | None = None, max_result_bytes: int | None = None) -> Any:
         """The expression's value (JSON) or UNDEFINED; raises JsonataError/UnsupportedResultType.
@@ -353,6 +376,9 @@ class Expression:
         ``input`` (``$``) is for running JSONata's own test suite: Step Functions binds none.
         ``max_result_bytes``: a result whose JSON would be larger raises ResultTooLarge.
         """
+        if self._isolated:
+            return self._evaluate_isolated(self._bindings(variables), input, rng, dict(
+                now_ms=now_ms, timeout=timeout, max_depth=max_depth, max_result_bytes=max_result_bytes))
         bindings = self._bindings(variables)
         options = {"now": now_ms, "timeout": timeout}
         if max_depth is not None:
@@ -380,6 +406,28 @@ class Expression:
             return int(result)  # jlens already gives ints; JavaScript prints 3.0 as 3
         return result
 
+    def _evaluate_isolated(self, bindings: dict, input: Any, rng, options: dict) -> Any:
+        """``evaluate`` in the memory-limited helper process (``jsonata_sandbox``)."""
+        from . import jsonata_sandbox
+        state = rng.getstate() if rng is not None and self.needs_rng else None
+        try:
+            answer = jsonata_sandbox.evaluate(self.text, bindings, options, state,
+                                              None if input is _NO_INPUT else input,
+                                              options["timeout"] or EVALUATION_TIMEOUT_S)
+        except jsonata_sandbox.SandboxDied:
+            raise JsonataError("U1001", f"The evaluation was stopped: it needed more than the "
+                               f"{jsonata_sandbox.MEMORY_LIMIT_MIB} MiB of memory aslsim allows an "
+                               "expression (or more time than it allows)") from None
+        kind = answer[0]
+        if kind in ("ok", "undefined"):
+            if state is not None:
+                rng.setstate(answer[-1])
+            return answer[1] if kind == "ok" else UNDEFINED
+        if kind == "unsupported":
+            raise UnsupportedResultType(answer[1])
+        error_class = ResultTooLarge if answer[1] == "ResultTooLarge" else JsonataError
+        raise error_class(answer[2], answer[3], position=answer[4], token=answer[5])
+
     def _bindings(self, variables: dict) -> dict:
         if self._plan is None:
             return variables
@@ -400,6 +448,12 @@ class Expression:
             return compiled.evaluate(input, bindings, **options)
         except jlens.JlensError as err:
             raise _from_engine(err) from None
+        except BaseException as err:
+            # a panic inside the Rust engine (pyo3's PanicException is a BaseException): the
+            # state fails; the process, and a pytest worker with it, goes on
+            if type(err).__name__ != "PanicException":
+                raise
+            raise JsonataError("U1001", f"The JSONata engine failed: {err}") from None
 
     def _none_result(self, input: Any, bindings: dict, options: dict) -> Any:
         """jlens answers None for undefined, null and a function: ask JSONata which it was."""

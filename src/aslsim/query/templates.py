@@ -75,7 +75,6 @@ class Array:
 
 
 _VARIABLE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_STATES_FIELDS = (("input", "input"), ("result", "result"), ("errorOutput", "error_output"))
 
 
 def _query_error(expression: str, field: str, problem: str) -> StatesError:
@@ -84,13 +83,20 @@ def _query_error(expression: str, field: str, problem: str) -> StatesError:
                        prefix_state=True, location=field)
 
 
+_jsonata = None     # the JSONata module: loaded only by definitions that use it
+
+
 class Expression:
     """A ``{% %}`` leaf: one JSONata expression, bound to ``$states`` and the variables it names."""
 
-    __slots__ = ("expression", "field", "variables", "_context")
+    __slots__ = ("expression", "field", "variables", "_context", "_rng")
 
     def __init__(self, text: str, field: str):
-        from . import jsonata   # the JSONata engine is loaded only by definitions that use it
+        global _jsonata
+        if _jsonata is None:
+            from . import jsonata
+            _jsonata = jsonata
+        jsonata = _jsonata
         body = text[2:-2].strip()
         try:
             self.expression = jsonata.compile_expression(body)
@@ -98,23 +104,29 @@ class Expression:
             raise DefinitionError(f"the JSONata expression '{body}' is not valid: {err}", field=field) from None
         self.field = field
         # the workflow variables this expression can read (everything else is a JSONata name)
-        self.variables = tuple(sorted(set(_VARIABLE.findall(body)) - {"states"}))
+        read = self.expression.bindings_read()
+        if read is None:
+            read = set(_VARIABLE.findall(body))
+        self.variables = tuple(sorted(set(read) - {"states"}))
         # whether $states.context is read: building the Context object is the dear part
         self._context = self.expression.may_read("states", "context")
+        self._rng = self.expression.needs_rng   # making the seeded generator is dear: only if used
 
     def states(self, env) -> dict:
         """The ``$states`` binding for one evaluation."""
-        states = {}
-        for key, attribute in _STATES_FIELDS:
-            value = getattr(env, attribute)
-            if value is not ABSENT:
-                states[key] = value
+        states = {"input": env.input}
+        result = env.result
+        if result is not ABSENT:
+            states["result"] = result
+        error_output = env.error_output
+        if error_output is not ABSENT:
+            states["errorOutput"] = error_output
         if self._context:
             states["context"] = env.context
         return states
 
     def resolve(self, env):
-        from . import jsonata
+        jsonata = _jsonata
         bindings = {"states": self.states(env)}
         if self.variables:
             scope = env.variables
@@ -124,7 +136,8 @@ class Expression:
                 except KeyError:
                     pass
         try:
-            value = self.expression.evaluate(bindings, now_ms=env.now_ms, rng=env.random,
+            value = self.expression.evaluate(bindings, now_ms=env.now_ms,
+                                             rng=env.random if self._rng else None,
                                              max_result_bytes=PAYLOAD_BYTES)
         except jsonata.ResultTooLarge:
             raise PayloadTooLarge(f"The JSONata expression '{self.expression.text}' specified for the "

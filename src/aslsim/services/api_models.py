@@ -390,6 +390,7 @@ def _invalid_format(field: str) -> str:
     return f"The value of the field '{field}' has an invalid format"
 
 
+@functools.lru_cache(maxsize=None)   # botocore's shapes live as long as their loaded model
 def _members(shape) -> dict:
     """Member shapes by the name Step Functions expects: PascalCase ("awsvpcConfiguration" is
     AwsvpcConfiguration; AWS refuses "awsVpcConfiguration"), and "Equals" as "EqualsValue"."""

@@ -10,7 +10,7 @@ from ..attempts import run_attempts
 from ..context import Frame, Scope
 from ..distributed import map_run
 from ..scheduler import ChildFailed, Join
-from .parallel import results_size
+from ..sizes import results_size
 
 
 def choose(state):

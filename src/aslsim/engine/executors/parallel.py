@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from ..attempts import run_attempts
 from ..context import Frame, Scope
-from ..failures import data_limit
 from ..scheduler import ChildFailed, Join
-from ..sizes import measure
-from ...definition.limits import PAYLOAD_BYTES
+from ..sizes import checked_input, results_size
 
 
 def prepare(plan) -> None:
@@ -32,7 +30,7 @@ def attempt(ctx):
     branch_input = flow.arguments(ctx)
     if ctx.inspect is not None:
         ctx.inspect(plan.arguments_step, branch_input)
-    size = frame_size(ctx, branch_input, flow.parameters)
+    size = checked_input(ctx, branch_input, flow.parameters)
     ctx.event("ParallelStateStarted")
     ctx.started = True
     frame = ctx.frame
@@ -53,27 +51,3 @@ def attempt(ctx):
         ctx.inspect("result", result)
     assigned = flow.assigned(ctx, result, result=result)
     return flow.with_result(ctx, result), ctx.state.next, assigned
-
-
-def frame_size(ctx, value, template) -> int:
-    """A bound on the size of a new thread's input: the state's input, or what Parameters /
-    Arguments made of it (measured when its bound passes the limit)."""
-    if template is None:
-        return ctx.frame.size
-    bound = ctx.plan.arguments_bound
-    size = bound.at(ctx.frame.size, ctx.run.context_bound) if bound is not None else PAYLOAD_BYTES + 1
-    if size > PAYLOAD_BYTES:
-        size = measure(value)
-        if size > PAYLOAD_BYTES:
-            raise data_limit(ctx.state.name)
-    return size
-
-
-def results_size(ctx, results: list, frames) -> int:
-    """The result array of the branches (or iterations) within the payload limit: its bound."""
-    size = 2 + sum(f.size + 1 for f in frames)
-    if size > PAYLOAD_BYTES:
-        size = measure(results)
-        if size > PAYLOAD_BYTES:
-            raise data_limit(ctx.state.name)
-    return size

@@ -10,6 +10,7 @@ from ...services.calls import TaskCall
 from ...services.resources import describe_resource
 from ..attempts import run_attempts
 from ..values import task_seconds
+from ..sizes import checked_input
 from .task_call import TaskEvents, call_service
 
 
@@ -35,6 +36,7 @@ def attempt(ctx):
     parameters = plan.flow.arguments(ctx)
     if ctx.inspect is not None:
         ctx.inspect(plan.arguments_step, parameters)
+    checked_input(ctx, parameters, plan.flow.parameters)   # the input AWS schedules the task with
     timeout = plan.timeout.resolve(ctx)
     heartbeat = plan.heartbeat.resolve(ctx)
     identity = run.identity
