@@ -1,6 +1,7 @@
 """The public face of a compiled state machine: load once, run many times."""
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
@@ -159,7 +160,7 @@ class StateMachine:
         services = self._services(options, seed, outside).session()
         start_ms = _start_ms(options["start_time"])
         if name is None:
-            name = str(uuid.UUID(int=random.Random(f"name:{seed}").getrandbits(128), version=4))
+            name = _default_name(seed)
         if not isinstance(region, str) or not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", region):
             raise InputError(f"region must be an AWS region name such as eu-west-1, not {region!r}")
         stop_after = options["stop_after"]
@@ -320,6 +321,12 @@ def _redrive_point(execution: Execution) -> tuple[str | None, Any]:
         if event_type.endswith("StateEntered") and details.get("name") == state:
             return state, details.get("input")
     return state, execution.input
+
+
+@functools.lru_cache(maxsize=256)
+def _default_name(seed: int) -> str:
+    """The execution name a seed gives (seeding a generator costs more than a short run)."""
+    return str(uuid.UUID(int=random.Random(f"name:{seed}").getrandbits(128), version=4))
 
 
 def _private_input(value: Any) -> Any:

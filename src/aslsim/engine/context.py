@@ -48,11 +48,10 @@ class Scope:
 
 class Frame:
     """One thread of control (the top level, a branch, an iteration): its variables, its last
-    event id (AWS's previousEventId), the path of state names it took, a bound on the size of
-    the data it carries (bytes of JSON, for the 256 KiB limit) and how many states it entered
-    at the current instant of virtual time (a loop that takes no time must still end)."""
+    event id (AWS's previousEventId), the path of state names it took and a bound on the size
+    of the data it carries (bytes of JSON, for the 256 KiB limit)."""
 
-    __slots__ = ("scope", "prev", "path", "in_parallel", "size", "still", "still_at")
+    __slots__ = ("scope", "prev", "path", "in_parallel", "size")
 
     def __init__(self, scope: Scope, prev: int, in_parallel: bool = False, size: int = 0):
         self.scope = scope
@@ -60,8 +59,6 @@ class Frame:
         self.path: list = []
         self.in_parallel = in_parallel
         self.size = size
-        self.still = 0
-        self.still_at = None
 
 
 class StateContext:
@@ -71,8 +68,6 @@ class StateContext:
     context costs eight assignments.
     """
 
-    entered_id = 0
-    entered_prev = 0
     result = ABSENT              # the state's result, once it has one ($states.result)
     error_output = ABSENT        # the error a Catch handles ($states.errorOutput)
     retry_count = None
@@ -83,7 +78,10 @@ class StateContext:
     result_size = 0              # a bound on the size of the result, once there is one
     _context = None
 
-    def __init__(self, run, frame: Frame, state, plan, data: Any, entered_ms: int):
+    def __init__(self, run, frame: Frame, state, plan, data: Any, entered_ms: int,
+                 entered_id: int = 0, entered_prev: int = 0):
+        self.entered_id = entered_id      # the id of the state's Entered event
+        self.entered_prev = entered_prev  # the event before it
         self.run = run
         self.frame = frame
         self.state = state

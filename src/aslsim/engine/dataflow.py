@@ -56,7 +56,8 @@ def _checked_assign(block, assigned, ctx) -> dict:
 class JsonPathFlow:
     """The JSONPath fields of one state."""
 
-    __slots__ = ("input_path", "output_path", "parameters", "result_selector", "result_path", "assign")
+    __slots__ = ("input_path", "output_path", "parameters", "result_selector", "result_path", "assign",
+                 "place")
     jsonata = False
 
     def __init__(self, state):
@@ -65,6 +66,7 @@ class JsonPathFlow:
         self.parameters = getattr(state, "parameters", None)
         self.result_selector = getattr(state, "result_selector", None)
         self.result_path = getattr(state, "result_path", None)
+        self.place = placer(self.result_path)
         self.assign = state.assign
 
     def effective(self, ctx) -> Any:
@@ -106,20 +108,21 @@ class JsonPathFlow:
             result = self.result_selector.resolve(ctx)
         if ctx.inspect is not None:
             ctx.inspect("afterResultSelector", result)
-        output = place(self.result_path, ctx.input, result)
+        output = self.place(ctx.input, result)
         if ctx.inspect is not None:
             ctx.inspect("afterResultPath", output)
-        return self._output_path(ctx, output)
+        return self.output_of(ctx, output)
 
     def without_result(self, ctx) -> Any:
         """OutputPath over the effective input: the output of a state without a result."""
-        return self._output_path(ctx, ctx.data)
+        return self.output_of(ctx, ctx.data)
 
     def caught(self, ctx, catcher, caught) -> Any:
         """A Catch's output: the error output placed by the catcher's ResultPath."""
         return place(catcher.result_path, ctx.input, caught)
 
-    def _output_path(self, ctx, output) -> Any:
+    def output_of(self, ctx, output) -> Any:
+        """OutputPath applied to ``output``."""
         path = self.output_path
         if path is None:
             return output
@@ -182,6 +185,26 @@ class JsonataFlow:
             return caught
         ctx.result, ctx.error_output = ABSENT, caught
         return catcher.output.resolve(ctx)
+
+
+def placer(result_path):
+    """ResultPath as a function (raw input, result) -> output, compiled once."""
+    if result_path is None:
+        return lambda raw, result: result
+    if result_path is NULL_PATH:
+        return lambda raw, result: raw
+    steps, apply = result_path.steps, result_path.apply
+    if len(steps) == 1 and type(steps[0]) is str:
+        name = steps[0]
+
+        def put(raw, result):        # "$.name": one copy of the input, the common case
+            if type(raw) is dict:
+                output = raw.copy()
+                output[name] = result
+                return output
+            return apply(raw, result)
+        return put
+    return apply
 
 
 def place(result_path, raw: Any, result: Any) -> Any:

@@ -76,40 +76,48 @@ def items_size(ctx, items: list) -> int:
 
 
 class ItemSelection:
-    """Each item's input after ItemSelector, which alone sees ``$$.Map.Item``: ``select(index,
-    item, frame)``, in the variables scope of the iteration's ``frame``."""
+    """Each item's input after ItemSelector, which alone sees ``$$.Map.Item``, and a bound on
+    its size: ``select(index, item, frame)`` -> (input, size), in the variables scope of the
+    iteration's ``frame``. ``item_bound`` bounds the size of any one item."""
 
-    __slots__ = ("selector", "value", "item_ctx")
+    __slots__ = ("resolve", "item_ctx", "item_bound", "name", "a", "c", "b")
 
-    def __init__(self, ctx):
-        self.selector = ctx.state.item_selector
-        self.value = ctx.plan.flow.value
-        if self.selector is not None:
+    def __init__(self, ctx, item_bound: int):
+        self.item_bound = item_bound
+        self.name = ctx.state.name
+        selector = ctx.state.item_selector
+        self.resolve = selector.resolve if selector is not None else None
+        if selector is not None:
             # one context serves every item: each selection is made and done before the next
-            self.item_ctx = StateContext(ctx.run, ctx.frame, ctx.state, ctx.plan, ctx.input, 0)
-            self.item_ctx.data = ctx.data
+            self.item_ctx = item_ctx = StateContext(ctx.run, ctx.frame, ctx.state, ctx.plan, ctx.input, 0)
+            item_ctx.data = item_ctx.document = ctx.data
+            bound = ctx.plan.selector_bound
+            if bound is None:
+                self.a, self.c, self.b = 0, 0, PAYLOAD_BYTES + 1
+            else:   # the Context object holds the item beside the execution's input
+                self.a, self.c = bound.a, bound.c
+                self.b = bound.a * ctx.frame.size + bound.c * (ctx.run.context_bound + item_bound) + bound.b
 
-    def select(self, index: int, item, frame):
-        if self.selector is None:
-            return item
+    def select(self, index: int, item, frame) -> tuple:
+        if self.resolve is None:
+            size = self.item_bound
+            if size > PAYLOAD_BYTES:
+                size = _checked(item, self.name)
+            return item, size
         item_ctx = self.item_ctx
         item_ctx.frame = frame
         item_ctx.entered_ms = item_ctx.run.clock.now
         item_ctx.map_item = {"Index": index, "Value": item}
-        item_ctx.refresh()
-        return self.value(item_ctx, self.selector)
-
-
-def item_input_size(ctx, value, item_bound: int) -> int:
-    """A bound on an iteration's (or child's) input, measured when the bound passes the limit."""
-    if ctx.state.item_selector is None:
-        size = item_bound
-    else:
-        bound = ctx.plan.selector_bound
-        size = (bound.at(ctx.frame.size, ctx.run.context_bound + item_bound) if bound is not None
-                else PAYLOAD_BYTES + 1)
-    if size > PAYLOAD_BYTES:
-        size = measure(value)
+        item_ctx._context = None
+        value = self.resolve(item_ctx)
+        size = self.b
         if size > PAYLOAD_BYTES:
-            raise data_limit(ctx.state.name)
+            size = _checked(value, self.name)
+        return value, size
+
+
+def _checked(value, name: str) -> int:
+    size = measure(value)
+    if size > PAYLOAD_BYTES:
+        raise data_limit(name)
     return size

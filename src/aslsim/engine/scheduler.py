@@ -129,16 +129,17 @@ class Scheduler:
         the clock would pass ``deadline_ms`` the remaining work is closed (DONE, not finished).
         """
         task = self._root
+        ready, timers, awaiting, step = self._ready, self._timers, self._awaiting, self._step
         while True:
-            while self._ready:
-                t, value, error = self._ready.popleft()
+            while ready:
+                t, value, error = ready.popleft()
                 if not t.done:
-                    self._step(t, value, error)
+                    step(t, value, error)
             if task.done:
                 return DONE
-            when = self._timers[0][0] if self._timers else None
-            if until_ms is None and (self._awaiting or when is None):
-                if when is None and not self._awaiting:
+            when = timers[0][0] if timers else None
+            if until_ms is None and (awaiting or when is None):
+                if when is None and not awaiting:
                     raise RuntimeError("scheduler deadlock: no task can run")  # a bug, never user error
                 return BLOCKED
             limit = until_ms if when is None or (until_ms is not None and when > until_ms) else when
@@ -149,15 +150,16 @@ class Scheduler:
             if when is None or limit < when:
                 self.now = max(self.now, limit)
                 return BLOCKED
-            when, seq, t = heapq.heappop(self._timers)
-            self.now = max(self.now, when)
+            when, seq, t = heapq.heappop(timers)
+            if when > self.now:
+                self.now = when
             if not t.done and t.timer == seq:
-                waiter = next((w for w, a in self._awaiting.items() if a is t), None)
+                waiter = next((w for w, a in awaiting.items() if a is t), None) if awaiting else None
                 if waiter is not None:
-                    del self._awaiting[waiter]
-                    self._step(t, TIMED_OUT, None)
+                    del awaiting[waiter]
+                    step(t, TIMED_OUT, None)
                 else:
-                    self._step(t, None, None)
+                    step(t, None, None)
 
     def outcome(self) -> tuple[bool, Any]:
         """After DONE: (finished, value), or the root's exception raised."""

@@ -32,23 +32,24 @@ def run_graph(run, graph, data, frame, start_at: str | None = None):
     clock = run.clock
     most = run.max_states_at_one_instant
     context_bound = run.context_bound
+    visited = frame.path.append
+    still_at, still = None, 0       # states entered in a row at one instant of virtual time
     while True:
         plan = plans[name]
         now = clock.now
-        if frame.still_at != now:
-            frame.still_at, frame.still = now, 1
+        if still_at != now:
+            still_at, still = now, 1
         else:
-            frame.still += 1
-            if frame.still > most:
-                raise _zero_time_loop(name, frame.still - 1)
-        frame.path.append(name)
+            still += 1
+            if still > most:
+                raise _zero_time_loop(name, still - 1)
+        visited(name)
         before = frame.prev
         if len(records) >= room:
             recorder.refuse()
         append((plan.entered_type, before, {"name": name, "input": data}, now))
         frame.prev = entered = len(records)
-        ctx = StateContext(run, frame, plan.state, plan, data, now)
-        ctx.entered_id, ctx.entered_prev = entered, before
+        ctx = StateContext(run, frame, plan.state, plan, data, now, entered, before)
         try:
             if plan.reads_input_path:
                 ctx.data = plan.flow.effective(ctx)

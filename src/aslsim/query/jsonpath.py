@@ -39,9 +39,8 @@ class PathNotFound(Exception):
         super().__init__(detail)
 
 
-def dumps(value: Any) -> str:
-    """JSON text as AWS prints payloads: compact, UTF-8 kept."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+# JSON text as AWS prints payloads: compact, UTF-8 kept (one encoder, made once)
+dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
 def _unescape(text: str, quote: str) -> str:

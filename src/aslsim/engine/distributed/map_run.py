@@ -224,8 +224,8 @@ def _execute(ctx, map_run: MapRun, items, settings):
         items = _read_items(ctx, settings)
     map_run.total_items = len(items)
     if state.item_selector is not None:
-        select = map_items.ItemSelection(ctx).select
-        items = [select(index, item, ctx.frame) for index, item in enumerate(items)]
+        select = map_items.ItemSelection(ctx, ctx.frame.size).select
+        items = [select(index, item, ctx.frame)[0] for index, item in enumerate(items)]
     if state.item_batcher is not None:
         inputs = list(batch_inputs(items, max_items=settings.batch_items, max_bytes=settings.batch_bytes,
                                    head=_batch_head(ctx)))

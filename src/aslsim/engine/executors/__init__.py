@@ -23,7 +23,7 @@ def _fixed(execute, waits: bool):
 
 
 EXECUTORS: dict[str, Executor] = {
-    "Pass": Executor(_fixed(pass_state.execute, False), pass_state.prepare),
+    "Pass": Executor(_fixed(pass_state.execute, False), pass_state.prepare),   # JSONPath: compiled
     "Choice": Executor(_fixed(choice.execute, False), choice.prepare),
     "Succeed": Executor(_fixed(terminal.succeed, False), terminal.prepare),
     "Fail": Executor(_fixed(terminal.fail, False), terminal.prepare),

@@ -10,6 +10,7 @@ from ..attempts import run_attempts
 from ..context import Frame, Scope
 from ..distributed import map_run
 from ..scheduler import ChildFailed, Join
+from ..walker import run_graph
 from ..sizes import results_size
 
 
@@ -43,8 +44,7 @@ def attempt(ctx):
     ctx.event("MapStateStarted", {"length": len(items)})
     ctx.started = True
     frame = ctx.frame
-    item_bound = map_items.items_size(ctx, items)
-    selection = map_items.ItemSelection(ctx)
+    selection = map_items.ItemSelection(ctx, map_items.items_size(ctx, items))
     paths: list = []
     frame.path.append(paths)
     frames = []
@@ -53,7 +53,7 @@ def attempt(ctx):
         child = Frame(Scope(frame.scope), frame.prev)
         frames.append(child)
         paths.append(child.path)
-        children.append(_iteration(ctx, selection, index, item, child, item_bound))
+        children.append(_iteration(ctx, selection, index, item, child))
     try:
         results = yield Join(children, limit, never_waits=plan.processor.never_waits)
     except ChildFailed as failed:
@@ -71,14 +71,18 @@ def attempt(ctx):
     return flow.with_result(ctx, result), ctx.state.next, assigned
 
 
-def _iteration(ctx, selection, index: int, item, frame: Frame, item_bound: int):
-    recorder = ctx.run.recorder
+def _iteration(ctx, selection, index: int, item, frame: Frame):
+    run = ctx.run
+    recorder = run.recorder
+    records = recorder.log.records
     details = {"index": index, "name": ctx.state.name}
-    recorder.event("MapIterationStarted", frame, details)
+    if len(records) >= recorder.room:
+        recorder.refuse()
+    records.append(("MapIterationStarted", frame.prev, details, run.clock.now))
+    frame.prev = len(records)
     try:
-        item_input = selection.select(index, item, frame)
-        frame.size = map_items.item_input_size(ctx, item_input, item_bound)
-        output = yield from ctx.run.thread(ctx.plan.processor, item_input, frame)
+        item_input, frame.size = selection.select(index, item, frame)
+        output = yield from run_graph(run, ctx.plan.processor, item_input, frame)
     except StatesError:
         recorder.event("MapIterationFailed", frame, details)
         raise

@@ -1,25 +1,45 @@
 """Pass: its Result, its Parameters or its input, placed by ResultPath (JSONPath); its Output
-(JSONata)."""
+(JSONata). The JSONPath form is compiled per state into one function (``prepare``): a chain of
+Pass states is what many workflows mostly are."""
 from __future__ import annotations
 
 
 def prepare(plan) -> None:
-    pass
+    if not plan.flow.jsonata:
+        plan.execute = _jsonpath_pass(plan)
 
 
 def execute(ctx):
-    state = ctx.state
+    """A JSONata Pass (a JSONPath one runs the function ``prepare`` made)."""
     flow = ctx.plan.flow
-    if flow.jsonata:
-        assigned = flow.assigned(ctx, ctx.input)
-        return flow.without_result(ctx), state.next, assigned
-    if state.has_result:
-        result = state.result
-    elif state.parameters is not None:
-        result = flow.arguments(ctx)
+    assigned = flow.assigned(ctx, ctx.input)
+    return flow.without_result(ctx), ctx.state.next, assigned
+
+
+def _jsonpath_pass(plan):
+    state, flow = plan.state, plan.flow
+    next_name, assign = state.next, state.assign
+    parameters = state.parameters.resolve if state.parameters is not None else None
+    has_result, constant = state.has_result, state.result
+    place = flow.place
+    output_path = flow.output_path
+
+    def execute(ctx):
+        if has_result:
+            result = constant
+        elif parameters is not None:
+            ctx.document = ctx.data
+            result = parameters(ctx)
+            if ctx.inspect is not None:
+                ctx.inspect("afterParameters", result)
+        else:
+            result = ctx.data
+        assigned = flow.assigned(ctx, result) if assign is not None else None
+        output = place(ctx.input, result)
         if ctx.inspect is not None:
-            ctx.inspect("afterParameters", result)
-    else:
-        result = ctx.data
-    assigned = flow.assigned(ctx, result)
-    return flow.with_result(ctx, result), state.next, assigned
+            ctx.inspect("afterResultSelector", result)
+            ctx.inspect("afterResultPath", output)
+        if output_path is not None:
+            output = flow.output_of(ctx, output)
+        return output, next_name, assigned
+    return execute
