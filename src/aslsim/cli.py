@@ -6,6 +6,7 @@ the input or the mocks are invalid; 3 an internal error of aslsim (reported, nev
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 
@@ -23,23 +24,65 @@ def _fail(message: str, code: int):
 
 
 def _read_input(input_text, input_file):
+    from . import jsonvalues
     if input_text is not None and input_file is not None:
         raise InputError("give --input or --input-file, not both")
     if input_file is not None:
         try:
-            with open(input_file, encoding="utf-8") as f:
-                text, where = f.read(), input_file
+            with open(input_file, "rb") as f:
+                text, where = f.read().decode("utf-8"), input_file
         except OSError as err:
             raise InputError(f"{input_file}: cannot read the input file: {err.strerror}") from None
+        except UnicodeDecodeError as err:
+            raise InputError(f"{input_file}: the input file is not UTF-8 text ({err.reason} at "
+                             f"byte {err.start})") from None
     elif input_text is not None:
         text, where = input_text, "--input"
     else:
         return {}
     try:
-        return json.loads(text)
+        return jsonvalues.loads(text)
     except json.JSONDecodeError as err:
         raise InputError(f"{where}: the input is not valid JSON: {err.msg} at line {err.lineno} "
                          f"column {err.colno}") from None
+    except jsonvalues.NotJSON as err:
+        raise InputError(f"{where}: the input is not valid JSON: {err}") from None
+
+
+def _internal(err: Exception):
+    last = traceback.extract_tb(err.__traceback__)[-1]
+    _fail(f"internal error: {type(err).__name__}: {err} (at {last.filename}:{last.lineno}); "
+          "please report it with the definition and input", EXIT_INTERNAL)
+
+
+def _print_execution(execution, output_format, show_history, show_path):
+    if output_format == "json":
+        document = execution.to_dict()
+        if show_history:
+            document["history"] = execution.history
+        click.echo(_json_text(document))
+    elif show_history:
+        click.echo(_json_text(execution.history))
+    else:
+        if execution.status == "SUCCEEDED":
+            click.echo(_json_text(execution.output))
+        else:
+            click.echo(f"{execution.status}: {execution.error}", err=True)
+            if execution.cause:
+                click.echo(f"cause: {execution.cause}", err=True)
+        if show_path:
+            for name in execution.flat_path():
+                click.echo(name)
+
+
+def _json_text(value) -> str:
+    """JSON as AWS prints it (never NaN); a lone surrogate is printed escaped, not lost."""
+    text = json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(value, indent=2, allow_nan=False)
+    return text
 
 
 def _write_report(execution, machine, file):
@@ -141,25 +184,18 @@ def run(definition, input_text, input_file, mocks_file, mock_config_file, test_c
     except (DefinitionError, InputError) as err:
         _fail(str(err), EXIT_INVALID)
     except Exception as err:  # a bug in aslsim: say where, keep the details for a bug report
-        last = traceback.extract_tb(err.__traceback__)[-1]
-        _fail(f"internal error: {type(err).__name__}: {err} (at {last.filename}:{last.lineno}); "
-              "please report it with the definition and input", EXIT_INTERNAL)
-    if output_format == "json":
-        click.echo(json.dumps(execution.to_dict(), indent=2, ensure_ascii=False))
-    elif show_history:
-        click.echo(json.dumps(execution.history, indent=2, ensure_ascii=False))
-    else:
-        if execution.status == "SUCCEEDED":
-            click.echo(json.dumps(execution.output, indent=2, ensure_ascii=False))
-        else:
-            click.echo(f"{execution.status}: {execution.error}", err=True)
-            if execution.cause:
-                click.echo(f"cause: {execution.cause}", err=True)
-        if show_path:
-            for name in execution.flat_path():
-                click.echo(name)
-    if report_file:
-        _write_report(execution, machine, report_file)
+        _internal(err)
+    try:
+        _print_execution(execution, output_format, show_history, show_path)
+        if report_file:
+            _write_report(execution, machine, report_file)
+    except OSError as err:     # a closed pipe, a full disk: the run happened, its output is lost
+        if isinstance(err, BrokenPipeError):
+            # nobody reads standard output any more: do not let the exit's flush fail again
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _fail(f"cannot write the output: {err.strerror or err}", EXIT_INVALID)
+    except Exception as err:  # a bug in aslsim: say where, keep the details for a bug report
+        _internal(err)
     sys.exit(EXIT_SUCCEEDED if execution.status == "SUCCEEDED" else EXIT_FAILED)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 import re
 import uuid
@@ -15,9 +16,11 @@ from .definition.timestamps import epoch_ms, parse_timestamp
 from .engine.execution import Execution
 from .definition.limits import PAYLOAD_BYTES as PAYLOAD_LIMIT
 from .engine.interpreter import Runner
+from . import jsonvalues
 from .errors import InputError
 from .query.jsonpath import dumps
 from .services import api_models
+from .services.calls import TaskFailure, TaskSuccess
 from .services.mocks import Mocks
 from .services.nested import NestedExecutions
 from .services.router import Services
@@ -96,26 +99,24 @@ class StateMachine:
         """
         if execution_type not in ("STANDARD", "EXPRESS"):
             raise InputError(f"execution_type must be STANDARD or EXPRESS, not {execution_type!r}")
-        execution_input = {} if input is None else input
-        try:
-            text = dumps(execution_input)
-        except (TypeError, ValueError) as err:
-            raise InputError(f"the execution input is not JSON: {err}") from None
-        if len(text.encode("utf-8")) > PAYLOAD_LIMIT:
-            raise InputError(f"the execution input is larger than {PAYLOAD_LIMIT} bytes, which AWS refuses")
-        execution_input = json.loads(text)  # a private copy: the caller's object is never touched
-        options = dict(mocks=mocks, mock_config=mock_config, test_case=test_case, lambdas=lambdas,
-                       aws=aws, callbacks=callbacks, machines=machines, region=region, s3=s3)
-        services = self._services(options, seed).session()
+        execution_input = _private_input(input)
+        _check_callbacks(callbacks)
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise InputError(f"seed must be an integer, not {seed!r}")
+        if name is not None and (not isinstance(name, str) or not name):
+            raise InputError(f"name must be a non-empty string (the execution's name), not {name!r}")
         start_ms = _start_ms(start_time)
         if name is None:
             name = str(uuid.UUID(int=random.Random(f"name:{seed}").getrandbits(128), version=4))
         if not isinstance(region, str) or not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", region):
             raise InputError(f"region must be an AWS region name such as eu-west-1, not {region!r}")
         if stop_after is not None and (isinstance(stop_after, bool) or not isinstance(stop_after, (int, float))
-                                       or stop_after < 0):
-            raise InputError("stop_after must be a number of seconds >= 0")
+                                       or not 0 <= stop_after < math.inf):
+            raise InputError(f"stop_after must be a finite number of seconds >= 0, not {stop_after!r}")
         stop_ms = None if stop_after is None else start_ms + int(round(stop_after * 1000))
+        options = dict(mocks=mocks, mock_config=mock_config, test_case=test_case, lambdas=lambdas,
+                       aws=aws, callbacks=callbacks, machines=machines, region=region, s3=s3)
+        services = self._services(options, seed).session()
         store = _s3_store(s3, aws, region)
         runner = Runner(self._compiled, execution_input, services=services, start_ms=start_ms,
                         s3=store, stop_ms=stop_ms, region=region, seed=seed, execution_type=execution_type,
@@ -209,16 +210,68 @@ class _MotoS3OnFirstUse:
             self._mock = None
 
 
+def _private_input(value) -> Any:
+    """The execution input as a private copy of JSON (the caller's object is never touched)."""
+    execution_input = {} if value is None else value
+    try:
+        jsonvalues.check(execution_input)
+    except jsonvalues.NotJSON as err:
+        raise InputError(f"the execution input is not JSON: {err}") from None
+    text = dumps(execution_input)
+    if len(text.encode("utf-8")) > PAYLOAD_LIMIT:
+        raise InputError(f"the execution input is larger than {PAYLOAD_LIMIT} bytes, which AWS refuses")
+    return json.loads(text)
+
+
+def _check_callbacks(callbacks) -> None:
+    if callbacks is None:
+        return
+    if not isinstance(callbacks, dict):
+        raise InputError("callbacks must map Task state names (or resources) to aslsim.TaskSuccess "
+                         f"or aslsim.TaskFailure, not {type(callbacks).__name__}")
+    for key, spec in callbacks.items():
+        if isinstance(spec, TaskSuccess):
+            try:
+                jsonvalues.check(spec.output)
+            except jsonvalues.NotJSON as err:
+                raise InputError(f"callbacks['{key}']: the TaskSuccess output is not JSON: {err}") from None
+        elif not isinstance(spec, TaskFailure) and not callable(spec):
+            raise InputError(f"callbacks['{key}'] must be aslsim.TaskSuccess, aslsim.TaskFailure or a "
+                             f"function returning one, not {type(spec).__name__}")
+
+
 def _machines_by_key(machines) -> dict:
     if isinstance(machines, dict):
-        return machines
-    if isinstance(machines, (list, tuple)):
+        by_key = machines
+    elif isinstance(machines, (list, tuple)):
+        for i, machine in enumerate(machines):
+            if not isinstance(machine, StateMachine):
+                raise InputError(f"machines[{i}] must be a StateMachine (from aslsim.load), not "
+                                 f"{type(machine).__name__}")
         return {m.name: m for m in machines}
-    raise InputError("machines must map state machine names or ARNs to StateMachine objects, "
-                     "or be a list of StateMachine objects")
+    else:
+        raise InputError("machines must map state machine names or ARNs to StateMachine objects, "
+                         "or be a list of StateMachine objects")
+    for key, machine in by_key.items():
+        if not isinstance(key, str) or not isinstance(machine, StateMachine):
+            raise InputError(f"machines[{key!r}] must be a StateMachine (from aslsim.load) keyed by "
+                             "its name or ARN")
+    return by_key
+
+
+# The clock must be able to print every instant of a year-long execution.
+_EARLIEST_MS, _LATEST_MS = 0, epoch_ms(datetime(9998, 12, 31, 23, 59, 59, tzinfo=timezone.utc))
 
 
 def _start_ms(start_time) -> int:
+    ms = _given_start_ms(start_time)
+    if not _EARLIEST_MS <= ms <= _LATEST_MS:
+        raise InputError(f"start_time must be between 1970-01-01T00:00:00Z and 9998-12-31T23:59:59Z "
+                         f"(epoch milliseconds 0 to {_LATEST_MS}), not {start_time!r}")
+    return ms
+
+
+def _given_start_ms(start_time) -> int:
     if start_time is None:
         return epoch_ms(DEFAULT_START)
     if isinstance(start_time, int) and not isinstance(start_time, bool):

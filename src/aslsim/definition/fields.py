@@ -11,7 +11,10 @@ from .model import JSONATA, NULL_PATH
 
 
 def no_unknown_fields(body: dict, allowed: set, language: str | None, what: str):
-    """Refuse the first field not in ``allowed`` (AWS's schema), naming it and the language."""
+    """Refuse the first field not in ``allowed`` (AWS's schema), naming it and the language, and
+    a Comment that is not a string."""
+    if "Comment" in allowed:
+        check_comment(body)
     extra = [k for k in body if k not in allowed]
     if extra:
         hint = ""
@@ -19,6 +22,13 @@ def no_unknown_fields(body: dict, allowed: set, language: str | None, what: str)
             hint = " (JSONata states use Arguments, Output and Assign instead of the JSONPath fields)"
         raise DefinitionError(f"field '{extra[0]}' is not supported in {what}"
                               f"{' using ' + language if language else ''}{hint}", field=extra[0])
+
+
+def check_comment(body: dict, where: str = ""):
+    """Every Comment in ASL is a string (the report and the graph print it)."""
+    if "Comment" in body and not isinstance(body["Comment"], str):
+        raise DefinitionError(f"Comment must be a string, not {type(body['Comment']).__name__}",
+                              field=f"{where}.Comment" if where else "Comment")
 
 
 def compile_path_field(value, field_name):

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from .. import jsonvalues
 from ..errors import DefinitionError
 
 
@@ -24,8 +25,14 @@ def read_definition(source: Any) -> tuple[dict, str | None]:
         except (OSError, UnicodeDecodeError) as err:
             raise DefinitionError(f"cannot read the file: {err}", file=str(path)) from None
         return parse_text(text, str(path)), str(path)
-    if isinstance(source, (str, bytes)):
-        return parse_text(source.decode() if isinstance(source, bytes) else source, None), None
+    if isinstance(source, (bytes, bytearray)):
+        try:
+            source = bytes(source).decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise DefinitionError(f"the definition is not UTF-8 text: {err.reason} at byte "
+                                  f"{err.start}") from None
+    if isinstance(source, str):
+        return parse_text(source, None), None
     raise DefinitionError(f"cannot load a definition from a {type(source).__name__}")
 
 
@@ -40,10 +47,12 @@ def parse_text(text: str, file: str | None) -> dict:
     stripped = text.lstrip()
     if stripped.startswith("{") and (file is None or not file.endswith((".yaml", ".yml"))):
         try:
-            value = json.loads(text)
+            value = jsonvalues.parse(text)   # parse_machine checks the values, naming the state
         except json.JSONDecodeError as err:
             raise DefinitionError(f"not valid JSON: {err.msg} at line {err.lineno} column {err.colno}",
                                   file=file) from None
+        except jsonvalues.NotJSON as err:
+            raise DefinitionError(f"not valid JSON: {err}", file=file) from None
     else:
         try:
             value = yaml.safe_load(text)
@@ -52,6 +61,8 @@ def parse_text(text: str, file: str | None) -> dict:
             where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
             problem = getattr(err, "problem", None) or str(err)
             raise DefinitionError(f"not valid YAML: {problem}{where}", file=file) from None
+        except (ValueError, RecursionError) as err:   # a number too long for Python, deep nesting
+            raise DefinitionError(f"not valid YAML: {err}", file=file) from None
     if not isinstance(value, dict):
         raise DefinitionError("a state machine definition must be a JSON object", file=file)
     return value

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .. import jsonvalues
 from ..errors import DefinitionError
 from ..services.api_models import check_definition_resource
 from ..query.jsonpath import compile_reference_path, compile_template, compile_dynamic_value
@@ -18,8 +19,8 @@ from .distributed_map import (
 )
 from .fields import (  # jsonata_template is re-exported: callers import it from here
     MAX_TIMEOUT, check_positive_int, compile_count_field, compile_optional_template, compile_path_field,
-    compile_path_or_null, compile_result_path, compile_seconds_field, is_expression, jsonata_template,
-    no_unknown_fields,
+    check_comment, compile_path_or_null, compile_result_path, compile_seconds_field, is_expression,
+    jsonata_template, no_unknown_fields,
 )
 from .model import (
     JSONATA, JSONPATH, NULL_PATH, Catcher, ChoiceRule, ChoiceState, CompiledMachine, FailState, Graph,
@@ -78,11 +79,34 @@ _VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 def parse_machine(source: dict, *, file: str | None = None) -> CompiledMachine:
     """Compile a definition (already read into a dict) into a CompiledMachine."""
     try:
+        _check_json(source)
         machine = _Parser(file).machine(source)
         check_variables(source)
         return machine
     except DefinitionError as err:
         raise err.located(file=file) from None
+
+
+def _check_json(source) -> None:
+    """A definition is JSON: no NaN, no set, no lone surrogate, no nesting aslsim cannot walk."""
+    try:
+        jsonvalues.check(source)
+    except jsonvalues.NotJSON as err:
+        raise DefinitionError(err.message, **_located(jsonvalues.pointer_parts(err.pointer))) from None
+
+
+def _located(parts: list) -> dict:
+    """The innermost state and its field named by a pointer into a definition."""
+    state, i = None, 0
+    while i + 1 < len(parts) and parts[i] == "States":
+        state, rest = parts[i + 1], parts[i + 2:]
+        if rest[:1] in (["ItemProcessor"], ["Iterator"]) and rest[1:2] == ["States"]:
+            i += 3
+        elif rest[:1] == ["Branches"] and rest[2:3] == ["States"]:
+            i += 4
+        else:
+            return {"state": state, "field": "/".join(rest) or None}
+    return {"state": state, "field": "/".join(parts[i:]) or None}
 
 
 class _Parser:
@@ -155,7 +179,7 @@ class _Parser:
             raise DefinitionError("a JSONPath state cannot be nested in a JSONata state machine; "
                                   "AWS accepts JSONata states in JSONPath machines, not the reverse",
                                   field="QueryLanguage")
-        if (language, kind) not in STATE_FIELDS:
+        if not isinstance(kind, str) or (language, kind) not in STATE_FIELDS:
             raise DefinitionError(f"unknown state Type {kind!r}", field="Type")
         no_unknown_fields(body, STATE_FIELDS[(language, kind)], language, f"a {kind} state")
         common = self.common(name, kind, body, language)
@@ -231,6 +255,7 @@ class _Parser:
                 if extra:
                     raise DefinitionError(f"field(s) {', '.join(sorted(extra))} are not allowed in a "
                                           "JSONata Choice rule (use Condition)", field=where)
+                check_comment(rule, where)
                 if "Condition" not in rule:
                     raise DefinitionError("a JSONata Choice rule needs a Condition", field=where)
                 condition = jsonata_template(rule["Condition"], f"{where}.Condition")

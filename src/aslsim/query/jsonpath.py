@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 import jsonpath as _jsonpath
 
+from .. import jsonvalues
 from ..errors import DefinitionError, StatesError, runtime_error
 
 _VARIABLE_ROOT = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -27,6 +28,21 @@ _INDEX = re.compile(r"\[\s*(\d+)\s*\]")
 _QUOTED = re.compile(r"\[\s*(?:'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\")\s*\]")
 
 INPUT, CONTEXT, VARIABLE = "input", "context", "variable"
+
+class _Environment(_jsonpath.JSONPathEnvironment):
+    """python-jsonpath, evaluating as Jayway: a deep scan ('..') reaches as deep as any value
+    aslsim takes (python-jsonpath stops at 100), and a slice selects from arrays, never the
+    characters of a string."""
+
+    max_recursion_depth = jsonvalues.MAX_DEPTH
+
+    def getitem(self, obj: Any, key: Any) -> Any:
+        if isinstance(obj, str) and isinstance(key, slice):
+            return ()
+        return super().getitem(obj, key)
+
+
+_ENV = _Environment()
 
 
 class PathNotFound(Exception):
@@ -140,7 +156,7 @@ class Path:
         self._matcher = None
         if not self.definite:
             try:
-                self._matcher = _jsonpath.compile("$" + rest)
+                self._matcher = _ENV.compile("$" + rest)
             except Exception as err:  # the library's own syntax errors
                 raise DefinitionError(f"The value '{text}' is not a valid JSONPath: {err}") from None
 
@@ -164,10 +180,23 @@ class Path:
         value = self.root_value(data, env)
         if self.definite:
             return walk(value, self.steps) if self.steps else value
-        return self._matcher.findall(value)
+        return _find_all(self._matcher, value, self.text)
 
     def __repr__(self) -> str:
         return f"Path({self.text!r})"
+
+
+def _find_all(matcher, value: Any, text: str) -> list:
+    """Every match of an indefinite path. A string is a value here, never a JSON document to
+    parse (python-jsonpath parses a str it is given): nothing inside a string matches."""
+    if isinstance(value, str):
+        return []
+    try:
+        return matcher.findall(value)
+    except RecursionError:       # python-jsonpath's own bound on '..' (JSONPathRecursionError)
+        raise runtime_error(f"The JSONPath '{text}' could not be evaluated: the data nests deeper "
+                            f"than the {_ENV.max_recursion_depth} levels "
+                            "a deep scan ('..') reads") from None
 
 
 def compile_path(text: str) -> Path:

@@ -8,7 +8,7 @@ import click
 from ..errors import DefinitionError
 
 FORMATS = ("mermaid", "dot", "svg", "html")
-EXIT_INVALID = 2
+EXIT_INVALID, EXIT_INTERNAL = 2, 3
 
 
 def draw(machine, output_format: str) -> str:
@@ -40,7 +40,12 @@ def graph_command(definition, output_format, output):
     except DefinitionError as err:
         click.echo(f"aslsim: {err}", err=True)
         sys.exit(EXIT_INVALID)
-    text = draw(machine, output_format)
+    try:
+        text = draw(machine, output_format)
+    except Exception as err:  # a bug in aslsim: a message to report, never a traceback
+        click.echo(f"aslsim: internal error while drawing {definition}: {type(err).__name__}: {err}; "
+                   "please report it with the definition", err=True)
+        sys.exit(EXIT_INTERNAL)
     if output is None:
         click.echo(text, nl=False)
         return

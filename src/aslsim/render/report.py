@@ -526,5 +526,7 @@ def write_report(execution, path: str | os.PathLike, machine=None) -> Path:
         raise ValueError("this execution does not know its state machine: pass machine=")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(execution, machine), encoding="utf-8")
+    # a lone surrogate (States.StringToJson can make one) is written as its \ud800 escape,
+    # which the page's JSON and HTML read back as the same text
+    path.write_text(render_html(execution, machine), encoding="utf-8", errors="backslashreplace")
     return path

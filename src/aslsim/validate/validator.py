@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
+from .. import jsonvalues
 from ..definition.parse import parse_machine
 from ..errors import DefinitionError
 from .checks import choice, jsonata, limits, paths, resources, retry, structure, transitions, variables
@@ -38,8 +39,21 @@ def check_standalone(definition: Any, locator: Locator, *, select: Iterable[str]
                      ignore: Iterable[str] = ()) -> list[Diagnostic]:
     """A definition outside any template: its ``${...}`` placeholders get stand-ins first."""
     findings = Findings()
+    if not_json(definition, findings):
+        return place(findings, locator, select=select, ignore=ignore)
     definition = replace_placeholders(definition, findings)
     return check(definition, locator, select=select, ignore=ignore, findings=findings)
+
+
+def not_json(definition: Any, findings: Findings) -> bool:
+    """Report a definition that is not JSON as AWS reads it (NaN, 1e999, nesting deeper than
+    aslsim walks); no other check runs on it."""
+    try:
+        jsonvalues.check(definition)
+    except jsonvalues.NotJSON as err:
+        findings.add("ASL103", err.pointer, err.message)
+        return True
+    return False
 
 
 def unreadable(file: str, err: SourceError) -> Diagnostic:
@@ -51,6 +65,8 @@ def check(definition: Any, locator: Locator, *, select: Iterable[str] = (),
           ignore: Iterable[str] = (), findings: Findings | None = None) -> list[Diagnostic]:
     """Run every check on a parsed definition; ``findings`` may already hold some (templates)."""
     findings = findings if findings is not None else Findings()
+    if not_json(definition, findings):
+        return place(findings, locator, select=select, ignore=ignore)
     for where, key in locator.duplicates():
         findings.add("ASL002", where, f"the key '{key}' appears more than once in this object; "
                      "only the last value is read", at_key=True)
