@@ -318,9 +318,10 @@ def _results(run, state, map_run: MapRun, data, raw, env):
         return format_results(outcomes, config)
     store = _store(run, state, "writes its results to S3 (ResultWriter)")
     arguments = dataflow.arguments(state, writer.arguments, data, raw, env)
-    if not isinstance(arguments, dict) or not isinstance(arguments.get("Bucket"), str):
+    if (not isinstance(arguments, dict) or not isinstance(arguments.get("Bucket"), str)
+            or not isinstance(arguments.get("Prefix", ""), str)):
         raise runtime_error(f"The ResultWriter's {'Arguments' if state.jsonata else 'Parameters'} "
-                            f"must give a Bucket, but were: {arguments!r}")
+                            f"must give a Bucket (and a Prefix) as strings, but were: {arguments!r}")
     details = write_results(store, bucket=arguments["Bucket"], prefix=arguments.get("Prefix"),
                             map_run_arn=map_run.arn, writer_config=config, children=outcomes)
     map_run.result_writer_details = details
