@@ -176,6 +176,8 @@ def run(definition, input_text, input_file, mocks_file, mock_config_file, test_c
         if start_time is not None and parse_timestamp(start_time) is None:
             raise InputError(f"--start-time: {start_time!r} is not an ISO-8601 timestamp such as "
                              "2025-01-01T00:00:00Z")
+        if aws == "moto":
+            from .services import moto_backend  # noqa: F401  before the handlers load (see run())
         execution = machine.run(execution_input, mocks=mocks, seed=seed, start_time=start_time,
                                 mock_config=mock_config,
                                 test_case=test_case if mock_config is not None else None,

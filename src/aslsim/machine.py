@@ -148,6 +148,12 @@ class StateMachine:
             answerers.append(config.answerer(self.name, test_case))
         elif test_case is not None:
             raise InputError("test_case names a test case of a mock config file: pass mock_config too")
+        if aws is not None and aws != "moto":
+            raise InputError(f"aws must be 'moto' (moto's in-memory AWS), not {aws!r}")
+        if aws is not None:
+            # imported before the handlers load: boto3 clients they make at import time then
+            # carry moto's hook, and reach moto during the run
+            from .services.moto_backend import MotoAWS
         if lambdas is not None:
             from .services.lambda_local import LocalLambdas
             if not isinstance(lambdas, LocalLambdas):
@@ -155,9 +161,6 @@ class StateMachine:
                 lambdas = LocalLambdas(lambdas, base_dir=Path(self.file).parent if self.file else None)
             answerers.append(lambdas)
         if aws is not None:
-            if aws != "moto":
-                raise InputError(f"aws must be 'moto' (moto's in-memory AWS), not {aws!r}")
-            from .services.moto_backend import MotoAWS
             answerers.append(MotoAWS())
         if options["machines"]:
             answerers.insert(1, NestedExecutions(_machines_by_key(options["machines"]),

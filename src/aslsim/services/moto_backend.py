@@ -15,9 +15,9 @@ object, which moto accepts), ``glue:startJobRun`` (JobName added) and ``lambda:i
 parsed; moto runs the function in Docker). Timestamps in results are moto's wall-clock times, not
 the run's virtual time.
 
-Where moto's state lives: if a moto mock is active when the first call comes (the test's
+Where moto's state lives: if a moto mock is active when the run starts (the test's
 ``mock_aws()``), it is used as is and left alone. Otherwise the session starts its own
-``mock_aws()`` for the rest of the run (a fresh, empty AWS; child executions share it) and stops it
+``mock_aws()`` for the whole run (a fresh, empty AWS; child executions share it) and stops it
 at the end of the run (``close()``, which machine.run calls however the run ends), which drops the
 data and restores the environment. Either way, a call
 that moto does not intercept is refused before it leaves the process (``_refuse_real_aws``).
@@ -73,11 +73,12 @@ class MotoAWS:
 
 
 class MotoSession:
-    """One execution's use of moto. ``close()`` ends it."""
+    """One execution's use of moto, active from its first state on: a local Lambda handler that
+    runs before any moto-answered Task calls the same moto with boto3. ``close()`` ends it."""
 
     def __init__(self):
         self.calls = 0
-        self._scope: _OwnedMock | None = None
+        self._scope: _OwnedMock | None = own_moto_unless_active()
 
     def answer(self, call: TaskCall) -> Answer | None:
         if call.resource.kind != "integration":
@@ -85,8 +86,6 @@ class MotoSession:
         operation = api_models.operation_for(call.resource)
         if operation is None:
             return None
-        if self._scope is None:
-            self._scope = own_moto_unless_active()
         self.calls += 1
         request_id = _uuid(call.execution_arn, call.state, str(call.attempt), str(self.calls))
         return _Call(call, operation, request_id).answer()
