@@ -21,7 +21,7 @@ from .errors import InputError
 from .query.jsonpath import dumps
 from .services import api_models
 from .services.calls import TaskFailure, TaskSuccess
-from .services.mocks import Mocks
+from .services.mocks import Mocks, MockTargets
 from .services.nested import NestedExecutions
 from .services.router import Services
 
@@ -50,6 +50,7 @@ class StateMachine:
     def __init__(self, compiled, name: str):
         self._compiled = compiled
         self.name = name
+        self._task_list: list | None = None
 
     @property
     def definition(self) -> dict:
@@ -141,7 +142,10 @@ class StateMachine:
     def _services(self, options: dict, seed: int) -> Services:
         mocks, mock_config, test_case = options["mocks"], options["mock_config"], options["test_case"]
         lambdas, aws, callbacks = options["lambdas"], options["aws"], options["callbacks"]
-        answerers: list = [mocks if isinstance(mocks, Mocks) else Mocks(mocks)]
+        declared = mocks if isinstance(mocks, Mocks) else Mocks(mocks)
+        if declared:
+            declared.check_keys(self._mock_targets(options["machines"]))
+        answerers: list = [declared]
         if mock_config is not None:
             from .services.mock_config import MockConfig
             config = mock_config if isinstance(mock_config, MockConfig) else MockConfig.load(mock_config)
@@ -166,6 +170,24 @@ class StateMachine:
             answerers.insert(1, NestedExecutions(_machines_by_key(options["machines"]),
                                                  self._child_runner(options, seed)))
         return Services(answerers, callbacks=callbacks, check_parameters=api_models.check_parameters)
+
+    def _mock_targets(self, machines) -> MockTargets:
+        """Every Task of this machine and of the child machines the run may start (they run with
+        the same mocks)."""
+        targets = MockTargets()
+        children = list(_machines_by_key(machines).values()) if machines else []
+        for machine in [self, *children]:
+            for task in machine._tasks():
+                targets.add_task(*task)
+        return targets
+
+    def _tasks(self) -> list[tuple]:
+        """(name, Resource, Parameters or Arguments) of every Task state, as written."""
+        if self._task_list is None:
+            self._task_list = [(name, body["Resource"], body.get("Parameters", body.get("Arguments")))
+                               for name, body in _raw_states(self.definition)
+                               if body.get("Type") == "Task" and isinstance(body.get("Resource"), str)]
+        return self._task_list
 
     @staticmethod
     def _child_runner(options: dict, seed: int):
@@ -211,6 +233,19 @@ class _MotoS3OnFirstUse:
         if self._mock is not None:
             self._mock.close()
             self._mock = None
+
+
+def _raw_states(definition: dict):
+    """(name, body) of every state as written, nested ones included."""
+    graphs = [definition]
+    while graphs:
+        graph = graphs.pop()
+        for name, body in (graph.get("States") or {}).items():
+            yield name, body
+            graphs.extend(body.get("Branches") or [])
+            for key in ("ItemProcessor", "Iterator"):
+                if isinstance(body.get(key), dict):
+                    graphs.append(body[key])
 
 
 def _private_input(value) -> Any:

@@ -16,15 +16,18 @@ invokes (from a function ARN or the ``FunctionName`` parameter).
 """
 from __future__ import annotations
 
+import difflib
 import inspect
 import math
 from typing import Any, Callable
 
 from .. import jsonvalues
 from ..errors import InputError
-from .calls import Answer, MockMissing, ServiceError, TaskCall, TaskFailure, TaskSuccess
+from .resources import describe_resource
+from .calls import (Answer, MockMissing, ServiceError, TaskCall, TaskFailure, TaskSuccess,
+                    lambda_function_name)
 
-__all__ = ["Mocks", "MockSession", "Answer", "MockMissing"]
+__all__ = ["Mocks", "MockSession", "MockTargets", "Answer", "MockMissing"]
 
 
 class _Callable:
@@ -148,6 +151,16 @@ class Mocks:
     def keys(self) -> list[str]:
         return sorted(self._by_key)
 
+    def check_keys(self, targets: "MockTargets") -> None:
+        """Refuse, before the run, a key that names no Task state, Resource or Lambda function
+        of the machines the run may execute: a typo would otherwise surface as a failure later."""
+        for key in self._by_key:
+            if not targets.may_answer(key):
+                close = difflib.get_close_matches(key, sorted(targets.all()), n=1, cutoff=0.6)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                raise InputError(f"mock '{key}' matches no Task state, resource or Lambda function "
+                                 f"name of the state machine{hint}")
+
     states = keys   # the name the first release had
 
     def __bool__(self) -> bool:
@@ -155,6 +168,38 @@ class Mocks:
 
     def session(self) -> "MockSession":
         return MockSession(self)
+
+
+class MockTargets:
+    """What a mock key may name in the machines of one run: Task state names, Resource ARNs and
+    Lambda function names (those a Task gives literally; a computed FunctionName lets any key
+    through, since it may name any function)."""
+
+    def __init__(self):
+        self.states: set[str] = set()
+        self.resources: set[str] = set()
+        self.functions: set[str] = set()
+        self.any_function = False
+
+    def add_task(self, name: str, resource: str, parameters: Any) -> None:
+        self.states.add(name)
+        self.resources.add(resource)
+        parsed = describe_resource(resource)
+        if parsed.function_name:
+            self.functions.add(parsed.function_name)
+        elif parsed.resource_type == "lambda":
+            given = parameters.get("FunctionName") if isinstance(parameters, dict) else None
+            if isinstance(given, str) and not given.startswith("{%"):
+                self.functions.add(lambda_function_name(given))
+            else:
+                self.any_function = True
+
+    def may_answer(self, key: str) -> bool:
+        return (key in self.states or key in self.resources or key in self.functions
+                or self.any_function)
+
+    def all(self) -> set[str]:
+        return self.states | self.resources | self.functions
 
 
 class MockSession:
