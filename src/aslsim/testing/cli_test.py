@@ -32,7 +32,11 @@ def test_command(args):
         click.echo("aslsim test runs the cases with pytest, which is not installed: "
                    "pip install pytest", err=True)
         sys.exit(EXIT_FAILED)
-    options = ["--aslsim-cases-only"]
+    # aslsim is imported (this command is part of it) before pytest marks the plugin's package
+    # for assertion rewriting, which pytest reports as a warning the user can do nothing about
+    options = ["--aslsim-cases-only",
+               "-W", "ignore:Module already imported so cannot be rewritten; aslsim:"
+                     "pytest.PytestAssertRewriteWarning"]
     if os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD"):
         # pytest will not load the plugin by itself. Named by module, not by its entry point
         # "aslsim": pytest would warn that the (already imported) aslsim package cannot be
