@@ -67,9 +67,12 @@ def _print_execution(execution, output_format, show_history, show_path):
         if execution.status == "SUCCEEDED":
             click.echo(_json_text(execution.output))
         else:
+            from .services.regions import mismatch_hints
             click.echo(f"{execution.status}: {execution.error}", err=True)
             if execution.cause:
                 click.echo(f"cause: {execution.cause}", err=True)
+            for hint in mismatch_hints(execution.calls, execution.execution_arn):
+                click.echo(f"hint: {hint}", err=True)
         if show_path:
             for name in execution.flat_path():
                 click.echo(name)
@@ -152,6 +155,10 @@ def main():
 @click.option("--s3", "s3_folder", type=click.Path(file_okay=False),
               help="Folder whose sub-folders are S3 buckets: what Distributed Maps read (ItemReader) "
                    "and write (ResultWriter).")
+@click.option("--region", default="us-east-1", show_default=True,
+              help="The state machine's region: in its ARNs, and where moto answers.")
+@click.option("--account", default="123456789012", show_default=True,
+              help="The state machine's AWS account id: in its ARNs, and where moto answers.")
 @click.option("--start-time", help="Virtual clock start, ISO-8601 (default 2025-01-01T00:00:00Z).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for jitter, UUIDs and random values.")
 @click.option("--express", is_flag=True, help="Run as an EXPRESS execution.")
@@ -162,8 +169,8 @@ def main():
 @click.option("--report", "report_file", type=click.Path(dir_okay=False),
               help="Also write an HTML report of the execution (graph, path taken, timeline) to this file.")
 def run(definition, input_text, input_file, mocks_file, mock_config_file, test_case, machine_name,
-        lambda_specs, aws, s3_folder, start_time, seed, express, show_path, show_history,
-        output_format, report_file):
+        lambda_specs, aws, s3_folder, region, account, start_time, seed, express, show_path,
+        show_history, output_format, report_file):
     """Run DEFINITION (JSON or YAML) and print the execution's output."""
     from . import load
     from .definition.timestamps import parse_timestamp
@@ -182,6 +189,7 @@ def run(definition, input_text, input_file, mocks_file, mock_config_file, test_c
                                 mock_config=mock_config,
                                 test_case=test_case if mock_config is not None else None,
                                 lambdas=_lambdas(lambda_specs), aws=aws, s3=s3_folder,
+                                region=region, account=account,
                                 execution_type="EXPRESS" if express else "STANDARD")
     except (DefinitionError, InputError) as err:
         _fail(str(err), EXIT_INVALID)

@@ -15,7 +15,7 @@ from .definition.parse import parse_machine
 from .definition.timestamps import epoch_ms, parse_timestamp
 from .engine.execution import Execution
 from .definition.limits import PAYLOAD_BYTES as PAYLOAD_LIMIT
-from .engine.interpreter import Runner
+from .engine.interpreter import ACCOUNT, Runner
 from . import jsonvalues
 from .errors import InputError
 from .query.jsonpath import dumps
@@ -69,7 +69,8 @@ class StateMachine:
             mock_config=None, test_case: str | None = None, lambdas=None, aws: str | None = None,
             callbacks: dict | None = None, machines=None, start_time=None, seed: int = 0,
             execution_type: str = "STANDARD", name: str | None = None,
-            stop_after: float | None = None, region: str = "us-east-1", s3=None) -> Execution:
+            stop_after: float | None = None, region: str = "us-east-1", account: str = ACCOUNT,
+            s3=None) -> Execution:
         """Run one execution to its end on virtual time and return it.
 
         What answers a Task, in the order asked:
@@ -85,8 +86,8 @@ class StateMachine:
           or ARN (or a list of StateMachine objects, keyed by their names); they run in aslsim on
           the same virtual clock with the same answerers.
 
-        ``region`` is the state machine's region: it is in the execution's ARNs and the Task
-        events, and moto answers there.
+        ``region`` and ``account`` are the state machine's: they are in the execution's ARNs and
+        the Task events, and moto answers there.
 
         ``stop_after`` stops the execution (StopExecution) that many virtual seconds after its
         start: it ends ABORTED and whatever was still to happen never happens.
@@ -111,16 +112,19 @@ class StateMachine:
             name = str(uuid.UUID(int=random.Random(f"name:{seed}").getrandbits(128), version=4))
         if not isinstance(region, str) or not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", region):
             raise InputError(f"region must be an AWS region name such as eu-west-1, not {region!r}")
+        if not isinstance(account, str) or not re.fullmatch(r"\d{12}", account):
+            raise InputError(f"account must be a 12-digit AWS account id, not {account!r}")
         if stop_after is not None and (isinstance(stop_after, bool) or not isinstance(stop_after, (int, float))
                                        or not 0 <= stop_after < math.inf):
             raise InputError(f"stop_after must be a finite number of seconds >= 0, not {stop_after!r}")
         stop_ms = None if stop_after is None else start_ms + int(round(stop_after * 1000))
         options = dict(mocks=mocks, mock_config=mock_config, test_case=test_case, lambdas=lambdas,
-                       aws=aws, callbacks=callbacks, machines=machines, region=region, s3=s3)
+                       aws=aws, callbacks=callbacks, machines=machines, region=region, s3=s3,
+                       account=account)
         services = self._services(options, seed).session()
         store = _s3_store(s3, aws, region)
         runner = Runner(self._compiled, execution_input, services=services, start_ms=start_ms,
-                        s3=store, stop_ms=stop_ms, region=region, seed=seed, execution_type=execution_type,
+                        s3=store, stop_ms=stop_ms, region=region, account=account, seed=seed, execution_type=execution_type,
                         name=name, machine_name=self.name)
         try:
             status, output, error, cause = runner.run()

@@ -45,8 +45,9 @@ def _with_state_prefix(err: StatesError, state_name: str, entered_id: int) -> St
 class Runner:
     def __init__(self, machine, execution_input, *, services, start_ms: int, seed: int,
                  execution_type: str, name: str, machine_name: str, stop_ms: int | None = None,
-                 region: str = REGION, s3=None):
+                 region: str = REGION, s3=None, account: str = ACCOUNT):
         self.machine = machine
+        self.account = account
         self.machine_name = machine_name
         self.name = name
         self.seed = seed
@@ -67,16 +68,16 @@ class Runner:
         self.express = execution_type == "EXPRESS"
         self.calls: list[dict] = []
         self.start_ms = start_ms
-        machine_arn = f"arn:aws:states:{region}:{ACCOUNT}:stateMachine:{machine_name}"
+        machine_arn = f"arn:aws:states:{region}:{account}:stateMachine:{machine_name}"
         if self.express:
-            execution_arn = (f"arn:aws:states:{region}:{ACCOUNT}:express:{machine_name}:{name}:"
+            execution_arn = (f"arn:aws:states:{region}:{account}:express:{machine_name}:{name}:"
                              f"{_uuid(self.rng)}")
         else:
-            execution_arn = f"arn:aws:states:{region}:{ACCOUNT}:execution:{machine_name}:{name}"
+            execution_arn = f"arn:aws:states:{region}:{account}:execution:{machine_name}:{name}"
         self.execution_arn = execution_arn
         self.execution_context = {
             "Id": execution_arn, "Input": execution_input, "StartTime": iso_ms(start_ms),
-            "Name": name, "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/aslsim-execution-role"}
+            "Name": name, "RoleArn": f"arn:aws:iam::{account}:role/aslsim-execution-role"}
         if not self.express:  # Express executions cannot be redriven: no RedriveCount (recorded)
             self.execution_context["RedriveCount"] = 0
         self.state_machine_context = {"Id": machine_arn, "Name": machine_name}

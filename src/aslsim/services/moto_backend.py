@@ -146,7 +146,7 @@ class _Call:
         self.call = call
         self.op = operation
         self.request_id = request_id
-        self.client = _client(operation.client, _region_of(call.execution_arn))
+        self.client = _client(operation.client, *_region_account_of(call.execution_arn))
         self.parameters = call.parameters if isinstance(call.parameters, dict) else {}
 
     def answer(self) -> Answer:
@@ -374,24 +374,35 @@ _SYNC: dict[tuple[str, str], Callable[[_Call], Answer]] = {
 _clients: dict[str, Any] = {}
 
 
-def _region_of(execution_arn: str) -> str:
-    """The execution's region: a state machine calls services in its own region."""
+def _region_account_of(execution_arn: str) -> tuple[str, str]:
+    """The execution's region and account: a state machine calls services in its own."""
     parts = (execution_arn or "").split(":")
-    return parts[3] if len(parts) > 3 and parts[3] else REGION
+    region = parts[3] if len(parts) > 3 and parts[3] else REGION
+    account = parts[4] if len(parts) > 4 and parts[4] else ACCOUNT
+    return region, account
 
 
-def _client(name: str, region: str = REGION):
-    """A botocore client for ``name`` in ``region`` with dummy credentials, made once per process
-    (moto's stubber is called on each request, so one client serves every mock)."""
-    client = _clients.get((name, region))
+def _client(name: str, region: str = REGION, account: str = ACCOUNT):
+    """A botocore client for ``name`` in ``region`` and ``account`` with dummy credentials, made
+    once per process (moto's stubber is called on each request, so one client serves every mock)."""
+    client = _clients.get((name, region, account))
     if client is None:
         session = boto3.session.Session(aws_access_key_id="testing",
                                         aws_secret_access_key="testing", region_name=region)
         # no retries: moto answers at once, and a retried 5xx would only repeat moto's error
         client = session.client(name, config=Config(retries={"total_max_attempts": 1}))
         client.meta.events.register("before-send", functools.partial(_refuse_real_aws, name))
-        _clients[(name, region)] = client
+        if account != ACCOUNT:
+            on_account(client, account)
+        _clients[(name, region, account)] = client
     return client
+
+
+def on_account(client, account: str) -> None:
+    """Send ``client``'s requests to moto's ``account`` (moto reads the x-moto-account-id header)."""
+    def add_header(request, **_):
+        request.headers["x-moto-account-id"] = account
+    client.meta.events.register("before-sign", add_header)
 
 
 class RealAWSRefused(RuntimeError):

@@ -53,6 +53,8 @@ RUN_FIELDS = {
     "start_time": "the virtual start, ISO-8601 (default 2025-01-01T00:00:00Z)",
     "seed": "the seed for jitter and random values (an integer)",
     "execution_type": "STANDARD or EXPRESS",
+    "region": "the state machine's region (default us-east-1)",
+    "account": "the state machine's AWS account id, 12 digits as a string (default 123456789012)",
 }
 CASE_FIELDS = {"name": "the case's name (its test id)", **RUN_FIELDS,
                "expect": "what the execution must give"}
@@ -212,7 +214,9 @@ class Case:
                            mock_config=str(folder / mock_config) if mock_config else None,
                            test_case=options.get("test_case"),
                            start_time=options.get("start_time"), seed=options.get("seed", 0),
-                           execution_type=options.get("execution_type", "STANDARD"))
+                           execution_type=options.get("execution_type", "STANDARD"),
+                           region=options.get("region", "us-east-1"),
+                           account=options.get("account", "123456789012"))
 
     def _data_file(self, name: str) -> Any:
         path = self.file.parent / name
@@ -322,7 +326,8 @@ def _only(mapping: dict, allowed: set, where: str) -> None:
 def _check_run_options(options: dict, where: str) -> None:
     if "machine" not in options:
         raise CaseFileError(f"{where}: no 'machine' (give it on the case or at the top of the file)")
-    for key in ("machine", "machine_name", "input_file", "mock_config", "test_case"):
+    for key in ("machine", "machine_name", "input_file", "mock_config", "test_case", "region",
+                "account"):
         if key in options and not isinstance(options[key], str):
             raise CaseFileError(f"{where}: '{key}' must be a string: {RUN_FIELDS[key]}")
     if "input" in options and "input_file" in options:

@@ -207,9 +207,8 @@ def run_distributed_map(run, state, raw, frame, env, entered):
 
 
 def _new_map_run(run, state, limit: int, settings) -> MapRun:
-    from ..interpreter import ACCOUNT
     label = state.label or state.name
-    arn = f"arn:aws:states:{run.region}:{ACCOUNT}:mapRun:{run.machine_name}/{label}:{run.new_id()}"
+    arn = f"arn:aws:states:{run.region}:{run.account}:mapRun:{run.machine_name}/{label}:{run.new_id()}"
     return MapRun(arn=arn, label=label, state_name=state.name, execution_arn=run.execution_arn,
                   execution_type=state.execution_type, max_concurrency=limit, settings=settings,
                   start_ms=run.clock.now)
