@@ -239,7 +239,7 @@ def check_case(definition, execution_input, mocks_for, report_dir: Path | None =
     from aslsim.render.cli import FORMATS, draw
     from aslsim.validate.validator import validate_definition
     try:
-        for diagnostic in validate_definition(definition):
+        for diagnostic in validate_definition(json.dumps(definition)):   # the text: positions too
             if "internal error" in diagnostic.message or "loader failed" in diagnostic.message:
                 return Crash("validate", diagnostic.message[:200], diagnostic.code)
     except Exception as err:  # noqa: BLE001 - any exception is the finding
