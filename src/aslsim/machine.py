@@ -70,7 +70,7 @@ class StateMachine:
             callbacks: dict | None = None, machines=None, start_time=None, seed: int = 0,
             execution_type: str = "STANDARD", name: str | None = None,
             stop_after: float | None = None, region: str = "us-east-1", account: str = ACCOUNT,
-            s3=None) -> Execution:
+            s3=None, role_arn: str | None = None, answers=None) -> Execution:
         """Run one execution to its end on virtual time and return it.
 
         What answers a Task, in the order asked:
@@ -96,60 +96,107 @@ class StateMachine:
         whose sub-folders are buckets, a ``{bucket: folder}`` dict, or an S3Store; with
         ``aws="moto"`` and no ``s3``, moto's S3.
 
+        ``role_arn`` is the execution role, as ``$$.Execution.RoleArn`` and the history show it.
+
         ``callbacks`` end ``.waitForTaskToken`` waits whose token a real service received
         (``{"State": aslsim.TaskSuccess(output, after=30)}``).
+
+        ``answers`` is an answerer asked before all of these (an object whose ``session()`` answers
+        a ``TaskCall`` or returns None); ``aslsim.replay`` answers from a recorded history this way.
         """
+        options = dict(mocks=mocks, mock_config=mock_config, test_case=test_case, lambdas=lambdas,
+                       aws=aws, callbacks=callbacks, machines=machines, region=region,
+                       account=account, s3=s3, start_time=start_time, seed=seed, execution_type=execution_type, name=name,
+                       stop_after=stop_after, role_arn=role_arn, answers=answers)
+        return self._launch(input, options, outside=None).execution
+
+    def start(self, input: Any = None, *, outside, until_ms: int | None = None, **options) -> "LiveExecution":
+        """Start an execution whose activity and callback Tasks wait on ``outside`` (what the
+        server's GetActivityTask and SendTask* answer): it runs until it ends or waits (with the
+        clock held at ``until_ms`` when given, for real time); the LiveExecution then goes on with
+        ``deliver``, ``advance`` and ``stop``. ``options`` are ``run``'s."""
+        return self._launch(input, options, outside=outside, until_ms=until_ms)
+
+    def test_state(self, state_name: str, input: Any = None, **options):
+        """TestState of one of this machine's top-level states (see ``aslsim.test_state``)."""
+        from .test_state import test_state
+        return test_state(self.definition, input, state_name=state_name, **options)
+
+    def redrive(self, execution: Execution, *, redrive_count: int = 1, at=None, outside=None,
+                until_ms: int | None = None, **options) -> "LiveExecution":
+        """RedriveExecution: go on with an execution that did not succeed, from the top-level
+        state where it stopped, with that state's input and the variables it had; its history
+        goes on after an ExecutionRedriven event, on the clock from ``at`` (default: where it
+        stopped). A Parallel or Map state is run again whole."""
+        if execution.status in ("RUNNING", "SUCCEEDED"):
+            raise InputError(f"Execution is {execution.status} and cannot be redriven")
+        state, data = _redrive_point(execution)
+        state = state or self._compiled.graph.start_at
+        at_ms = execution.stop_ms if at is None else _start_ms(at)
+        options = {**options, "name": execution.name, "start_time": execution.start_ms,
+                   "seed": options.get("seed", 0) + redrive_count}
+        live = self._launch(execution.input, options, outside=outside, until_ms=until_ms,
+                            history=execution._history, redrive=(redrive_count, at_ms, state, data,
+                                                                 execution.variables))
+        return live
+
+    def _launch(self, input: Any, options: dict, outside, until_ms: int | None = None, history=None,
+                redrive=None) -> "LiveExecution":
+        defaults = dict(mocks=None, mock_config=None, test_case=None, lambdas=None, aws=None,
+                        callbacks=None, machines=None, region="us-east-1", account=ACCOUNT, s3=None,
+                        start_time=None,
+                        seed=0, execution_type="STANDARD", name=None, stop_after=None, role_arn=None,
+                        answers=None)
+        unknown = set(options) - set(defaults)
+        if unknown:
+            raise TypeError(f"unexpected options: {', '.join(sorted(unknown))}")
+        options = {**defaults, **options}
+        execution_type, region, seed, name = (options["execution_type"], options["region"], options["seed"],
+                                              options["name"])
         if execution_type not in ("STANDARD", "EXPRESS"):
             raise InputError(f"execution_type must be STANDARD or EXPRESS, not {execution_type!r}")
         execution_input = _private_input(input)
-        _check_callbacks(callbacks)
+        _check_callbacks(options["callbacks"])
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise InputError(f"seed must be an integer, not {seed!r}")
         if name is not None and (not isinstance(name, str) or not name):
             raise InputError(f"name must be a non-empty string (the execution's name), not {name!r}")
-        start_ms = _start_ms(start_time)
+        start_ms = _start_ms(options["start_time"])
         if name is None:
             name = str(uuid.UUID(int=random.Random(f"name:{seed}").getrandbits(128), version=4))
         if not isinstance(region, str) or not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", region):
             raise InputError(f"region must be an AWS region name such as eu-west-1, not {region!r}")
+        account = options["account"]
         if not isinstance(account, str) or not re.fullmatch(r"\d{12}", account):
             raise InputError(f"account must be a 12-digit AWS account id, not {account!r}")
+        stop_after = options["stop_after"]
         if stop_after is not None and (isinstance(stop_after, bool) or not isinstance(stop_after, (int, float))
                                        or not 0 <= stop_after < math.inf):
             raise InputError(f"stop_after must be a finite number of seconds >= 0, not {stop_after!r}")
         stop_ms = None if stop_after is None else start_ms + int(round(stop_after * 1000))
-        options = dict(mocks=mocks, mock_config=mock_config, test_case=test_case, lambdas=lambdas,
-                       aws=aws, callbacks=callbacks, machines=machines, region=region, s3=s3,
-                       account=account)
-        services = self._services(options, seed).session()
-        store = _s3_store(s3, aws, region)
+        if not isinstance(options["mocks"], Mocks):
+            options["mocks"] = Mocks(options["mocks"])
+        if options["mocks"]:      # a typo in a key is refused before the run, not met in it
+            options["mocks"].check_keys(self._mock_targets(options["machines"]))
+        services = self._services(options, seed, outside).session()
+        store = _s3_store(options["s3"], options["aws"], region)
         runner = Runner(self._compiled, execution_input, services=services, start_ms=start_ms,
-                        s3=store, stop_ms=stop_ms, region=region, account=account, seed=seed, execution_type=execution_type,
-                        name=name, machine_name=self.name)
-        try:
-            status, output, error, cause = runner.run()
-        finally:
-            services.close()
-            if isinstance(store, _MotoS3OnFirstUse):
-                store.close()
-        execution = Execution(status=status, output=output, error=error, cause=cause,
-                              path=runner.top.path, calls=runner.calls,
-                              variables=dict(runner.top.scope.values), name=name,
-                              execution_arn=runner.execution_arn, start_ms=start_ms,
-                              stop_ms=runner.clock.now, history=runner.history,
-                              unused_mocks=services.unused_mocks(), input=execution_input,
-                              trace=runner.trace, machine=self, map_runs=runner.map_runs)
-        for listener in list(_execution_listeners):
-            listener(self, execution)
-        return execution
+                        s3=store, stop_ms=stop_ms, region=region, account=account, seed=seed,
+                        execution_type=execution_type, name=name, machine_name=self.name,
+                        role_arn=options["role_arn"])
+        live = LiveExecution(self, runner, services, store, outside)
+        if redrive is None:
+            live.begin(until_ms=until_ms)
+            return live
+        count, at_ms, state, data, variables = redrive
+        runner.redrive(history, count, at_ms, variables)
+        live.begin(state, data, until_ms=until_ms)
+        return live
 
-    def _services(self, options: dict, seed: int) -> Services:
+    def _services(self, options: dict, seed: int, outside=None) -> Services:
         mocks, mock_config, test_case = options["mocks"], options["mock_config"], options["test_case"]
         lambdas, aws, callbacks = options["lambdas"], options["aws"], options["callbacks"]
-        declared = mocks if isinstance(mocks, Mocks) else Mocks(mocks)
-        if declared:
-            declared.check_keys(self._mock_targets(options["machines"]))
-        answerers: list = [declared]
+        answerers: list = [options["answers"], mocks if isinstance(mocks, Mocks) else Mocks(mocks)]
         if mock_config is not None:
             from .services.mock_config import MockConfig
             config = mock_config if isinstance(mock_config, MockConfig) else MockConfig.load(mock_config)
@@ -171,9 +218,10 @@ class StateMachine:
         if aws is not None:
             answerers.append(MotoAWS())
         if options["machines"]:
-            answerers.insert(1, NestedExecutions(_machines_by_key(options["machines"]),
+            answerers.insert(2, NestedExecutions(_machines_by_key(options["machines"]),
                                                  self._child_runner(options, seed)))
-        return Services(answerers, callbacks=callbacks, check_parameters=api_models.check_parameters)
+        return Services(answerers, callbacks=callbacks, check_parameters=api_models.check_parameters,
+                        outside=outside)
 
     def _mock_targets(self, machines) -> MockTargets:
         """Every Task of this machine and of the child machines the run may start (they run with
@@ -195,48 +243,113 @@ class StateMachine:
 
     @staticmethod
     def _child_runner(options: dict, seed: int):
+        # a child shares its parent's answerers and region, not its name, start or type
+        shared = {k: options[k] for k in ("mocks", "mock_config", "test_case", "lambdas", "aws",
+                                          "callbacks", "machines", "region", "account", "s3")}
+
         def run_child(machine, child_input, name, start_ms):
-            return machine.run(child_input, start_time=start_ms, seed=seed, name=name, **options)
+            return machine.run(child_input, start_time=start_ms, seed=seed, name=name, **shared)
         return run_child
 
     def __repr__(self) -> str:
         return f"<StateMachine {self.name}>"
 
 
-def _s3_store(s3, aws, region):
-    """Where Distributed Maps read and write S3 objects: the given store or folder, or moto's S3."""
-    from .engine.distributed.s3_store import LocalS3Store
-    if s3 is None:
-        return _MotoS3OnFirstUse(region) if aws == "moto" else None
-    if isinstance(s3, (str, Path, dict)):
-        return LocalS3Store(s3)
-    if all(hasattr(s3, name) for name in ("get_object", "list_objects_v2", "put_object")):
-        return s3
-    raise InputError("s3 must be a folder whose sub-folders are buckets, a {bucket: folder} dict, "
-                     f"or an S3Store, not {s3!r}")
+class LiveExecution:
+    """An execution that may wait on the outside world: it runs until it ends or waits, and
+    goes on when the outside world answers (``deliver``), when time is moved (``advance``), or
+    stops (``stop``). ``execution`` is the finished Execution once it has ended."""
+
+    def __init__(self, machine: "StateMachine", runner, services, store, outside):
+        self.machine = machine
+        self.runner = runner
+        self._services = services
+        self._store = store
+        self._outside = outside
+        self.execution: Execution | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.execution is not None
+
+    @property
+    def now_ms(self) -> int:
+        return self.runner.clock.now
+
+    @property
+    def awaiting(self) -> list:
+        """The Outside waits the execution is blocked on."""
+        return self.runner.clock.awaiting
+
+    def history(self) -> list[dict]:
+        """The events so far, as GetExecutionHistory returns them."""
+        return self.execution.history if self.execution is not None else self.runner.history.events()
+
+    def begin(self, start_at: str | None = None, data: Any = None, until_ms: int | None = None) -> bool:
+        self.runner.begin(start_at, data)
+        return self.advance(until_ms)
+
+    def advance(self, until_ms: int | None = None) -> bool:
+        """Run on (with the clock moved to ``until_ms``, when given); True once it has ended."""
+        if self.execution is not None:
+            return True
+        try:
+            outcome = self.runner.advance(until_ms)
+        except BaseException:
+            self._close()
+            raise
+        if outcome is None:
+            if self._outside is None:
+                self._close()
+                raise RuntimeError("an execution without an outside world waits on it")
+            return False
+        self._finish(outcome)
+        return True
+
+    def deliver(self, waiter, message, until_ms: int | None = None) -> bool:
+        """Wake the Task awaiting ``waiter`` with ``message`` and run on (up to ``until_ms``, when
+        given); False when none awaits it."""
+        if self.execution is not None or not self.runner.clock.wake(waiter, message):
+            return False
+        self.advance(until_ms)
+        return True
+
+    def stop(self, error: str | None = None, cause: str | None = None) -> Execution:
+        """StopExecution: the execution ends ABORTED now."""
+        if self.execution is None:
+            self._finish(self.runner.stop(error, cause))
+        return self.execution
+
+    def _close(self) -> None:
+        self._services.close()
+        if isinstance(self._store, _MotoS3OnFirstUse):
+            self._store.close()
+
+    def _finish(self, outcome) -> None:
+        self._close()
+        status, output, error, cause = outcome
+        runner = self.runner
+        self.execution = Execution(status=status, output=output, error=error, cause=cause,
+                                   path=runner.top.path, calls=runner.calls,
+                                   variables=dict(runner.top.scope.values), name=runner.name,
+                                   execution_arn=runner.execution_arn, start_ms=runner.start_ms,
+                                   stop_ms=runner.clock.now, history=runner.history,
+                                   unused_mocks=self._services.unused_mocks(), input=runner.input,
+                                   trace=runner.trace, machine=self.machine, map_runs=runner.map_runs)
+        for listener in list(_execution_listeners):
+            listener(self.machine, self.execution)
 
 
-class _MotoS3OnFirstUse:
-    """moto's S3, with its boto3 client made only when a Distributed Map first needs it; when no
-    ``mock_aws()`` is active it starts one for the run, so that nothing ever reaches real AWS."""
-
-    def __init__(self, region: str):
-        self._region = region
-        self._store = None
-        self._mock = None
-
-    def __getattr__(self, name):
-        if self._store is None:
-            from .engine.distributed.s3_store import MotoS3Store
-            from .services.moto_backend import own_moto_unless_active
-            self._mock = own_moto_unless_active()
-            self._store = MotoS3Store(self._region)
-        return getattr(self._store, name)
-
-    def close(self) -> None:
-        if self._mock is not None:
-            self._mock.close()
-            self._mock = None
+def _redrive_point(execution: Execution) -> tuple[str | None, Any]:
+    """The top-level state a redrive starts from (the last one entered) and its input."""
+    top = [name for name in execution.path if isinstance(name, str)]
+    if not top:
+        return None, execution.input
+    state = top[-1]
+    for event_type, _, details, _ in reversed(execution._history._records):
+        if event_type.endswith("StateEntered") and details.get("name") == state:
+            return state, details.get("input")
+    return state, execution.input
 
 
 def _raw_states(definition: dict):
@@ -280,6 +393,42 @@ def _check_callbacks(callbacks) -> None:
         elif not isinstance(spec, TaskFailure) and not callable(spec):
             raise InputError(f"callbacks['{key}'] must be aslsim.TaskSuccess, aslsim.TaskFailure or a "
                              f"function returning one, not {type(spec).__name__}")
+
+
+def _s3_store(s3, aws, region):
+    """Where Distributed Maps read and write S3 objects: the given store or folder, or moto's S3."""
+    from .engine.distributed.s3_store import LocalS3Store
+    if s3 is None:
+        return _MotoS3OnFirstUse(region) if aws == "moto" else None
+    if isinstance(s3, (str, Path, dict)):
+        return LocalS3Store(s3)
+    if all(hasattr(s3, name) for name in ("get_object", "list_objects_v2", "put_object")):
+        return s3
+    raise InputError("s3 must be a folder whose sub-folders are buckets, a {bucket: folder} dict, "
+                     f"or an S3Store, not {s3!r}")
+
+
+class _MotoS3OnFirstUse:
+    """moto's S3, with its boto3 client made only when a Distributed Map first needs it; when no
+    ``mock_aws()`` is active it starts one for the run, so that nothing ever reaches real AWS."""
+
+    def __init__(self, region: str):
+        self._region = region
+        self._store = None
+        self._mock = None
+
+    def __getattr__(self, name):
+        if self._store is None:
+            from .engine.distributed.s3_store import MotoS3Store
+            from .services.moto_backend import own_moto_unless_active
+            self._mock = own_moto_unless_active()
+            self._store = MotoS3Store(self._region)
+        return getattr(self._store, name)
+
+    def close(self) -> None:
+        if self._mock is not None:
+            self._mock.close()
+            self._mock = None
 
 
 def _machines_by_key(machines) -> dict:
