@@ -9,18 +9,19 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .definition.loader import read_definition
+from .definition.limits import DEFINITION_BYTES
 from .definition.parse import parse_machine
 from .definition.timestamps import epoch_ms, parse_timestamp
 from .engine.execution import Execution
 from .definition.limits import PAYLOAD_BYTES as PAYLOAD_LIMIT
 from .engine.interpreter import Runner
-from .errors import InputError
+from .errors import DefinitionError, InputError
 from .query.jsonpath import dumps
 from .services import api_models
 from .services.mocks import Mocks
 from .services.nested import NestedExecutions
 from .services.router import Services
+from .sources import MachineSource, SourceError, choose, read_source
 
 # Called with (machine, execution) after every run, child executions included: the pytest
 # plugin's coverage and reports listen here.
@@ -47,6 +48,7 @@ class StateMachine:
     def __init__(self, compiled, name: str):
         self._compiled = compiled
         self.name = name
+        self.type = "STANDARD"     # the execution type its source gives (a template's Type)
 
     @property
     def definition(self) -> dict:
@@ -64,7 +66,7 @@ class StateMachine:
     def run(self, input: Any = None, *, mocks: dict | Mocks | None = None,
             mock_config=None, test_case: str | None = None, lambdas=None, aws: str | None = None,
             callbacks: dict | None = None, machines=None, start_time=None, seed: int = 0,
-            execution_type: str = "STANDARD", name: str | None = None,
+            execution_type: str | None = None, name: str | None = None,
             stop_after: float | None = None, region: str = "us-east-1", s3=None) -> Execution:
         """Run one execution to its end on virtual time and return it.
 
@@ -81,6 +83,9 @@ class StateMachine:
           or ARN (or a list of StateMachine objects, keyed by their names); they run in aslsim on
           the same virtual clock with the same answerers.
 
+        ``execution_type`` is STANDARD or EXPRESS; by default the machine's own type (``type``:
+        what its template says, else STANDARD).
+
         ``region`` is the state machine's region: it is in the execution's ARNs and the Task
         events, and moto answers there.
 
@@ -94,6 +99,8 @@ class StateMachine:
         ``callbacks`` end ``.waitForTaskToken`` waits whose token a real service received
         (``{"State": aslsim.TaskSuccess(output, after=30)}``).
         """
+        if execution_type is None:
+            execution_type = self.type      # STANDARD unless the template says EXPRESS
         if execution_type not in ("STANDARD", "EXPRESS"):
             raise InputError(f"execution_type must be STANDARD or EXPRESS, not {execution_type!r}")
         execution_input = {} if input is None else input
@@ -236,21 +243,54 @@ def _start_ms(start_time) -> int:
     raise InputError("start_time must be a datetime, an ISO-8601 string or epoch milliseconds")
 
 
-def load(source: Any, *, name: str | None = None) -> StateMachine:
-    """Compile a definition from a file path, a dict, or JSON/YAML text.
+def load(source: Any, *, name: str | None = None, state_machine: str | None = None,
+         substitutions: dict | None = None) -> StateMachine:
+    """Compile a state machine from a file path, a dict, or JSON/YAML text.
 
-    Raises DefinitionError where AWS's CreateStateMachine would refuse the definition.
+    The file may be a definition or hold machines: a CloudFormation / SAM template (CDK's output
+    too), a Serverless ``serverless.yml`` or a Terraform ``.tf`` file. ``state_machine`` chooses
+    one by logical id or name (needed when the file holds several); ``substitutions`` give
+    placeholders, parameters and variables their values (docs/sources.md). ``name`` is the
+    machine's name (its entry in a mock config); by default its own name, or the file's stem.
+
+    Raises DefinitionError where AWS's CreateStateMachine would refuse the definition, or when the
+    file cannot be read or the machine cannot be chosen.
     """
-    definition, file = read_definition(source)
-    compiled = parse_machine(definition, file=file)
+    chosen = read_machine(source, state_machine=state_machine, substitutions=substitutions)
+    compiled = parse_machine(chosen.definition, file=chosen.file,
+                             check_resource=api_models.check_definition_resource)
     if name is None:
-        name = _name_from_file(file) if file else "StateMachine"
-    return StateMachine(compiled, name)
+        own = [a for a in chosen.aliases if isinstance(a, str) and a]
+        name = (state_machine if chosen.kind == "definition" and state_machine
+                else own[0] if own else chosen.name)
+    machine = StateMachine(compiled, name)
+    machine.type = chosen.machine_type or "STANDARD"
+    return machine
 
 
-def _name_from_file(file: str) -> str:
-    stem = Path(file).name
-    for suffix in (".asl.json", ".asl.yaml", ".asl.yml", ".json", ".yaml", ".yml"):
-        if stem.endswith(suffix):
-            return stem[: -len(suffix)]
-    return stem
+def read_machine(source: Any, *, state_machine: str | None = None,
+                 substitutions: dict | None = None) -> MachineSource:
+    """The one machine of ``source`` to compile, read by the sources layer; raises
+    DefinitionError naming the file (and the position, when the text is broken)."""
+    if substitutions is not None and not isinstance(substitutions, dict):
+        raise InputError("substitutions must map placeholder names to values")
+    if state_machine is not None and not isinstance(state_machine, str):
+        raise InputError("state_machine must be the logical id or the name of a state machine")
+    where = str(source) if isinstance(source, (str, Path)) and not str(source).lstrip()[:1] in "{[" \
+        and "\n" not in str(source) else "the definition"
+    try:
+        chosen = choose(read_source(source, substitutions=substitutions), state_machine, where)
+    except SourceError as err:
+        raise DefinitionError(_with_position(err), file=getattr(err, "file", None)) from None
+    if chosen.error is not None:
+        raise DefinitionError(_with_position(chosen.error),
+                              file=chosen.error_file or chosen.file) from None
+    size = len(dumps(chosen.definition).encode("utf-8"))
+    if size > DEFINITION_BYTES:
+        raise DefinitionError(f"the definition is {size} bytes, over the {DEFINITION_BYTES}-byte "
+                              "(1 MiB) limit of CreateStateMachine", file=chosen.file)
+    return chosen
+
+
+def _with_position(err: SourceError) -> str:
+    return f"{err.message} at line {err.line} column {err.column}" if err.line else err.message

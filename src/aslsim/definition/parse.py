@@ -6,10 +6,9 @@ static linter rather than to AWS's acceptance (unreachable states, say) live in 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 from ..errors import DefinitionError
-from ..services.api_models import check_definition_resource
 from ..query.jsonpath import compile_reference_path, compile_template, compile_dynamic_value
 from .choice import compile_condition
 from .distributed_map import (
@@ -75,10 +74,14 @@ CATCH_FIELDS = {JSONPATH: {"ErrorEquals", "Next", "ResultPath", "Comment", "Assi
 _VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def parse_machine(source: dict, *, file: str | None = None) -> CompiledMachine:
-    """Compile a definition (already read into a dict) into a CompiledMachine."""
+def parse_machine(source: dict, *, file: str | None = None,
+                  check_resource: Callable | None = None) -> CompiledMachine:
+    """Compile a definition (already read into a dict) into a CompiledMachine.
+
+    ``check_resource(arn, payload, field=...)`` raises DefinitionError for a Task resource or
+    payload AWS refuses (the service knowledge lives above this layer: services.api_models)."""
     try:
-        machine = _Parser(file).machine(source)
+        machine = _Parser(file, check_resource).machine(source)
         check_variables(source)
         return machine
     except DefinitionError as err:
@@ -86,8 +89,9 @@ def parse_machine(source: dict, *, file: str | None = None) -> CompiledMachine:
 
 
 class _Parser:
-    def __init__(self, file):
+    def __init__(self, file, check_resource=None):
         self.file = file
+        self.check_resource = check_resource
         self.names: dict[str, str] = {}
         self.all_states: dict = {}
 
@@ -197,7 +201,8 @@ class _Parser:
         if not resource.startswith("arn:"):
             raise DefinitionError(f"Resource '{resource}' is not a valid ARN", field="Resource")
         payload_field = "Arguments" if language == JSONATA else "Parameters"
-        check_definition_resource(resource, body.get(payload_field), field=payload_field)
+        if self.check_resource is not None:
+            self.check_resource(resource, body.get(payload_field), field=payload_field)
         timeout = compile_seconds_field(body, "TimeoutSeconds", language)
         heartbeat = compile_seconds_field(body, "HeartbeatSeconds", language)
         if isinstance(timeout, int) and isinstance(heartbeat, int) and heartbeat >= timeout:

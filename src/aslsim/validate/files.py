@@ -1,5 +1,6 @@
-"""Paths -> files -> FileResults: folders are searched, globs expanded, each file read once and
-checked as a definition or, when it is a CloudFormation/SAM template, as the machines inside it.
+"""Paths -> files -> FileResults: folders are searched, globs expanded, each file read once by
+the sources layer (the reader ``aslsim.load`` uses) and each machine in it checked: a definition,
+or the machines of a CloudFormation/SAM/CDK template, a serverless.yml or a Terraform file.
 One unreadable file is reported and never stops the others.
 """
 from __future__ import annotations
@@ -9,13 +10,12 @@ import os
 from pathlib import Path
 from typing import Iterable
 
+from ..sources import FileError, NotHere, Note, is_source_file, read_file
 from .diagnostics import FileResult
-from .source import SourceError, load_text
-from .templates import MACHINE_TYPES, is_template, machines
-from .validator import check, check_standalone, place, unreadable
+from .validator import check, placed_notes, unreadable
 
 DEFINITION_SUFFIXES = (".asl.json", ".asl.yaml", ".asl.yml")
-TEMPLATE_SUFFIXES = (".json", ".yaml", ".yml", ".template")
+TEMPLATE_SUFFIXES = (".json", ".yaml", ".yml", ".template", ".tf")
 _SKIPPED_DIRS = {"node_modules", "__pycache__", "cdk.out", ".aws-sam"}
 
 
@@ -56,7 +56,7 @@ def _mentions_machine(file: str) -> bool:
             text = handle.read(2_000_000)
     except OSError:
         return False
-    return any(kind in text for kind in MACHINE_TYPES)
+    return is_source_file(file, text)
 
 
 def validate_paths(paths: Iterable[str], *, select: Iterable[str] = (),
@@ -72,11 +72,6 @@ def validate_paths(paths: Iterable[str], *, select: Iterable[str] = (),
     return [r for r in results if "#" in r.file or _resolved(r.file) not in referenced]
 
 
-def validate_file(file: str, *, select=(), ignore=()) -> list[FileResult]:
-    """One file: a definition, or a template with one FileResult per machine."""
-    return _check_file(file, select, ignore)[0]
-
-
 def _resolved(file) -> Path:
     try:
         return Path(file).resolve()
@@ -86,33 +81,32 @@ def _resolved(file) -> Path:
 
 def _check_file(file: str, select, ignore) -> tuple[list[FileResult], set]:
     try:
-        text = Path(file).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return [FileResult(file, error="no such file")], set()
-    except IsADirectoryError:
-        return [FileResult(file, error="is a directory")], set()
-    except (OSError, UnicodeDecodeError) as err:
-        return [FileResult(file, error=f"cannot read the file: "
-                                       f"{getattr(err, 'strerror', None) or err}")], set()
-    try:
-        value, locator = load_text(text, file)
-    except SourceError as err:
+        found = read_file(Path(file))
+    except FileError as err:
+        if err.unreadable:
+            return [FileResult(file, error=err.message)], set()
         return [FileResult(file, [unreadable(file, err)], error=err.message)], set()
-    if not is_template(value):
-        return [FileResult(file, check_standalone(value, locator, select=select, ignore=ignore))], set()
     results, referenced = [], set()
-    for machine in machines(value, text, locator, Path(file)):
-        name = f"{file}#{machine.name}"
+    for machine in found:
+        name = file if machine.kind == "definition" else f"{file}#{machine.name}"
         if machine.definition_file is not None:
             referenced.add(_resolved(machine.definition_file))
-        if machine.error is not None:
+        notes = placed_notes(machine.notes, select, ignore)
+        if isinstance(machine.error, NotHere):
+            note = Note(machine.error.message, machine.error.pointer,
+                        hint="keep the definition in the repository so that "
+                        "it can be validated", at=(machine.error_file or file, machine.error.line,
+                                                   machine.error.column))
+            results.append(FileResult(name, notes + placed_notes([note], select, ignore)))
+        elif machine.error is not None:
             where = machine.error_file or file
-            results.append(FileResult(name, [unreadable(where, machine.error)],
+            results.append(FileResult(name, notes + [unreadable(where, machine.error)],
                                       error=machine.error.message))
-        elif machine.definition is None:
-            results.append(FileResult(name, place(machine.findings, machine.locator,
-                                                  select=select, ignore=ignore)))
         else:
-            results.append(FileResult(name, check(machine.definition, machine.locator, select=select,
-                                                  ignore=ignore, findings=machine.findings)))
+            diagnostics = check(machine.definition, machine.locator, select=select, ignore=ignore)
+            results.append(FileResult(name, sorted(notes + diagnostics, key=_by_position)))
     return results, referenced
+
+
+def _by_position(diagnostic):
+    return (diagnostic.file, diagnostic.line, diagnostic.column)
