@@ -237,10 +237,9 @@ _Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yam
 _Constructor.add_constructor("tag:yaml.org,2002:float", _Constructor.construct_yaml_float)
 
 
-class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,
-              _Constructor, _CoreResolver):
-    """PyYAML's safe loader on the core schema, reading CloudFormation's short intrinsic tags as
-    their long forms."""
+class CoreLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
+                 yaml.composer.Composer, _Constructor, _CoreResolver):
+    """PyYAML's safe loader on YAML 1.2's core schema (also for ``aslsim test``'s case files)."""
 
     def __init__(self, stream):
         yaml.reader.Reader.__init__(self, stream)
@@ -249,6 +248,17 @@ class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml
         yaml.composer.Composer.__init__(self)
         _Constructor.__init__(self)
         _CoreResolver.__init__(self)
+
+    def get_single_data(self):
+        node = self.get_single_node()
+        if node is None:
+            return None
+        check_expansion(node)
+        return self.construct_document(node)
+
+
+class _Loader(CoreLoader):
+    """The core-schema loader reading CloudFormation's short intrinsic tags as their long forms."""
 
 
 def _cfn_tag(loader, suffix, node):
@@ -265,6 +275,13 @@ def _cfn_tag(loader, suffix, node):
 
 
 _Loader.add_multi_constructor("!", _cfn_tag)
+
+
+def check_expansion(node: yaml.Node, text: str = "*") -> None:
+    """Refuse a document whose aliases expand past MAX_EXPANDED_BYTES (SourceError)."""
+    if "*" in text and expanded_size(node) > MAX_EXPANDED_BYTES:
+        raise SourceError(f"not valid YAML: its aliases expand it past {MAX_EXPANDED_BYTES} "
+                          "bytes, more than any state machine definition AWS accepts")
 
 
 def expanded_size(root: yaml.Node) -> int:
@@ -348,9 +365,8 @@ def load_yaml(text: str, file: str, to_line_col: Callable[[int], tuple[int, int]
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        if node is not None and "*" in text and expanded_size(node) > MAX_EXPANDED_BYTES:
-            raise SourceError(f"not valid YAML: its aliases expand it past {MAX_EXPANDED_BYTES} "
-                              "bytes, more than any state machine definition AWS accepts")
+        if node is not None:
+            check_expansion(node, text)
         value = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)

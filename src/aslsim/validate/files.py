@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import glob
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from ..sources import FileError, NotHere, Note, is_source_file, read_file
+from ..sources import FileError, NotHere, Note, SourceError, choose, is_source_file, read_file
 from .diagnostics import FileResult
 from .validator import check, placed_notes, unreadable
 
@@ -60,11 +61,16 @@ def _mentions_machine(file: str) -> bool:
 
 
 def validate_paths(paths: Iterable[str], *, select: Iterable[str] = (),
-                   ignore: Iterable[str] = ()) -> list[FileResult]:
-    """Check files, folders (searched for *.asl.json/yaml and templates) and globs."""
+                   ignore: Iterable[str] = (), state_machine: str | None = None,
+                   substitutions: dict | None = None) -> list[FileResult]:
+    """Check files, folders (searched for *.asl.json/yaml and templates) and globs.
+
+    ``state_machine`` keeps only that machine (logical id or name) of files holding several;
+    ``substitutions`` give placeholders and parameters their values, as for ``aslsim.load``."""
     results, referenced = [], set()
+    reading = _Reading(select, ignore, state_machine, substitutions or {})
     for file in discover(paths):
-        found, uses = _check_file(file, select, ignore)
+        found, uses = _check_file(file, reading)
         results.extend(found)
         referenced.update(uses)
     # a definition a template uses (DefinitionUri) is checked once, with the template's
@@ -79,13 +85,26 @@ def _resolved(file) -> Path:
         return Path(file)
 
 
-def _check_file(file: str, select, ignore) -> tuple[list[FileResult], set]:
+@dataclass(frozen=True)
+class _Reading:
+    select: Iterable[str]
+    ignore: Iterable[str]
+    state_machine: str | None
+    substitutions: dict
+
+
+def _check_file(file: str, reading: _Reading) -> tuple[list[FileResult], set]:
+    select, ignore = reading.select, reading.ignore
     try:
-        found = read_file(Path(file))
+        found = read_file(Path(file), reading.substitutions)
+        if reading.state_machine and found and found[0].kind != "definition":
+            found = [choose(found, reading.state_machine, file)]
     except FileError as err:
         if err.unreadable:
             return [FileResult(file, error=err.message)], set()
         return [FileResult(file, [unreadable(file, err)], error=err.message)], set()
+    except SourceError as err:
+        return [FileResult(file, error=err.message)], set()
     results, referenced = [], set()
     for machine in found:
         name = file if machine.kind == "definition" else f"{file}#{machine.name}"
