@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .definition.limits import DEFINITION_BYTES
+from .definition.acceptance import size_problem
 from .definition.parse import parse_machine
 from .definition.timestamps import epoch_ms, parse_timestamp
 from .engine.execution import Execution
@@ -285,10 +285,9 @@ def read_machine(source: Any, *, state_machine: str | None = None,
     if chosen.error is not None:
         raise DefinitionError(_with_position(chosen.error),
                               file=chosen.error_file or chosen.file) from None
-    size = len(dumps(chosen.definition).encode("utf-8"))
-    if size > DEFINITION_BYTES:
-        raise DefinitionError(f"the definition is {size} bytes, over the {DEFINITION_BYTES}-byte "
-                              "(1 MiB) limit of CreateStateMachine", file=chosen.file)
+    problem = size_problem(chosen.definition)
+    if problem:
+        raise DefinitionError(problem, file=chosen.file)
     return chosen
 
 

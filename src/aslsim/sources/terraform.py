@@ -344,8 +344,10 @@ class _Evaluator:
             return self.value(default) if default is not None else chain[1]
         if head == "local" and len(chain) >= 2 and chain[1] in module.locals:
             return self.value(module.locals[chain[1]])
-        if head == "data" and len(chain) >= 4:
-            return _DATA.get((chain[1], chain[3]), chain[2])
+        if head == "data" and len(chain) >= 4 and (chain[1], chain[3]) in _DATA:
+            return _DATA[(chain[1], chain[3])]
+        if head == "data":
+            raise Unevaluated(".".join(chain))
         if len(chain) >= 3:
             return self._resource(chain[0], chain[1], chain[2])
         raise Unevaluated(".".join(chain))

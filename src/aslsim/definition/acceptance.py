@@ -1,0 +1,74 @@
+"""What CreateStateMachine refuses beyond the fields of each state, written once: ``parse``
+raises on the first violation, ``aslsim validate`` reports every one (with its own code and
+position). Each rule reads the raw definition, so both callers see the same thing.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterator
+
+from .limits import DEFINITION_BYTES
+
+# arn:partition:service:region:account:resource (region and account may be empty)
+PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f",
+              "aws-eusc")
+ARN = re.compile(r"^arn:(" + "|".join(re.escape(p) for p in PARTITIONS)
+                 + r"):[a-z0-9-]+:[^:]*:[^:]*:.+$")
+_TERMINAL_TYPES = ("Succeed", "Fail")
+
+
+def definition_size(definition: Any) -> int:
+    """The definition's size as CreateStateMachine counts it: its JSON text, in UTF-8 bytes."""
+    return len(json.dumps(definition, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+
+
+def size_problem(definition: Any) -> str | None:
+    size = definition_size(definition)
+    if size <= DEFINITION_BYTES:
+        return None
+    return (f"the definition is {size} bytes, over the {DEFINITION_BYTES}-byte (1 MiB) limit of "
+            "CreateStateMachine")
+
+
+def arn_problem(arn: str) -> str | None:
+    """Why AWS refuses ``arn`` as a Resource, or None (the partition must be one AWS has)."""
+    if ARN.match(arn):
+        return None
+    return f"Resource '{arn}' is not a valid ARN"
+
+
+def transitions(body: Any) -> Iterator[tuple[str, str]]:
+    """(field, target) for every transition a raw state declares: Next, Choices[i].Next,
+    Default, Catch[i].Next."""
+    if not isinstance(body, dict):
+        return
+    if isinstance(body.get("Next"), str):
+        yield "Next", body["Next"]
+    if body.get("Type") == "Choice":
+        choices = body.get("Choices")
+        for i, rule in enumerate(choices if isinstance(choices, list) else []):
+            if isinstance(rule, dict) and isinstance(rule.get("Next"), str):
+                yield f"Choices[{i}].Next", rule["Next"]
+        if isinstance(body.get("Default"), str):
+            yield "Default", body["Default"]
+    catchers = body.get("Catch")
+    for i, catcher in enumerate(catchers if isinstance(catchers, list) else []):
+        if isinstance(catcher, dict) and isinstance(catcher.get("Next"), str):
+            yield f"Catch[{i}].Next", catcher["Next"]
+
+
+def is_terminal(body: Any) -> bool:
+    return isinstance(body, dict) and (body.get("Type") in _TERMINAL_TYPES or (
+        body.get("End") is True and body.get("Type") != "Choice"))
+
+
+def unnamed_states(states: dict, start: Any) -> list[str]:
+    """States of one States object that neither StartAt nor any transition of that object names:
+    AWS refuses them as unreachable."""
+    named = {start} | {target for body in states.values() for _, target in transitions(body)}
+    return [name for name in states if name not in named]
+
+
+def has_terminal(states: dict) -> bool:
+    return any(is_terminal(body) for body in states.values())
