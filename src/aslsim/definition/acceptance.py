@@ -38,24 +38,32 @@ def arn_problem(arn: str) -> str | None:
     return f"Resource '{arn}' is not a valid ARN"
 
 
-def transitions(body: Any) -> Iterator[tuple[str, str]]:
-    """(field, target) for every transition a raw state declares: Next, Choices[i].Next,
-    Default, Catch[i].Next."""
+def transitions(body: Any) -> Iterator[tuple[tuple, str]]:
+    """(path of the field, target) for every transition a raw state declares: ("Next",),
+    ("Choices", i, "Next"), ("Default",), ("Catch", i, "Next")."""
     if not isinstance(body, dict):
         return
     if isinstance(body.get("Next"), str):
-        yield "Next", body["Next"]
+        yield ("Next",), body["Next"]
     if body.get("Type") == "Choice":
         choices = body.get("Choices")
         for i, rule in enumerate(choices if isinstance(choices, list) else []):
             if isinstance(rule, dict) and isinstance(rule.get("Next"), str):
-                yield f"Choices[{i}].Next", rule["Next"]
+                yield ("Choices", i, "Next"), rule["Next"]
         if isinstance(body.get("Default"), str):
-            yield "Default", body["Default"]
+            yield ("Default",), body["Default"]
     catchers = body.get("Catch")
     for i, catcher in enumerate(catchers if isinstance(catchers, list) else []):
         if isinstance(catcher, dict) and isinstance(catcher.get("Next"), str):
-            yield f"Catch[{i}].Next", catcher["Next"]
+            yield ("Catch", i, "Next"), catcher["Next"]
+
+
+def field_label(path: tuple) -> str:
+    """("Choices", 0, "Next") as users write fields: "Choices[0].Next"."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
 
 
 def is_terminal(body: Any) -> bool:
@@ -65,10 +73,23 @@ def is_terminal(body: Any) -> bool:
 
 def unnamed_states(states: dict, start: Any) -> list[str]:
     """States of one States object that neither StartAt nor any transition of that object names:
-    AWS refuses them as unreachable."""
+    AWS refuses them (MISSING_TRANSITION_TARGET: State "X" is not reachable.)."""
     named = {start} | {target for body in states.values() for _, target in transitions(body)}
     return [name for name in states if name not in named]
 
 
 def has_terminal(states: dict) -> bool:
     return any(is_terminal(body) for body in states.values())
+
+
+def unreachable_message(name: str) -> str:
+    return f'State "{name}" is not reachable: no transition leads to it'
+
+
+def no_terminal_message(where: str) -> str:
+    return (f"{where} has no terminal state: no state has \"End\": true and there is no Succeed "
+            "or Fail state")
+
+
+def credentials_problem(value: Any) -> str | None:
+    return None if isinstance(value, dict) else "Credentials must be an object"

@@ -1,7 +1,9 @@
 """Definition dict -> compiled, checked model. Refuses what AWS's CreateStateMachine refuses.
 
-Each problem raises DefinitionError naming the state and the field. Checks that belong to a
-static linter rather than to AWS's acceptance (unreachable states, say) live in ``validate``.
+Each problem raises DefinitionError naming the state and the field. The rules beyond each
+state's fields (unreachable states, a terminal state, ARNs, the size) are acceptance.py's, which
+``validate`` applies too; checks that belong to a static linter rather than to AWS's acceptance
+(loops with no way out, shadowed Choice rules) live in ``validate`` alone.
 """
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import re
 from typing import Any, Callable
 
 from ..errors import DefinitionError
+from . import acceptance
 from ..query.jsonpath import compile_reference_path, compile_template, compile_dynamic_value
 from .choice import compile_condition
 from .distributed_map import (
@@ -144,6 +147,12 @@ class _Parser:
                     raise DefinitionError(f"{field_name} '{target}' does not name a state in the same "
                                           f"{'branch' if where else 'state machine'}",
                                           state=state.name, field=field_name)
+        for name in acceptance.unnamed_states(states, start):
+            raise DefinitionError(acceptance.unreachable_message(name), state=name)
+        if not acceptance.has_terminal(states):
+            raise DefinitionError(acceptance.no_terminal_message(
+                f"the States of {where[:-1]}" if where else "the state machine"),
+                field=f"{where}States")
         return Graph(start_at=start, states=compiled, query_language=language)
 
     # -- states -----------------------------------------------------------------------------
@@ -198,8 +207,12 @@ class _Parser:
         resource = body.get("Resource")
         if not isinstance(resource, str) or not resource:
             raise DefinitionError("a Task needs a Resource string (an ARN)", field="Resource")
-        if not resource.startswith("arn:"):
-            raise DefinitionError(f"Resource '{resource}' is not a valid ARN", field="Resource")
+        problem = acceptance.arn_problem(resource)
+        if problem:
+            raise DefinitionError(problem, field="Resource")
+        if "Credentials" in body and acceptance.credentials_problem(body["Credentials"]):
+            raise DefinitionError(acceptance.credentials_problem(body["Credentials"]),
+                                  field="Credentials")
         payload_field = "Arguments" if language == JSONATA else "Parameters"
         if self.check_resource is not None:
             self.check_resource(resource, body.get(payload_field), field=payload_field)

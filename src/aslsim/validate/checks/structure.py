@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 
+from ...definition import acceptance
 from ...definition.limits import MAX_BATCH_BYTES, MAX_SECONDS
 from ...definition.parse import STATE_FIELDS
 from ...definition.timestamps import parse_timestamp
@@ -218,8 +219,9 @@ def _task(state: State, body, out):
     if is_int(timeout, 1) and is_int(heartbeat, 1) and heartbeat >= timeout:
         out.add("ASL103", state.at("HeartbeatSeconds"), f"HeartbeatSeconds ({heartbeat}) must be "
                 f"smaller than TimeoutSeconds ({timeout})", state=state.name)
-    if "Credentials" in body and not isinstance(body["Credentials"], dict):
-        out.add("ASL103", state.at("Credentials"), "Credentials must be an object", state=state.name)
+    if "Credentials" in body and acceptance.credentials_problem(body["Credentials"]):
+        out.add("ASL103", state.at("Credentials"), acceptance.credentials_problem(body["Credentials"]),
+                state=state.name)
 
 
 def _choice(state: State, body, out):

@@ -1,0 +1,56 @@
+"""What CreateStateMachine refuses beyond each state's fields: ``aslsim.load`` raises and
+``aslsim validate`` reports the same definitions (one set of rules, definition/acceptance.py)."""
+import pytest
+
+import aslsim
+from aslsim.validate import validate_definition
+
+LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:f"
+
+
+def task(**fields):
+    return {"Type": "Task", "Resource": LAMBDA, **fields}
+
+
+REFUSED = {
+    "an unreachable state": ({"StartAt": "A", "States": {"A": {"Type": "Succeed"},
+                                                         "Orphan": {"Type": "Succeed"}}},
+                             "ASL202", 'State "Orphan" is not reachable'),
+    "no terminal state": ({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"},
+                                                      "B": {"Type": "Pass", "Next": "A"}}},
+                          "ASL203", "has no terminal state"),
+    "a branch with no terminal state": (
+        {"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": True, "Branches": [
+            {"StartAt": "L", "States": {"L": {"Type": "Pass", "Next": "L"}}}]}}},
+        "ASL203", "has no terminal state"),
+    "Credentials: null": ({"StartAt": "T", "States": {"T": task(Credentials=None, End=True)}},
+                          "ASL103", "Credentials must be an object"),
+    "an unknown partition": ({"StartAt": "T", "States": {"T": {
+        "Type": "Task", "Resource": "arn:partition:states:::lambda:invoke", "End": True}}},
+        "ASL601", "is not a valid ARN"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_load_refuses_what_validate_reports(case):
+    definition, code, words = REFUSED[case]
+    with pytest.raises(aslsim.DefinitionError, match=words.replace("(", r"\(")):
+        aslsim.load(definition)
+    found = [(d.code, d.message) for d in validate_definition(definition) if d.severity == "error"]
+    assert any(c == code and words in m for c, m in found), found
+
+
+@pytest.mark.parametrize("partition", ["aws", "aws-cn", "aws-us-gov", "aws-iso-b"])
+def test_every_partition_aws_has_is_accepted(partition):
+    definition = {"StartAt": "T", "States": {"T": {
+        "Type": "Task", "Resource": f"arn:{partition}:lambda:us-east-1:123456789012:function:f",
+        "End": True}}}
+    aslsim.load(definition)
+    assert [d for d in validate_definition(definition) if d.severity == "error"] == []
+
+
+def test_a_state_reached_only_through_a_catcher_is_reachable():
+    definition = {"StartAt": "T", "States": {
+        "T": task(End=True, Catch=[{"ErrorEquals": ["States.ALL"], "Next": "Handle"}]),
+        "Handle": {"Type": "Fail"}}}
+    aslsim.load(definition)
