@@ -54,3 +54,44 @@ def test_a_state_reached_only_through_a_catcher_is_reachable():
         "T": task(End=True, Catch=[{"ErrorEquals": ["States.ALL"], "Next": "Handle"}]),
         "Handle": {"Type": "Fail"}}}
     aslsim.load(definition)
+
+
+@pytest.mark.parametrize("name, accepted", [
+    ("total", True), ("_x", True), ("größe", True), ("a1", True), ("x" * 80, True),
+    ("top-level", False), ("1st", False), ("a b", False), ("x" * 81, False), ("states", False)])
+def test_variable_names_are_unicode_identifiers_of_at_most_80_characters(name, accepted):
+    definition = {"StartAt": "P", "States": {"P": {"Type": "Pass", "Assign": {name: 1},
+                                                   "End": True}}}
+    codes = [d.code for d in validate_definition(definition) if d.severity == "error"]
+    if accepted:
+        assert aslsim.load(definition).run().variables == {name: 1}
+        assert codes == []
+    else:
+        with pytest.raises(aslsim.DefinitionError, match="variable|reserved"):
+            aslsim.load(definition)
+        assert codes == ["ASL406"]
+
+
+def test_a_unicode_variable_is_read_by_a_path():
+    definition = {"StartAt": "P", "States": {
+        "P": {"Type": "Pass", "Assign": {"größe": 3}, "Next": "Q"},
+        "Q": {"Type": "Pass", "Parameters": {"v.$": "$größe"}, "End": True}}}
+    assert aslsim.load(definition).run().output == {"v": 3}
+
+
+def test_a_parallels_own_catcher_may_assign_a_name_its_branches_assign():
+    # developer guide, "Scope for variables": the catcher runs after the branches have ended
+    branch = {"StartAt": "T", "States": {"T": {
+        "Type": "Task", "Resource": LAMBDA, "Assign": {"error": "none"}, "End": True}}}
+    definition = {"StartAt": "P", "States": {
+        "P": {"Type": "Parallel", "Branches": [branch], "End": True,
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Assign": {"error": "failed"},
+                         "Next": "Failed"}]},
+        "Failed": {"Type": "Fail"}}}
+    aslsim.load(definition)
+    assert [d.code for d in validate_definition(definition) if d.severity == "error"] == []
+    # another state's assignment still belongs to the outer scope
+    definition["States"]["P"]["Assign"] = {"error": "set"}
+    with pytest.raises(aslsim.DefinitionError, match="assigned in an outer scope"):
+        aslsim.load(definition)
+    assert "ASL405" in [d.code for d in validate_definition(definition)]

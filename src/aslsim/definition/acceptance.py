@@ -93,3 +93,21 @@ def no_terminal_message(where: str) -> str:
 
 def credentials_problem(value: Any) -> str | None:
     return None if isinstance(value, dict) else "Credentials must be an object"
+
+
+MAX_VARIABLE_NAME = 80
+
+
+def variable_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a variable, or None. The developer guide (workflow-variables.md,
+    "Variable name syntax"): Unicode identifiers (UAX #31: an ID_Start character, then
+    ID_Continue characters), at most 80 characters; ``states`` is reserved for ``$states``."""
+    if name == "states":
+        return "'states' is reserved for $states and cannot be assigned"
+    if not name.isidentifier():
+        return (f"'{name}' is not a valid variable name: a letter or underscore, then letters, "
+                "digits and underscores (Unicode identifier characters)")
+    if len(name) > MAX_VARIABLE_NAME:
+        return (f"the variable name '{name[:20]}...' is {len(name)} characters long; variable "
+                f"names are at most {MAX_VARIABLE_NAME}")
+    return None

@@ -7,7 +7,6 @@ state's fields (unreachable states, a terminal state, ARNs, the size) are accept
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Callable
 
 from ..errors import DefinitionError
@@ -74,7 +73,6 @@ RETRY_FIELDS = {"ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", 
                  "JitterStrategy", "Comment"}
 CATCH_FIELDS = {JSONPATH: {"ErrorEquals", "Next", "ResultPath", "Comment", "Assign"},
                  JSONATA: {"ErrorEquals", "Next", "Output", "Comment", "Assign"}}
-_VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def parse_machine(source: dict, *, file: str | None = None,
@@ -474,11 +472,9 @@ def compile_assign(source, language):
         raise DefinitionError("Assign must be an object of variable names to values", field="Assign")
     for key in source:
         name = key[:-2] if language == JSONPATH and key.endswith(".$") else key
-        if not _VARIABLE_NAME.match(name):
-            raise DefinitionError(f"'{name}' is not a valid variable name (letters, digits and "
-                                  "underscores, not starting with a digit)", field=f"Assign/{key}")
-        if name == "states":
-            raise DefinitionError("'states' is a reserved name and cannot be assigned", field="Assign/states")
+        problem = acceptance.variable_name_problem(name)
+        if problem:
+            raise DefinitionError(problem, field=f"Assign/{key}")
     if language == JSONATA:
         return jsonata_template(source, "Assign")
     return compile_template(source, "Assign")

@@ -21,7 +21,7 @@ import jsonpath as _jsonpath
 
 from ..errors import DefinitionError, StatesError, runtime_error
 
-_VARIABLE_ROOT = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_VARIABLE_ROOT = re.compile(r"\$([^\W\d]\w*)")   # a Unicode identifier
 _DOT_NAME = re.compile(r"\.([^.\[\]\s()'\"*?@]+)")
 _INDEX = re.compile(r"\[\s*(\d+)\s*\]")
 _QUOTED = re.compile(r"\[\s*(?:'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\")\s*\]")
