@@ -95,3 +95,20 @@ def test_a_parallels_own_catcher_may_assign_a_name_its_branches_assign():
     with pytest.raises(aslsim.DefinitionError, match="assigned in an outer scope"):
         aslsim.load(definition)
     assert "ASL405" in [d.code for d in validate_definition(definition)]
+
+
+@pytest.mark.parametrize("text", ["{% $states.input", "{%", "{% 1 %"])
+def test_a_string_that_opens_a_jsonata_expression_must_close_it(text):
+    definition = {"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {
+        "Type": "Pass", "Output": {"a": text}, "End": True}}}
+    with pytest.raises(aslsim.DefinitionError, match="does not end with %}") as caught:
+        aslsim.load(definition)
+    assert caught.value.field == "Output.a"
+    [diagnostic] = validate_definition(definition)
+    assert (diagnostic.code, diagnostic.pointer) == ("ASL401", "/States/P/Output/a")
+
+
+def test_text_that_merely_mentions_percent_braces_is_a_literal():
+    definition = {"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {
+        "Type": "Pass", "Output": {"a": "100 %} done", "b": "x {% y"}, "End": True}}}
+    assert aslsim.load(definition).run().output == {"a": "100 %} done", "b": "x {% y"}

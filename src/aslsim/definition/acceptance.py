@@ -111,3 +111,53 @@ def variable_name_problem(name: str) -> str | None:
         return (f"the variable name '{name[:20]}...' is {len(name)} characters long; variable "
                 f"names are at most {MAX_VARIABLE_NAME}")
     return None
+
+
+# Fields of a JSONata state that hold names, not values: never expressions.
+NOT_VALUES = frozenset({"Type", "Comment", "Next", "End", "QueryLanguage", "Resource", "Default",
+                        "Branches", "ItemProcessor", "Iterator", "Retry", "Choices", "Catch"})
+_HAS_RESULT = ("Task", "Parallel", "Map")
+
+
+def jsonata_fields(body: dict) -> Iterator[tuple[tuple, Any, set]]:
+    """(path, value, $states members it may read besides input/context) of every value field of a
+    JSONata state: its own fields, its Choice rules' Condition/Output/Assign, its Catchers'
+    Output/Assign."""
+    kind = body.get("Type")
+    result = {"result"} if kind in _HAS_RESULT else set()
+    for key, value in body.items():
+        if key not in NOT_VALUES:
+            yield (key,), value, result if key in ("Output", "Assign") else set()
+    choices = body.get("Choices") if kind == "Choice" else None
+    for i, rule in enumerate(choices if isinstance(choices, list) else []):
+        if isinstance(rule, dict):
+            for key in ("Condition", "Output", "Assign"):
+                if key in rule:
+                    yield ("Choices", i, key), rule[key], set()
+    catchers = body.get("Catch")
+    for i, catcher in enumerate(catchers if isinstance(catchers, list) else []):
+        if isinstance(catcher, dict):
+            for key in ("Output", "Assign"):
+                if key in catcher:
+                    yield ("Catch", i, key), catcher[key], {"errorOutput"}
+
+
+def strings(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """Every string inside a JSON value, with its path (keys are not visited)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, sub in value.items():
+            yield from strings(sub, path + (key,))
+    elif isinstance(value, list):
+        for i, sub in enumerate(value):
+            yield from strings(sub, path + (i,))
+
+
+def expression_problem(text: str) -> str | None:
+    """A string that opens like a JSONata expression must close like one (developer guide,
+    "Transforming data with JSONata": an expression is written {% ... %})."""
+    if text.startswith("{%") and not (text.endswith("%}") and len(text) >= 4):
+        return (f"'{text[:40]}{'...' if len(text) > 40 else ''}' starts like a JSONata "
+                "expression but does not end with %}")
+    return None

@@ -169,6 +169,12 @@ class _Parser:
         if (language, kind) not in STATE_FIELDS:
             raise DefinitionError(f"unknown state Type {kind!r}", field="Type")
         no_unknown_fields(body, STATE_FIELDS[(language, kind)], language, f"a {kind} state")
+        if language == JSONATA:
+            for path, value, _ in acceptance.jsonata_fields(body):
+                for inner, text in acceptance.strings(value, path):
+                    problem = acceptance.expression_problem(text)
+                    if problem:
+                        raise DefinitionError(problem, field=acceptance.field_label(inner))
         common = self.common(name, kind, body, language)
         return getattr(self, f"_{kind.lower()}")(body, language, common)
 
