@@ -112,3 +112,24 @@ def test_text_that_merely_mentions_percent_braces_is_a_literal():
     definition = {"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {
         "Type": "Pass", "Output": {"a": "100 %} done", "b": "x {% y"}, "End": True}}}
     assert aslsim.load(definition).run().output == {"a": "100 %} done", "b": "x {% y"}
+
+
+def _jsonpath_only_fields():
+    from aslsim.definition.parse import STATE_FIELDS
+    for (language, kind), fields in STATE_FIELDS.items():
+        if language == "JSONPath":
+            for key in sorted(fields - STATE_FIELDS[("JSONata", kind)]):
+                yield kind, key
+
+
+@pytest.mark.parametrize("kind, key", list(_jsonpath_only_fields()))
+def test_the_hint_for_a_jsonpath_field_in_a_jsonata_state_names_a_field_that_state_takes(kind, key):
+    from aslsim.definition.acceptance import other_language_hint
+    from aslsim.definition.parse import STATE_FIELDS
+    hint = other_language_hint("JSONata", kind, key)
+    assert hint.startswith("in a JSONata state, ")
+    written = hint.split("write ", 1)[1].split(" ", 1)[0].rstrip(":,") if "write " in hint else None
+    if written is not None:
+        assert written in STATE_FIELDS[("JSONata", kind)], (kind, key, hint)
+    else:
+        assert "$states.input" in hint

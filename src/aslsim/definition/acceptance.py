@@ -161,3 +161,39 @@ def expression_problem(text: str) -> str | None:
         return (f"'{text[:40]}{'...' if len(text) > 40 else ''}' starts like a JSONata "
                 "expression but does not end with %}")
     return None
+
+
+# What to write instead of a field of the other query language, per field (and state type).
+_IN_JSONATA = {
+    "InputPath": "read the input as $states.input in Arguments or Output",
+    "Parameters": "write Arguments (its values may be {% %} expressions)",
+    ("Map", "Parameters"): "write ItemSelector (each item is $states.context.Map.Item.Value)",
+    ("Pass", "Parameters"): "write Output (its values may be {% %} expressions)",
+    "Result": "write Output",
+    "ResultSelector": "write Output, reading the result as $states.result",
+    "ResultPath": "write Output (combine $states.input and $states.result) or Assign",
+    "OutputPath": "write Output",
+    "ItemsPath": "write Items: \"{% $states.input.items %}\"",
+    "Iterator": "write ItemProcessor",
+    "SecondsPath": "write Seconds: \"{% ... %}\"",
+    "TimestampPath": "write Timestamp: \"{% ... %}\"",
+    "TimeoutSecondsPath": "write TimeoutSeconds: \"{% ... %}\"",
+    "HeartbeatSecondsPath": "write HeartbeatSeconds: \"{% ... %}\"",
+    "MaxConcurrencyPath": "write MaxConcurrency: \"{% ... %}\"",
+    "ToleratedFailureCountPath": "write ToleratedFailureCount: \"{% ... %}\"",
+    "ToleratedFailurePercentagePath": "write ToleratedFailurePercentage: \"{% ... %}\"",
+    "ErrorPath": "write Error: \"{% ... %}\"",
+    "CausePath": "write Cause: \"{% ... %}\"",
+}
+OTHER_LANGUAGE_FIELDS = frozenset(k if isinstance(k, str) else k[1] for k in _IN_JSONATA)
+_IN_JSONPATH = {"Arguments": "Parameters", "Output": "OutputPath (or ResultSelector)",
+                "Items": "ItemsPath"}
+
+
+def other_language_hint(language: str, kind: str, key: str) -> str:
+    """What to write instead of ``key``, a field of the other query language, in a ``kind`` state."""
+    if language == "JSONata":
+        instead = _IN_JSONATA.get((kind, key)) or _IN_JSONATA.get(key, "remove it")
+        return f"in a JSONata state, {instead}"
+    return (f"set \"QueryLanguage\": \"JSONata\" on the state or the machine, or write "
+            f"{_IN_JSONPATH.get(key, 'the JSONPath field')} instead")

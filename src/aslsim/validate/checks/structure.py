@@ -23,12 +23,6 @@ _SCOPE_FIELDS = {"branch": ("StartAt", "States", "Comment", "QueryLanguage"),
 _ANY_TYPE = {language: set().union(*(f for (lang, _), f in STATE_FIELDS.items() if lang == language))
              for language in (JSONPATH, JSONATA)}
 _OTHER = {JSONPATH: JSONATA, JSONATA: JSONPATH}
-_LANGUAGE_HINT = {JSONATA: "JSONata states use Arguments instead of Parameters and Output instead "
-                           "of InputPath/ResultSelector/ResultPath/OutputPath",
-                  JSONPATH: "set \"QueryLanguage\": \"JSONata\" on the state or the machine to use "
-                            "JSONata fields"}
-
-
 def is_int(value, low: int, high: int = MAX_SECONDS) -> bool:
     return type(value) is int and low <= value <= high
 
@@ -151,7 +145,8 @@ def _fields(state: State, kind: str, out):
             continue
         if key in STATE_FIELDS[(_OTHER[language], kind)]:
             out.add("ASL402", state.at(key), f"'{key}' is a {_OTHER[language]} field; this state "
-                    f"uses {language}", state=state.name, hint=_LANGUAGE_HINT[language], at_key=True)
+                    f"uses {language}", state=state.name, hint=acceptance.other_language_hint(language, kind, key),
+                    at_key=True)
         elif key in _ANY_TYPE[language]:
             out.add("ASL102", state.at(key), f"field '{key}' is not allowed in a {kind} state",
                     state=state.name, at_key=True)
