@@ -5,5 +5,10 @@ from .machine import StateMachine, load
 from .services.calls import ServiceError, TaskCall, TaskFailure, TaskSuccess
 from .services.mocks import Mocks
 
-__all__ = ["load", "StateMachine", "Execution", "Mocks", "TaskCall", "TaskSuccess", "TaskFailure", "ServiceError", "DefinitionError", "InputError", "StatesError"]
+__all__ = ["load", "replay", "StateMachine", "Execution", "Mocks", "TaskCall", "TaskSuccess", "TaskFailure", "ServiceError", "DefinitionError", "InputError", "StatesError"]
 __version__ = "0.1.0"
+
+
+# The package aslsim.replay and the function aslsim.replay share a name: importing the package
+# here first, then binding the name to the function, keeps ``aslsim.replay(...)`` the function.
+from .replay import replay  # noqa: E402

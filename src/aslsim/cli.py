@@ -175,8 +175,9 @@ def run(definition, input_text, input_file, mocks_file, mock_config_file, test_c
 from .testing.cli_test import test_command  # noqa: E402
 from .validate.cli import validate_command  # noqa: E402
 from .render.cli import graph_command  # noqa: E402
+from .replay.cli import replay_command  # noqa: E402
 
-for _command in (test_command, validate_command, graph_command):
+for _command in (test_command, validate_command, graph_command, replay_command):
     main.add_command(_command)
 
 

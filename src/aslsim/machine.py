@@ -67,7 +67,8 @@ class StateMachine:
             mock_config=None, test_case: str | None = None, lambdas=None, aws: str | None = None,
             callbacks: dict | None = None, machines=None, start_time=None, seed: int = 0,
             execution_type: str | None = None, name: str | None = None,
-            stop_after: float | None = None, region: str = "us-east-1", s3=None) -> Execution:
+            stop_after: float | None = None, region: str = "us-east-1", s3=None,
+            answers=None) -> Execution:
         """Run one execution to its end on virtual time and return it.
 
         What answers a Task, in the order asked:
@@ -98,6 +99,9 @@ class StateMachine:
 
         ``callbacks`` end ``.waitForTaskToken`` waits whose token a real service received
         (``{"State": aslsim.TaskSuccess(output, after=30)}``).
+
+        ``answers`` is an answerer asked before all of these (an object whose ``session()`` answers
+        a ``TaskCall`` or returns None); ``aslsim.replay`` answers from a recorded history this way.
         """
         if execution_type is None:
             execution_type = self.type      # STANDARD unless the template says EXPRESS
@@ -112,7 +116,8 @@ class StateMachine:
             raise InputError(f"the execution input is larger than {PAYLOAD_LIMIT} bytes, which AWS refuses")
         execution_input = json.loads(text)  # a private copy: the caller's object is never touched
         options = dict(mocks=mocks, mock_config=mock_config, test_case=test_case, lambdas=lambdas,
-                       aws=aws, callbacks=callbacks, machines=machines, region=region, s3=s3)
+                       aws=aws, callbacks=callbacks, machines=machines, region=region, s3=s3,
+                       answers=answers)
         services = self._services(options, seed).session()
         start_ms = _start_ms(start_time)
         if name is None:
@@ -147,7 +152,7 @@ class StateMachine:
     def _services(self, options: dict, seed: int) -> Services:
         mocks, mock_config, test_case = options["mocks"], options["mock_config"], options["test_case"]
         lambdas, aws, callbacks = options["lambdas"], options["aws"], options["callbacks"]
-        answerers: list = [mocks if isinstance(mocks, Mocks) else Mocks(mocks)]
+        answerers: list = [options["answers"], mocks if isinstance(mocks, Mocks) else Mocks(mocks)]
         if mock_config is not None:
             from .services.mock_config import MockConfig
             config = mock_config if isinstance(mock_config, MockConfig) else MockConfig.load(mock_config)
@@ -166,7 +171,7 @@ class StateMachine:
             from .services.moto_backend import MotoAWS
             answerers.append(MotoAWS())
         if options["machines"]:
-            answerers.insert(1, NestedExecutions(_machines_by_key(options["machines"]),
+            answerers.insert(2, NestedExecutions(_machines_by_key(options["machines"]),
                                                  self._child_runner(options, seed)))
         return Services(answerers, callbacks=callbacks, check_parameters=api_models.check_parameters)
 

@@ -57,6 +57,7 @@ RUN_FIELDS = {
     "start_time": "the virtual start, ISO-8601 (default 2025-01-01T00:00:00Z)",
     "seed": "the seed for jitter and random values (an integer)",
     "execution_type": "STANDARD or EXPRESS",
+    "stop_after": "stop the execution (StopExecution) this many virtual seconds after its start",
 }
 CASE_FIELDS = {"name": "the case's name (its test id)", **RUN_FIELDS,
                "expect": "what the execution must give"}
@@ -221,7 +222,8 @@ class Case:
                            mock_config=str(folder / mock_config) if mock_config else None,
                            test_case=options.get("test_case"),
                            start_time=options.get("start_time"), seed=options.get("seed", 0),
-                           execution_type=options.get("execution_type"))
+                           execution_type=options.get("execution_type"),
+                           stop_after=options.get("stop_after"))
 
     def _data_file(self, name: str) -> Any:
         path = self.file.parent / name
@@ -350,6 +352,9 @@ def _check_run_options(options: dict, where: str) -> None:
         raise CaseFileError(f"{where}: 'seed' must be an integer")
     if options.get("execution_type", "STANDARD") not in ("STANDARD", "EXPRESS"):
         raise CaseFileError(f"{where}: 'execution_type' must be STANDARD or EXPRESS")
+    stop = options.get("stop_after", 0)
+    if isinstance(stop, bool) or not isinstance(stop, (int, float)) or stop < 0:
+        raise CaseFileError(f"{where}: 'stop_after' must be a number of seconds >= 0")
     if "start_time" in options and not isinstance(options["start_time"], str):
         raise CaseFileError(f"{where}: 'start_time' must be an ISO-8601 string such as "
                             "2025-01-01T00:00:00Z")
