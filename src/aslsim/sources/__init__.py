@@ -20,7 +20,7 @@ from .model import MachineSource, Note
 from .plain import plain_machine
 from .text import Locator, NotHere, ObjectLocator, SourceError, load_text
 
-__all__ = ["MachineSource", "Note", "SourceError", "NotHere", "FileError", "read_source", "read_file", "read_text",
+__all__ = ["MachineSource", "Note", "SourceError", "NotHere", "FileError", "NoMachines", "read_source", "read_file", "read_text",
            "choose", "MACHINE_TYPES", "is_source_file"]
 MACHINE_TYPES = cloudformation.MACHINE_TYPES
 
@@ -47,14 +47,19 @@ def _looks_like_path(text: str) -> bool:
     return bool(stripped) and stripped[0] not in "{[" and "\n" not in stripped
 
 
+class NoMachines(SourceError):
+    """A template, serverless.yml or Terraform file that holds no state machine."""
+
+
 class FileError(SourceError):
     """A file that cannot be read (``unreadable``: not even its bytes) or parsed; ``file`` names it."""
 
     def __init__(self, message: str, file: str, line: int = 0, column: int = 0, *,
-                 unreadable: bool = False):
+                 unreadable: bool = False, no_machines: bool = False):
         super().__init__(message, line, column)
         self.file = file
         self.unreadable = unreadable
+        self.no_machines = no_machines
 
 
 def read_file(path: Path, substitutions: Mapping[str, Any] | None = None) -> list[MachineSource]:
@@ -73,7 +78,8 @@ def read_file(path: Path, substitutions: Mapping[str, Any] | None = None) -> lis
     except FileError:
         raise
     except SourceError as err:
-        raise FileError(err.message, str(path), err.line, err.column) from None
+        raise FileError(err.message, str(path), err.line, err.column,
+                        no_machines=isinstance(err, NoMachines)) from None
 
 
 def read_text(text: str, path: Path | None, substitutions: Mapping[str, Any]) -> list[MachineSource]:
@@ -101,8 +107,10 @@ def read_value(value: Any, text: str | None, locator: Locator, path: Path | None
     if serverless.is_serverless(value):
         return serverless.machines(value, locator, path, substitutions)
     if cloudformation.looks_like_template(value):
-        raise SourceError("this CloudFormation template holds no state machine (no resource of "
-                          "type AWS::StepFunctions::StateMachine or AWS::Serverless::StateMachine)")
+        raise NoMachines("this CloudFormation template holds no state machine (no resource of "
+                         "type AWS::StepFunctions::StateMachine or AWS::Serverless::StateMachine)")
+    if path is not None and path.name in ("serverless.yml", "serverless.yaml", "serverless.json"):
+        raise NoMachines("this serverless.yml holds no state machine (stepFunctions.stateMachines)")
     file = str(path) if path is not None else None
     if text is None and substitutions:
         from .placeholders import substitute_strings
@@ -112,7 +120,7 @@ def read_value(value: Any, text: str | None, locator: Locator, path: Path | None
 
 def _none_found(found: list, file: str, what: str, wanted: str) -> list:
     if not found:
-        raise SourceError(f"this {what} holds no state machine ({wanted})")
+        raise NoMachines(f"this {what} holds no state machine ({wanted})")
     return found
 
 

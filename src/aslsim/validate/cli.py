@@ -26,7 +26,11 @@ def _codes(values) -> list[str]:
               help="Do not report these codes or prefixes; comma-separated, repeatable.")
 @state_machine_option
 @sub_option
-def validate_command(paths, output_format, warnings_as_errors, select, ignore, state_machine, subs):
+@click.option("--skip-files-without-machines", is_flag=True,
+              help="Pass over a template, serverless.yml or .tf file that holds no state machine "
+                   "instead of reporting it (the pre-commit hook is given every such file).")
+def validate_command(paths, output_format, warnings_as_errors, select, ignore, state_machine, subs,
+                     skip_files_without_machines):
     """Check state machine definitions without running them: JSON and YAML definitions and the
     machines of SAM / CloudFormation / CDK templates, serverless.yml and Terraform files. PATHS
     are files, folders (searched for *.asl.json, *.asl.yaml and files holding machines) or globs."""
@@ -40,7 +44,8 @@ def validate_command(paths, output_format, warnings_as_errors, select, ignore, s
         click.echo(f"aslsim: {err}", err=True)
         sys.exit(EXIT_UNREADABLE)
     results = validate_paths(paths, select=_codes(select), ignore=_codes(ignore),
-                             state_machine=state_machine, substitutions=values)
+                             state_machine=state_machine, substitutions=values,
+                             skip_files_without_machines=skip_files_without_machines)
     try:
         version = metadata.version("aslsim")
     except metadata.PackageNotFoundError:

@@ -62,13 +62,16 @@ def _mentions_machine(file: str) -> bool:
 
 def validate_paths(paths: Iterable[str], *, select: Iterable[str] = (),
                    ignore: Iterable[str] = (), state_machine: str | None = None,
-                   substitutions: dict | None = None) -> list[FileResult]:
+                   substitutions: dict | None = None,
+                   skip_files_without_machines: bool = False) -> list[FileResult]:
     """Check files, folders (searched for *.asl.json/yaml and templates) and globs.
 
     ``state_machine`` keeps only that machine (logical id or name) of files holding several;
-    ``substitutions`` give placeholders and parameters their values, as for ``aslsim.load``."""
+    ``substitutions`` give placeholders and parameters their values, as for ``aslsim.load``.
+    ``skip_files_without_machines``: a template, serverless.yml or .tf file holding no state
+    machine is passed over (the pre-commit hook is given every such file) instead of refused."""
     results, referenced = [], set()
-    reading = _Reading(select, ignore, state_machine, substitutions or {})
+    reading = _Reading(select, ignore, state_machine, substitutions or {}, skip_files_without_machines)
     for file in discover(paths):
         found, uses = _check_file(file, reading)
         results.extend(found)
@@ -91,6 +94,7 @@ class _Reading:
     ignore: Iterable[str]
     state_machine: str | None
     substitutions: dict
+    skip_without_machines: bool = False
 
 
 def _check_file(file: str, reading: _Reading) -> tuple[list[FileResult], set]:
@@ -100,6 +104,8 @@ def _check_file(file: str, reading: _Reading) -> tuple[list[FileResult], set]:
         if reading.state_machine and found and found[0].kind != "definition":
             found = [choose(found, reading.state_machine, file)]
     except FileError as err:
+        if err.no_machines and reading.skip_without_machines:
+            return [], set()
         if err.unreadable:
             return [FileResult(file, error=err.message)], set()
         return [FileResult(file, [unreadable(file, err)], error=err.message)], set()
