@@ -152,3 +152,16 @@ def test_a_bracket_after_a_dot_works_inside_an_intrinsic_and_a_reference_path():
     call = compile_intrinsic("States.StringToJson($.[0].body)", field="s3Event.$")
     assert call.render([{"body": "{\"a\": 1}"}], ENV) == {"a": 1}
     assert compile_reference_path("$.out.[0]").apply({"out": [1, 2]}, 9) == {"out": [9, 2]}
+
+
+def test_a_jayway_path_function_loads_and_fails_the_state_when_it_runs():
+    # re:Post: "$.Jobs.sum()" is accepted by CreateStateMachine; the execution fails with
+    # "The JSONPath '$.Jobs.sum()' specified for the field 'Jobs.$' could not be found in the input"
+    import aslsim
+    machine = aslsim.load({"StartAt": "Sum", "States": {"Sum": {
+        "Type": "Pass", "Parameters": {"Jobs.$": "$.Jobs.sum()"}, "End": True}}})
+    execution = machine.run({"Jobs": [0, 1]})
+    assert execution.error == "States.Runtime"
+    assert "The JSONPath '$.Jobs.sum()' specified for the field 'Jobs.$' could not be found in the " \
+           "input '{\"Jobs\":[0,1]}'" in execution.cause
+    assert compile_path("$.items.length()").definite

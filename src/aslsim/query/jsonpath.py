@@ -78,6 +78,7 @@ def _parse_steps(rest: str) -> tuple | None:
 # the common form before compiling; messages keep the author's text.
 _FILTER_WORD = re.compile(r"(==|!=|<=|>=|<|>)(\s*)([A-Za-z_][A-Za-z0-9_-]*)(?=\s*(?:\)|&&|\|\|))")
 _LITERAL_WORDS = {"true", "false", "null"}
+_FUNCTION = re.compile(r"\.([A-Za-z]+)\((?:[^()'\"]|'[^']*'|\"[^\"]*\")*\)$")
 _NAMES_UNION = re.compile(r"\[\s*'(?:[^'\\]|\\.)*'(?:\s*,\s*'(?:[^'\\]|\\.)*')+\s*\]$")
 
 
@@ -158,7 +159,8 @@ def walk(value: Any, steps: tuple) -> Any:
 class Path:
     """A compiled read path (``$...``, ``$$...`` or ``$var...``)."""
 
-    __slots__ = ("text", "root", "variable", "steps", "_matcher", "definite", "_names", "_prefix")
+    __slots__ = ("text", "root", "variable", "steps", "_matcher", "definite", "_names", "_prefix",
+                 "_function")
 
     def __init__(self, text: str):
         self.text = text
@@ -174,6 +176,13 @@ class Path:
                 raise DefinitionError(f"The value '{text}' is not a valid JSONPath: it must start with '$'")
         rest = jayway_syntax(rest.strip())
         self._names = self._prefix = None
+        # Jayway's path functions ($.items.length(), .sum()): CreateStateMachine accepts them
+        # and the state fails when it runs, "The JSONPath ... could not be found in the input"
+        # (re:Post, "sum() function returns error about not finding path")
+        function = _FUNCTION.search(rest)
+        self._function = function.group(1) if function else None
+        if function:
+            rest = rest[:function.start()]
         union = _NAMES_UNION.search(rest)
         if union:
             # ['a', 'b'] last: Jayway gives each match's object cut down to those keys
@@ -207,6 +216,9 @@ class Path:
 
     def evaluate(self, data: Any, env) -> Any:
         """The value at this path; raises PathNotFound when a definite path matches nothing."""
+        if self._function is not None:
+            self.root_value(data, env)
+            raise PathNotFound(f"Function {self._function}() is not supported")
         if self._names is not None:
             return self._pick_names(data, env)
         value = self.root_value(data, env)
