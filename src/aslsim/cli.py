@@ -176,8 +176,11 @@ from .testing.cli_test import test_command  # noqa: E402
 from .validate.cli import validate_command  # noqa: E402
 from .render.cli import graph_command  # noqa: E402
 from .replay.cli import replay_command  # noqa: E402
+from .server.cli import serve_command  # noqa: E402
+from .test_state_cli import test_state_command  # noqa: E402
 
-for _command in (test_command, validate_command, graph_command, replay_command):
+for _command in (test_command, validate_command, graph_command, replay_command, serve_command,
+                 test_state_command):
     main.add_command(_command)
 
 

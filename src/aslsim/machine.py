@@ -68,7 +68,7 @@ class StateMachine:
             callbacks: dict | None = None, machines=None, start_time=None, seed: int = 0,
             execution_type: str | None = None, name: str | None = None,
             stop_after: float | None = None, region: str = "us-east-1", s3=None,
-            answers=None) -> Execution:
+            role_arn: str | None = None, answers=None) -> Execution:
         """Run one execution to its end on virtual time and return it.
 
         What answers a Task, in the order asked:
@@ -97,59 +97,92 @@ class StateMachine:
         whose sub-folders are buckets, a ``{bucket: folder}`` dict, or an S3Store; with
         ``aws="moto"`` and no ``s3``, moto's S3.
 
+        ``role_arn`` is the execution role, as ``$$.Execution.RoleArn`` and the history show it.
+
         ``callbacks`` end ``.waitForTaskToken`` waits whose token a real service received
         (``{"State": aslsim.TaskSuccess(output, after=30)}``).
 
         ``answers`` is an answerer asked before all of these (an object whose ``session()`` answers
         a ``TaskCall`` or returns None); ``aslsim.replay`` answers from a recorded history this way.
         """
+        options = dict(mocks=mocks, mock_config=mock_config, test_case=test_case, lambdas=lambdas,
+                       aws=aws, callbacks=callbacks, machines=machines, region=region, s3=s3,
+                       start_time=start_time, seed=seed, execution_type=execution_type, name=name,
+                       stop_after=stop_after, role_arn=role_arn, answers=answers)
+        return self._launch(input, options, outside=None).execution
+
+    def start(self, input: Any = None, *, outside, until_ms: int | None = None, **options) -> "LiveExecution":
+        """Start an execution whose activity and callback Tasks wait on ``outside`` (what the
+        server's GetActivityTask and SendTask* answer): it runs until it ends or waits (with the
+        clock held at ``until_ms`` when given, for real time); the LiveExecution then goes on with
+        ``deliver``, ``advance`` and ``stop``. ``options`` are ``run``'s."""
+        return self._launch(input, options, outside=outside, until_ms=until_ms)
+
+    def test_state(self, state_name: str, input: Any = None, **options):
+        """TestState of one of this machine's top-level states (see ``aslsim.test_state``)."""
+        from .test_state import test_state
+        return test_state(self.definition, input, state_name=state_name, **options)
+
+    def redrive(self, execution: Execution, *, redrive_count: int = 1, at=None, outside=None,
+                until_ms: int | None = None, **options) -> "LiveExecution":
+        """RedriveExecution: go on with an execution that did not succeed, from the top-level
+        state where it stopped, with that state's input and the variables it had; its history
+        goes on after an ExecutionRedriven event, on the clock from ``at`` (default: where it
+        stopped). A Parallel or Map state is run again whole."""
+        if execution.status in ("RUNNING", "SUCCEEDED"):
+            raise InputError(f"Execution is {execution.status} and cannot be redriven")
+        state, data = _redrive_point(execution)
+        state = state or self._compiled.graph.start_at
+        at_ms = execution.stop_ms if at is None else _start_ms(at)
+        options = {**options, "name": execution.name, "start_time": execution.start_ms,
+                   "seed": options.get("seed", 0) + redrive_count}
+        live = self._launch(execution.input, options, outside=outside, until_ms=until_ms,
+                            history=execution._history, redrive=(redrive_count, at_ms, state, data,
+                                                                 execution.variables))
+        return live
+
+    def _launch(self, input: Any, options: dict, outside, until_ms: int | None = None, history=None,
+                redrive=None) -> "LiveExecution":
+        defaults = dict(mocks=None, mock_config=None, test_case=None, lambdas=None, aws=None,
+                        callbacks=None, machines=None, region="us-east-1", s3=None, start_time=None,
+                        seed=0, execution_type=None, name=None, stop_after=None, role_arn=None,
+                        answers=None)
+        unknown = set(options) - set(defaults)
+        if unknown:
+            raise TypeError(f"unexpected options: {', '.join(sorted(unknown))}")
+        options = {**defaults, **options}
+        execution_type, region, seed, name = (options["execution_type"], options["region"], options["seed"],
+                                              options["name"])
         if execution_type is None:
             execution_type = self.type      # STANDARD unless the template says EXPRESS
         if execution_type not in ("STANDARD", "EXPRESS"):
             raise InputError(f"execution_type must be STANDARD or EXPRESS, not {execution_type!r}")
-        execution_input = {} if input is None else input
-        try:
-            text = dumps(execution_input)
-        except (TypeError, ValueError) as err:
-            raise InputError(f"the execution input is not JSON: {err}") from None
-        if len(text.encode("utf-8")) > PAYLOAD_LIMIT:
-            raise InputError(f"the execution input is larger than {PAYLOAD_LIMIT} bytes, which AWS refuses")
-        execution_input = json.loads(text)  # a private copy: the caller's object is never touched
-        options = dict(mocks=mocks, mock_config=mock_config, test_case=test_case, lambdas=lambdas,
-                       aws=aws, callbacks=callbacks, machines=machines, region=region, s3=s3,
-                       answers=answers)
-        services = self._services(options, seed).session()
-        start_ms = _start_ms(start_time)
+        execution_input = _private_input(input)
+        services = self._services(options, seed, outside).session()
+        start_ms = _start_ms(options["start_time"])
         if name is None:
             name = str(uuid.UUID(int=random.Random(f"name:{seed}").getrandbits(128), version=4))
         if not isinstance(region, str) or not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", region):
             raise InputError(f"region must be an AWS region name such as eu-west-1, not {region!r}")
+        stop_after = options["stop_after"]
         if stop_after is not None and (isinstance(stop_after, bool) or not isinstance(stop_after, (int, float))
                                        or stop_after < 0):
             raise InputError("stop_after must be a number of seconds >= 0")
         stop_ms = None if stop_after is None else start_ms + int(round(stop_after * 1000))
-        store = _s3_store(s3, aws, region)
+        store = _s3_store(options["s3"], options["aws"], region)
         runner = Runner(self._compiled, execution_input, services=services, start_ms=start_ms,
                         s3=store, stop_ms=stop_ms, region=region, seed=seed, execution_type=execution_type,
-                        name=name, machine_name=self.name)
-        try:
-            status, output, error, cause = runner.run()
-        finally:
-            services.close()
-            if isinstance(store, _MotoS3OnFirstUse):
-                store.close()
-        execution = Execution(status=status, output=output, error=error, cause=cause,
-                              path=runner.top.path, calls=runner.calls,
-                              variables=dict(runner.top.scope.values), name=name,
-                              execution_arn=runner.execution_arn, start_ms=start_ms,
-                              stop_ms=runner.clock.now, history=runner.history,
-                              unused_mocks=services.unused_mocks(), input=execution_input,
-                              trace=runner.trace, machine=self, map_runs=runner.map_runs)
-        for listener in list(_execution_listeners):
-            listener(self, execution)
-        return execution
+                        name=name, machine_name=self.name, role_arn=options["role_arn"])
+        live = LiveExecution(self, runner, services, store, outside)
+        if redrive is None:
+            live.begin(until_ms=until_ms)
+            return live
+        count, at_ms, state, data, variables = redrive
+        runner.redrive(history, count, at_ms, variables)
+        live.begin(state, data, until_ms=until_ms)
+        return live
 
-    def _services(self, options: dict, seed: int) -> Services:
+    def _services(self, options: dict, seed: int, outside=None) -> Services:
         mocks, mock_config, test_case = options["mocks"], options["mock_config"], options["test_case"]
         lambdas, aws, callbacks = options["lambdas"], options["aws"], options["callbacks"]
         answerers: list = [options["answers"], mocks if isinstance(mocks, Mocks) else Mocks(mocks)]
@@ -173,16 +206,130 @@ class StateMachine:
         if options["machines"]:
             answerers.insert(2, NestedExecutions(_machines_by_key(options["machines"]),
                                                  self._child_runner(options, seed)))
-        return Services(answerers, callbacks=callbacks, check_parameters=api_models.check_parameters)
+        return Services(answerers, callbacks=callbacks, check_parameters=api_models.check_parameters,
+                        outside=outside)
 
     @staticmethod
     def _child_runner(options: dict, seed: int):
+        # a child shares its parent's answerers and region, not its name, start or type
+        shared = {k: options[k] for k in ("mocks", "mock_config", "test_case", "lambdas", "aws",
+                                          "callbacks", "machines", "region", "s3")}
+
         def run_child(machine, child_input, name, start_ms):
-            return machine.run(child_input, start_time=start_ms, seed=seed, name=name, **options)
+            return machine.run(child_input, start_time=start_ms, seed=seed, name=name, **shared)
         return run_child
 
     def __repr__(self) -> str:
         return f"<StateMachine {self.name}>"
+
+
+class LiveExecution:
+    """An execution that may wait on the outside world: it runs until it ends or waits, and
+    goes on when the outside world answers (``deliver``), when time is moved (``advance``), or
+    stops (``stop``). ``execution`` is the finished Execution once it has ended."""
+
+    def __init__(self, machine: "StateMachine", runner, services, store, outside):
+        self.machine = machine
+        self.runner = runner
+        self._services = services
+        self._store = store
+        self._outside = outside
+        self.execution: Execution | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.execution is not None
+
+    @property
+    def now_ms(self) -> int:
+        return self.runner.clock.now
+
+    @property
+    def awaiting(self) -> list:
+        """The Outside waits the execution is blocked on."""
+        return self.runner.clock.awaiting
+
+    def history(self) -> list[dict]:
+        """The events so far, as GetExecutionHistory returns them."""
+        return self.execution.history if self.execution is not None else self.runner.history.events()
+
+    def begin(self, start_at: str | None = None, data: Any = None, until_ms: int | None = None) -> bool:
+        self.runner.begin(start_at, data)
+        return self.advance(until_ms)
+
+    def advance(self, until_ms: int | None = None) -> bool:
+        """Run on (with the clock moved to ``until_ms``, when given); True once it has ended."""
+        if self.execution is not None:
+            return True
+        try:
+            outcome = self.runner.advance(until_ms)
+        except BaseException:
+            self._close()
+            raise
+        if outcome is None:
+            if self._outside is None:
+                self._close()
+                raise RuntimeError("an execution without an outside world waits on it")
+            return False
+        self._finish(outcome)
+        return True
+
+    def deliver(self, waiter, message, until_ms: int | None = None) -> bool:
+        """Wake the Task awaiting ``waiter`` with ``message`` and run on (up to ``until_ms``, when
+        given); False when none awaits it."""
+        if self.execution is not None or not self.runner.clock.wake(waiter, message):
+            return False
+        self.advance(until_ms)
+        return True
+
+    def stop(self, error: str | None = None, cause: str | None = None) -> Execution:
+        """StopExecution: the execution ends ABORTED now."""
+        if self.execution is None:
+            self._finish(self.runner.stop(error, cause))
+        return self.execution
+
+    def _close(self) -> None:
+        self._services.close()
+        if isinstance(self._store, _MotoS3OnFirstUse):
+            self._store.close()
+
+    def _finish(self, outcome) -> None:
+        self._close()
+        status, output, error, cause = outcome
+        runner = self.runner
+        self.execution = Execution(status=status, output=output, error=error, cause=cause,
+                                   path=runner.top.path, calls=runner.calls,
+                                   variables=dict(runner.top.scope.values), name=runner.name,
+                                   execution_arn=runner.execution_arn, start_ms=runner.start_ms,
+                                   stop_ms=runner.clock.now, history=runner.history,
+                                   unused_mocks=self._services.unused_mocks(), input=runner.input,
+                                   trace=runner.trace, machine=self.machine, map_runs=runner.map_runs)
+        for listener in list(_execution_listeners):
+            listener(self.machine, self.execution)
+
+
+def _redrive_point(execution: Execution) -> tuple[str | None, Any]:
+    """The top-level state a redrive starts from (the last one entered) and its input."""
+    top = [name for name in execution.path if isinstance(name, str)]
+    if not top:
+        return None, execution.input
+    state = top[-1]
+    for event_type, _, details, _ in reversed(execution._history._records):
+        if event_type.endswith("StateEntered") and details.get("name") == state:
+            return state, details.get("input")
+    return state, execution.input
+
+
+def _private_input(value: Any) -> Any:
+    """A private copy of the execution input, after AWS's checks (JSON, at most 256 KiB)."""
+    execution_input = {} if value is None else value
+    try:
+        text = dumps(execution_input)
+    except (TypeError, ValueError) as err:
+        raise InputError(f"the execution input is not JSON: {err}") from None
+    if len(text.encode("utf-8")) > PAYLOAD_LIMIT:
+        raise InputError(f"the execution input is larger than {PAYLOAD_LIMIT} bytes, which AWS refuses")
+    return json.loads(text)   # the caller's object is never touched
 
 
 def _s3_store(s3, aws, region):
@@ -271,6 +418,15 @@ def load(source: Any, *, name: str | None = None, state_machine: str | None = No
     machine = StateMachine(compiled, name)
     machine.type = chosen.machine_type or "STANDARD"
     return machine
+
+
+def load_fragment(definition: dict, *, name: str) -> StateMachine:
+    """A machine built around states that are not a whole deployable machine (TestState's one
+    state with stand-ins for its targets): CreateStateMachine's rules on unreachable and
+    terminal states do not apply; every other rule does."""
+    compiled = parse_machine(definition, check_resource=api_models.check_definition_resource,
+                             fragment=True)
+    return StateMachine(compiled, name)
 
 
 def read_machine(source: Any, *, state_machine: str | None = None,

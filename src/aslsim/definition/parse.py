@@ -76,13 +76,15 @@ CATCH_FIELDS = {JSONPATH: {"ErrorEquals", "Next", "ResultPath", "Comment", "Assi
 
 
 def parse_machine(source: dict, *, file: str | None = None,
-                  check_resource: Callable | None = None) -> CompiledMachine:
+                  check_resource: Callable | None = None, fragment: bool = False) -> CompiledMachine:
     """Compile a definition (already read into a dict) into a CompiledMachine.
 
     ``check_resource(arn, payload, field=...)`` raises DefinitionError for a Task resource or
-    payload AWS refuses (the service knowledge lives above this layer: services.api_models)."""
+    payload AWS refuses (the service knowledge lives above this layer: services.api_models).
+    ``fragment``: states built around one state that is not a whole machine (TestState), to which
+    the rules on unreachable states and terminal states do not apply."""
     try:
-        machine = _Parser(file, check_resource).machine(source)
+        machine = _Parser(file, check_resource, fragment).machine(source)
         check_variables(source)
         return machine
     except DefinitionError as err:
@@ -90,9 +92,10 @@ def parse_machine(source: dict, *, file: str | None = None,
 
 
 class _Parser:
-    def __init__(self, file, check_resource=None):
+    def __init__(self, file, check_resource=None, fragment=False):
         self.file = file
         self.check_resource = check_resource
+        self.fragment = fragment
         self.names: dict[str, str] = {}
         self.all_states: dict = {}
 
@@ -145,9 +148,9 @@ class _Parser:
                     raise DefinitionError(f"{field_name} '{target}' does not name a state in the same "
                                           f"{'branch' if where else 'state machine'}",
                                           state=state.name, field=field_name)
-        for name in acceptance.unnamed_states(states, start):
+        for name in [] if self.fragment else acceptance.unnamed_states(states, start):
             raise DefinitionError(acceptance.unreachable_message(name), state=name)
-        if not acceptance.has_terminal(states):
+        if not self.fragment and not acceptance.has_terminal(states):
             raise DefinitionError(acceptance.no_terminal_message(
                 f"the States of {where[:-1]}" if where else "the state machine"),
                 field=f"{where}States")

@@ -20,6 +20,13 @@ _ABSENT = object()
 ASSIGN_LIMIT = 262_144   # bytes of JSON one state may assign
 
 
+def _inspect(env, stage: str, value) -> None:
+    """TestState's inspection data: a tester Runner keeps each stage's value of the tested state."""
+    inspection = env.run.inspection
+    if inspection is not None and env.frame is env.run.top:
+        inspection[stage] = value
+
+
 def read_path(path, data, env) -> Any:
     """Evaluate an InputPath/OutputPath/ItemsPath-like path, failing as AWS does."""
     try:
@@ -32,10 +39,13 @@ def effective_input(state, raw: Any, env) -> Any:
     """InputPath applied to the raw state input (JSONata states use the raw input)."""
     path = state.input_path
     if path is None or state.jsonata:
-        return raw
-    if path is NULL_PATH:
-        return {}
-    return read_path(path, raw, env)
+        data = raw
+    elif path is NULL_PATH:
+        data = {}
+    else:
+        data = read_path(path, raw, env)
+    _inspect(env, "afterInputPath", data)
+    return data
 
 
 def states_binding(env, raw, result=_ABSENT, error_output=_ABSENT) -> dict:
@@ -51,10 +61,14 @@ def states_binding(env, raw, result=_ABSENT, error_output=_ABSENT) -> dict:
 def arguments(state, template, data: Any, raw: Any, env) -> Any:
     """Parameters (JSONPath, over the effective input) or Arguments (JSONata)."""
     if template is None:
-        return data
-    if state.jsonata:
-        return template.render(env, states_binding(env, raw))
-    return template.render(data, env)
+        value = data
+    elif state.jsonata:
+        value = template.render(env, states_binding(env, raw))
+    else:
+        value = template.render(data, env)
+    if template is getattr(state, "parameters", None):
+        _inspect(env, "afterArguments" if state.jsonata else "afterParameters", value)
+    return value
 
 
 def evaluate_assign(block, jsonata: bool, value: Any, raw: Any, env, *, result=_ABSENT,
@@ -102,6 +116,7 @@ def apply_result_path(result_path, raw: Any, result: Any) -> Any:
 
 
 def apply_output_path(state, output: Any, env) -> Any:
+    _inspect(env, "afterResultPath", output)
     path = state.output_path
     if path is None:
         return output
@@ -112,10 +127,11 @@ def apply_output_path(state, output: Any, env) -> Any:
 
 def select_result(state, result: Any, env) -> Any:
     """ResultSelector (JSONPath only): a template over the raw result."""
+    _inspect(env, "result", result)
     selector = getattr(state, "result_selector", None)
-    if selector is None or state.jsonata:
-        return result
-    return selector.render(result, env)
+    selected = result if selector is None or state.jsonata else selector.render(result, env)
+    _inspect(env, "afterResultSelector", selected)
+    return selected
 
 
 def error_output(err: StatesError) -> dict:

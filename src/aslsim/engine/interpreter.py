@@ -24,11 +24,12 @@ from . import dataflow
 from .context import Frame, Scope, StateEnv
 from .history import MAX_EVENTS, History
 from .retry import backoff_ms, find_catcher, find_retrier
-from .scheduler import ChildFailed, Join, Scheduler, Sleep
+from .scheduler import BLOCKED, ChildFailed, Join, Scheduler, Sleep
 from .timing import resolve_seconds, wait_duration_ms
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
+DEFAULT_ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/aslsim-execution-role"
 # a wait nobody ends: longer than any execution may run (a Standard execution lasts a year)
 _FOREVER_MS = 400 * 24 * 3600 * 1000
 
@@ -45,7 +46,7 @@ def _with_state_prefix(err: StatesError, state_name: str, entered_id: int) -> St
 class Runner:
     def __init__(self, machine, execution_input, *, services, start_ms: int, seed: int,
                  execution_type: str, name: str, machine_name: str, stop_ms: int | None = None,
-                 region: str = REGION, s3=None):
+                 region: str = REGION, s3=None, role_arn: str | None = None):
         self.machine = machine
         self.machine_name = machine_name
         self.name = name
@@ -76,27 +77,46 @@ class Runner:
         self.execution_arn = execution_arn
         self.execution_context = {
             "Id": execution_arn, "Input": execution_input, "StartTime": iso_ms(start_ms),
-            "Name": name, "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/aslsim-execution-role"}
+            "Name": name, "RoleArn": role_arn or DEFAULT_ROLE_ARN}
         if not self.express:  # Express executions cannot be redriven: no RedriveCount (recorded)
             self.execution_context["RedriveCount"] = 0
         self.state_machine_context = {"Id": machine_arn, "Name": machine_name}
         self.top = Frame(Scope(), 0)
+        self.inspection: dict | None = None   # TestState's stage values (engine/tester.py)
 
     # -- the execution ------------------------------------------------------------------------
     def run(self):
         """Returns (status, output, error, cause)."""
-        self.history.add("ExecutionStarted", 0, {
-            "input": self.input, "roleArn": self.execution_context["RoleArn"]})
-        # AWS records the first state as following event 0, not ExecutionStarted (recorded).
-        self.top.prev = 0
-        deadline = None
+        self.begin()
+        outcome = self.advance()
+        if outcome is None:   # nothing outside can wake a plain run's waits: a bug
+            raise RuntimeError("an execution without an outside world waits on it")
+        return outcome
+
+    def begin(self, start_at: str | None = None, data: Any = None):
+        """Record ExecutionStarted and schedule the top-level graph (from ``start_at`` with
+        ``data`` when an execution is redriven; the history then goes on where it was)."""
+        if start_at is None:
+            self.history.add("ExecutionStarted", 0, {
+                "input": self.input, "roleArn": self.execution_context["RoleArn"]})
+            # AWS records the first state as following event 0, not ExecutionStarted (recorded).
+            self.top.prev = 0
+            data = self.input
+        self._deadline = None
         if self.machine.timeout_seconds is not None:
-            deadline = self.start_ms + self.machine.timeout_seconds * 1000
-        if self.stop_ms is not None and (deadline is None or self.stop_ms < deadline):
-            deadline, self.stopping = self.stop_ms, True
+            self._deadline = self.clock.now + self.machine.timeout_seconds * 1000
+        if self.stop_ms is not None and (self._deadline is None or self.stop_ms < self._deadline):
+            self._deadline, self.stopping = self.stop_ms, True
+        self.clock.start(self.run_graph(self.machine.graph, data, self.top, start_at=start_at))
+
+    def advance(self, until_ms: int | None = None):
+        """Run on until the execution ends -> (status, output, error, cause), or until it waits on
+        the outside world with the clock at ``until_ms`` (or standing still) -> None."""
         try:
-            finished, output = self.clock.run(self.run_graph(self.machine.graph, self.input, self.top),
-                                              deadline)
+            state = self.clock.advance(until_ms, self._deadline)
+            if state == BLOCKED:
+                return None
+            finished, output = self.clock.outcome()
         except StatesError as err:
             self.history.add("ExecutionFailed", len(self.history), {"error": err.error, "cause": err.cause})
             # an empty cause is absent on AWS, in the event and in DescribeExecution (recorded)
@@ -113,6 +133,23 @@ class Runner:
         # the caller gets its own copy: outputs may share objects with constants or mocks
         return "SUCCEEDED", json.loads(dumps(output)), None, None
 
+    def redrive(self, history, count: int, at_ms: int, variables: dict) -> None:
+        """Go on from an ended execution: its events, its variables, the clock at ``at_ms``, and
+        an ExecutionRedriven event that the redriven state follows."""
+        self.history._records = list(history._records)
+        self.clock.now = max(self.clock.now, at_ms)
+        self.top.scope.values.update(variables)
+        self.execution_context["RedriveCount"] = count
+        self.top.prev = self.history.add("ExecutionRedriven", len(self.history), {"redriveCount": count})
+
+    def stop(self, error: str | None = None, cause: str | None = None):
+        """StopExecution of a waiting execution: its open states end without events (recorded)."""
+        self.stopping = True
+        self.clock.stop()
+        details = {k: v for k, v in (("error", error), ("cause", cause)) if v is not None}
+        self.history.add("ExecutionAborted", 0, details)
+        return "ABORTED", None, error, cause
+
     def child(self, graph_input, *, name: str, label: str, express: bool) -> "Runner":
         """A child workflow execution of a Distributed Map, run on this execution's clock.
 
@@ -123,7 +160,8 @@ class Runner:
         child = Runner(self.machine, graph_input, services=self.services, start_ms=self.clock.now,
                        seed=self._id_source().getrandbits(64),
                        execution_type="EXPRESS" if express else "STANDARD", name=name,
-                       machine_name=f"{self.machine_name}/{label}", region=self.region, s3=self.s3)
+                       machine_name=f"{self.machine_name}/{label}", region=self.region, s3=self.s3,
+                       role_arn=self.execution_context["RoleArn"])
         child.clock = self.clock
         child.history = History(self.clock)
         child.calls, child.trace, child.map_runs = self.calls, self.trace, self.map_runs
@@ -171,9 +209,10 @@ class Runner:
         frame.prev = self.history.add(event_type, frame.prev, details)
         return frame.prev
 
-    def run_graph(self, graph, data: Any, frame: Frame):
-        """A generator running one graph from its StartAt to an end; returns the final output."""
-        name = graph.start_at
+    def run_graph(self, graph, data: Any, frame: Frame, start_at: str | None = None):
+        """A generator running one graph from its StartAt (or ``start_at``) to an end; returns
+        the final output."""
+        name = start_at or graph.start_at
         states = graph.states
         while True:
             state = states[name]
@@ -279,10 +318,8 @@ def _pass(run: Runner, state, raw, frame, env):
         return dataflow.state_output(state, raw, raw, None, env, has_result=False), state.next, assigned
     if state.has_result:
         result = state.result
-    elif state.parameters is not None:
-        result = state.parameters.render(data, env)
     else:
-        result = data
+        result = dataflow.arguments(state, state.parameters, data, raw, env)
     assigned = dataflow.evaluate_assign(state.assign, False, result, raw, env)
     output = dataflow.apply_output_path(state, dataflow.apply_result_path(state.result_path, raw, result), env)
     return output, state.next, assigned
@@ -404,9 +441,14 @@ def _call(run: Runner, call: TaskCall, frame):
         record.update(error=err.error, cause=err.cause)
         raise
     run.event(prefix + "Scheduled", frame, scheduled)
-    run.event(prefix + "Started", frame, dict(tail) if tail else None)
+    # an activity is Started when a worker takes it, which may be much later
+    activity = kind == "activity"
+    if not activity:
+        run.event(prefix + "Started", frame, dict(tail) if tail else None)
     try:
         answer = run.services.answer(call)
+        if activity and answer.outside is None:
+            run.event(prefix + "Started", frame, None)
         if answer.has_submitted:
             run.event(prefix + "Submitted", frame, {**tail, "output": answer.submitted})
         if call.pattern == ".waitForTaskToken" and answer.awaits_callback and not answer.failed:
@@ -422,6 +464,9 @@ def _call(run: Runner, call: TaskCall, frame):
         err = runtime_error(str(missing))
         err.test_setup = True   # the test's own gap: a Distributed Map reports it, not its threshold
         raise err from None
+    if answer.outside is not None:
+        from .outside import await_outside
+        answer = yield from await_outside(run, call, frame, prefix, tail, answer.outside, record)
     duration = answer.duration_ms
     limit = None if timeout is None else timeout * 1000
     if heartbeat is not None and call.pattern == ".waitForTaskToken":

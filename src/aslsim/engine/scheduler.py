@@ -8,6 +8,12 @@ order, so the order of events is a function of the program alone, never of threa
 
 A child that raises stops its siblings (fail fast): they are closed, which raises GeneratorExit
 inside them so they can record that they were aborted, and the parent resumes with the error.
+
+A task may also yield ``Await(waiter, deadline_ms)``: it then waits on the outside world (an
+activity worker, a SendTaskSuccess), and ``wake(waiter, value)`` resumes it with ``value``, or the
+deadline passes and it resumes with ``TIMED_OUT``. While any task awaits the outside world,
+virtual time stands still: ``advance()`` runs what is ready and returns BLOCKED, and only an
+explicit ``advance(until_ms=...)`` (a test moving the clock, or real time passing) fires timers.
 """
 from __future__ import annotations
 
@@ -32,6 +38,20 @@ class Join:
         self.max_concurrency = max_concurrency
 
 
+class Await:
+    """Wait until ``wake(waiter, value)`` is called, or until ``deadline_ms`` (then TIMED_OUT)."""
+    __slots__ = ("waiter", "deadline_ms")
+
+    def __init__(self, waiter, deadline_ms: int | None = None):
+        self.waiter = waiter
+        self.deadline_ms = deadline_ms
+
+
+TIMED_OUT = object()          # what an Await resumes with when its deadline passes first
+
+DONE, BLOCKED = "done", "blocked"
+
+
 class ChildFailed(Exception):
     """Thrown into a Join's parent: child ``index`` raised ``error``."""
 
@@ -42,7 +62,7 @@ class ChildFailed(Exception):
 
 
 class _Task:
-    __slots__ = ("gen", "group", "index", "done", "join")
+    __slots__ = ("gen", "group", "index", "done", "join", "timer")
 
     def __init__(self, gen, group=None, index=0):
         self.gen = gen
@@ -50,6 +70,7 @@ class _Task:
         self.index = index
         self.done = False
         self.join = None        # the _Group this task is waiting on
+        self.timer = 0          # the sequence number of the one timer that may resume it
 
 
 class _Group:
@@ -73,6 +94,8 @@ class Scheduler:
         self._ready: deque = deque()
         self._timers: list = []
         self._seq = 0
+        self._root: _Task | None = None
+        self._awaiting: dict = {}          # waiter -> the task awaiting it
 
     def run(self, root: Generator, deadline_ms: int | None = None) -> tuple[bool, Any]:
         """Run ``root``; returns (finished, value). An exception from root propagates.
@@ -80,30 +103,88 @@ class Scheduler:
         With a deadline, when the clock would pass it the remaining work is closed and
         (False, None) is returned: the execution timed out.
         """
-        task = _Task(root)
+        self.start(root)
+        state = self.advance(deadline_ms=deadline_ms)
+        if state == BLOCKED:     # nothing outside can wake a task of a plain run: a bug
+            raise RuntimeError("scheduler deadlock: a task awaits the outside world in a run that has none")
+        return self.outcome()
+
+    def start(self, root: Generator) -> None:
+        self._root = _Task(root)
         self._outcome = None
-        self._ready.append((task, None, None))
+        self._ready.append((self._root, None, None))
+
+    def advance(self, until_ms: int | None = None, deadline_ms: int | None = None) -> str:
+        """Run until the root ends (DONE) or nothing more can happen now (BLOCKED).
+
+        Without ``until_ms`` the clock jumps from timer to timer as long as no task awaits the
+        outside world; with it, timers up to ``until_ms`` fire and the clock ends there. When
+        the clock would pass ``deadline_ms`` the remaining work is closed (DONE, not finished).
+        """
+        task = self._root
         while True:
             while self._ready:
                 t, value, error = self._ready.popleft()
                 if not t.done:
                     self._step(t, value, error)
             if task.done:
-                break
-            if not self._timers:
-                raise RuntimeError("scheduler deadlock: no task can run")  # a bug, never user error
-            when, _, t = heapq.heappop(self._timers)
-            if deadline_ms is not None and when > deadline_ms:
+                return DONE
+            when = self._timers[0][0] if self._timers else None
+            if until_ms is None and (self._awaiting or when is None):
+                if when is None and not self._awaiting:
+                    raise RuntimeError("scheduler deadlock: no task can run")  # a bug, never user error
+                return BLOCKED
+            limit = until_ms if when is None or (until_ms is not None and when > until_ms) else when
+            if deadline_ms is not None and limit > deadline_ms:
                 self.now = max(self.now, deadline_ms)
                 self._cancel(task)
-                return False, None
+                return DONE
+            if when is None or limit < when:
+                self.now = max(self.now, limit)
+                return BLOCKED
+            when, seq, t = heapq.heappop(self._timers)
             self.now = max(self.now, when)
-            if not t.done:
-                self._step(t, None, None)
+            if not t.done and t.timer == seq:
+                waiter = next((w for w, a in self._awaiting.items() if a is t), None)
+                if waiter is not None:
+                    del self._awaiting[waiter]
+                    self._step(t, TIMED_OUT, None)
+                else:
+                    self._step(t, None, None)
+
+    def outcome(self) -> tuple[bool, Any]:
+        """After DONE: (finished, value), or the root's exception raised."""
+        if self._outcome is None:
+            return False, None
         kind, value = self._outcome
         if kind == "error":
             raise value
         return True, value
+
+    @property
+    def next_timer(self) -> int | None:
+        """When the earliest timer is due (it may have been superseded), or None."""
+        return self._timers[0][0] if self._timers else None
+
+    @property
+    def awaiting(self) -> list:
+        """The waiters tasks are awaiting now."""
+        return list(self._awaiting)
+
+    def wake(self, waiter, value) -> bool:
+        """Resume the task awaiting ``waiter`` with ``value``; False when none awaits it."""
+        task = self._awaiting.pop(waiter, None)
+        if task is None or task.done:
+            return False
+        task.timer = -1       # its deadline timer, if any, no longer counts
+        self._ready.append((task, value, None))
+        return True
+
+    def stop(self) -> None:
+        """Close all remaining work (StopExecution)."""
+        if self._root is not None:
+            self._cancel(self._root)
+            self._awaiting.clear()
 
     # -- internals ------------------------------------------------------------------------------
     def _step(self, task: _Task, value, error):
@@ -119,8 +200,11 @@ class Scheduler:
             if command.ms <= 0:
                 self._ready.append((task, None, None))
             else:
-                self._seq += 1
-                heapq.heappush(self._timers, (self.now + command.ms, self._seq, task))
+                self._timer(task, self.now + command.ms)
+        elif type(command) is Await:
+            self._awaiting[command.waiter] = task
+            if command.deadline_ms is not None:
+                self._timer(task, max(command.deadline_ms, self.now))
         elif type(command) is Join:
             group = _Group(task, command.children, command.max_concurrency)
             task.join = group
@@ -131,6 +215,11 @@ class Scheduler:
                 self._start_children(group)
         else:
             raise TypeError(f"a task yielded {command!r}")  # programming error in the engine
+
+    def _timer(self, task: _Task, when: int) -> None:
+        self._seq += 1
+        task.timer = self._seq
+        heapq.heappush(self._timers, (when, self._seq, task))
 
     def _start_children(self, group: _Group):
         limit = group.max_concurrency or len(group.results)
@@ -179,6 +268,8 @@ class Scheduler:
                 self._cancel(child)
             group.running.clear()
         task.done = True
+        for waiter in [w for w, t in self._awaiting.items() if t is task]:
+            del self._awaiting[waiter]
         try:
             task.gen.close()
         except Exception:  # an abort handler failing must not hide the original outcome

@@ -76,6 +76,32 @@ class Answer:
     # .waitForTaskToken: a real service took the token, so a callback must still end the wait.
     # A declared answer (mock, mock config) is the callback itself, as in Step Functions Local.
     awaits_callback: bool = False
+    # The outside world answers, later: an activity worker or a callback by task token
+    # (the server's SendTask* operations). The engine awaits this Outside.
+    outside: "Outside | None" = None
+
+
+class Outside:
+    """A Task attempt waiting on the outside world, by task token.
+
+    The engine awaits it; whoever holds the token wakes the execution with one of the messages
+    ``("started", worker_name)``, ``("heartbeat",)``, ``("success", output)`` or
+    ``("failure", error, cause)``. ``closed`` once the attempt is over, whichever way.
+    """
+    __slots__ = ("token", "call", "kind", "closed", "on_close")
+
+    def __init__(self, token: str, call: "TaskCall", kind: str, on_close=None):
+        self.token = token
+        self.call = call
+        self.kind = kind            # "activity" or "callback"
+        self.closed = False
+        self.on_close = on_close
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            if self.on_close is not None:
+                self.on_close(self)
 
 
 class ServiceError(Exception):

@@ -16,10 +16,13 @@ class Services:
     """Everything that can answer a Task in one run, in the order it is asked."""
 
     def __init__(self, answerers: list, *, callbacks: dict | None = None,
-                 check_parameters: Callable[[TaskCall], None] | None = None):
+                 check_parameters: Callable[[TaskCall], None] | None = None, outside=None):
         self.answerers = [a for a in answerers if a is not None]
         self.callbacks = dict(callbacks or {})
         self.check_parameters = check_parameters
+        # the outside world (the server): ``outside.wait(call, kind) -> Outside`` for activities
+        # and callbacks nothing declared answers
+        self.outside = outside
 
     def session(self) -> "ServiceSession":
         return ServiceSession(self)
@@ -40,6 +43,11 @@ class ServiceSession:
             answer = session.answer(call)
             if answer is not None:
                 return answer
+        outside = self.services.outside
+        if outside is not None and (call.resource.kind == "activity" or call.pattern == ".waitForTaskToken"):
+            # an activity worker polls for it, or whoever got the token calls back
+            return Answer(outside=outside.wait(call, "activity" if call.resource.kind == "activity"
+                                               else "callback"))
         held = "; ".join(d for d in (s.describe() for s in self.sessions) if d) or "nothing is registered"
         raise MockMissing(f"nothing answers the Task state '{call.state}' (resource "
                           f"{call.resource.arn}); registered: {held}")
@@ -53,6 +61,8 @@ class ServiceSession:
                 spec = self.services.callbacks[key]
                 break
         if spec is None:
+            if self.services.outside is not None:
+                return Answer(outside=self.services.outside.wait(call, "callback"))
             return None
         if callable(spec) and not isinstance(spec, (TaskSuccess, TaskFailure)):
             spec = spec(call)
