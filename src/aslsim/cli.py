@@ -14,6 +14,7 @@ import click
 from click.core import ParameterSource
 
 from .errors import DefinitionError, InputError
+from .machine_options import state_machine_option, sub_option, substitutions
 
 EXIT_SUCCEEDED, EXIT_FAILED, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -144,9 +145,10 @@ def main():
 @click.option("--mock-config", "mock_config_file", type=click.Path(dir_okay=False), envvar="SFN_MOCK_CONFIG",
               help="Step Functions Local MockConfigFile (default: $SFN_MOCK_CONFIG); use with --test-case.")
 @click.option("--test-case", help="The test case of the mock config to run this machine with.")
-@click.option("--state-machine-name", "machine_name",
-              help="The machine's name (default: the file name without .asl.json); selects its "
-                   "entry in the mock config's StateMachines.")
+@state_machine_option
+@click.option("--state-machine-name", "machine_name", hidden=True,
+              help="The older name of --state-machine.")
+@sub_option
 @click.option("--lambda", "lambda_specs", multiple=True, metavar="FUNCTION=HANDLER",
               help="Answer Lambda FUNCTION (name or ARN) with a local Python handler, "
                    "e.g. checkSize=handlers/check_size.py:handler. Repeatable.")
@@ -161,22 +163,28 @@ def main():
               help="The state machine's AWS account id: in its ARNs, and where moto answers.")
 @click.option("--start-time", help="Virtual clock start, ISO-8601 (default 2025-01-01T00:00:00Z).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for jitter, UUIDs and random values.")
-@click.option("--express", is_flag=True, help="Run as an EXPRESS execution.")
+@click.option("--express", is_flag=True,
+              help="Run as an EXPRESS execution (default: the type the template gives, else STANDARD).")
 @click.option("--path", "show_path", is_flag=True, help="Print the states entered, one per line, after the output.")
 @click.option("--history", "show_history", is_flag=True, help="Print the event history as JSON instead of the output.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: one object {status, output, error, cause, path, startDate, stopDate}.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False),
               help="Also write an HTML report of the execution (graph, path taken, timeline) to this file.")
-def run(definition, input_text, input_file, mocks_file, mock_config_file, test_case, machine_name,
-        lambda_specs, aws, s3_folder, region, account, start_time, seed, express, show_path,
-        show_history, output_format, report_file):
-    """Run DEFINITION (JSON or YAML) and print the execution's output."""
+def run(definition, input_text, input_file, mocks_file, mock_config_file, test_case, state_machine,
+        machine_name, subs, lambda_specs, aws, s3_folder, region, account, start_time, seed, express,
+        show_path, show_history, output_format, report_file):
+    """Run DEFINITION and print the execution's output. DEFINITION is a definition (JSON or
+    YAML) or a file holding machines: a SAM / CloudFormation template (CDK's cdk.out/*.template
+    .json too), a serverless.yml or a Terraform .tf file."""
     from . import load
     from .definition.timestamps import parse_timestamp
     from .services.mocks import Mocks
     try:
-        machine = load(definition, name=machine_name)
+        if state_machine and machine_name and state_machine != machine_name:
+            raise InputError("give --state-machine or its older name --state-machine-name, not both")
+        machine = load(definition, state_machine=state_machine or machine_name,
+                       substitutions=substitutions(subs))
         execution_input = _read_input(input_text, input_file)
         mocks = Mocks.from_file(mocks_file) if mocks_file else Mocks()
         mock_config = _mock_config(mock_config_file, test_case)
@@ -190,7 +198,7 @@ def run(definition, input_text, input_file, mocks_file, mock_config_file, test_c
                                 test_case=test_case if mock_config is not None else None,
                                 lambdas=_lambdas(lambda_specs), aws=aws, s3=s3_folder,
                                 region=region, account=account,
-                                execution_type="EXPRESS" if express else "STANDARD")
+                                execution_type="EXPRESS" if express else None)
     except (DefinitionError, InputError) as err:
         _fail(str(err), EXIT_INVALID)
     except Exception as err:  # a bug in aslsim: say where, keep the details for a bug report

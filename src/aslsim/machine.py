@@ -10,20 +10,21 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .definition.loader import read_definition
-from .definition.parse import parse_machine
+from .definition.acceptance import size_problem
+from .definition.parse import check_json, parse_machine
 from .definition.timestamps import epoch_ms, parse_timestamp
 from .engine.execution import Execution
 from .definition.limits import PAYLOAD_BYTES as PAYLOAD_LIMIT
 from .engine.interpreter import ACCOUNT, Runner
 from . import jsonvalues
-from .errors import InputError
+from .errors import DefinitionError, InputError
 from .query.jsonpath import dumps
 from .services import api_models
 from .services.calls import TaskFailure, TaskSuccess
 from .services.mocks import Mocks, MockTargets
 from .services.nested import NestedExecutions
 from .services.router import Services
+from .sources import MachineSource, SourceError, choose, read_source
 
 # Called with (machine, execution) after every run, child executions included: the pytest
 # plugin's coverage and reports listen here.
@@ -51,6 +52,7 @@ class StateMachine:
         self._compiled = compiled
         self.name = name
         self._task_list: list | None = None
+        self.type = "STANDARD"     # the execution type its source gives (a template's Type)
 
     @property
     def definition(self) -> dict:
@@ -68,7 +70,7 @@ class StateMachine:
     def run(self, input: Any = None, *, mocks: dict | Mocks | None = None,
             mock_config=None, test_case: str | None = None, lambdas=None, aws: str | None = None,
             callbacks: dict | None = None, machines=None, start_time=None, seed: int = 0,
-            execution_type: str = "STANDARD", name: str | None = None,
+            execution_type: str | None = None, name: str | None = None,
             stop_after: float | None = None, region: str = "us-east-1", account: str = ACCOUNT,
             s3=None, role_arn: str | None = None, answers=None) -> Execution:
         """Run one execution to its end on virtual time and return it.
@@ -85,6 +87,9 @@ class StateMachine:
         - ``machines``: child state machines that ``states:startExecution`` Tasks start, by name
           or ARN (or a list of StateMachine objects, keyed by their names); they run in aslsim on
           the same virtual clock with the same answerers.
+
+        ``execution_type`` is STANDARD or EXPRESS; by default the machine's own type (``type``:
+        what its template says, else STANDARD).
 
         ``region`` and ``account`` are the state machine's: they are in the execution's ARNs and
         the Task events, and moto answers there.
@@ -144,15 +149,16 @@ class StateMachine:
                 redrive=None) -> "LiveExecution":
         defaults = dict(mocks=None, mock_config=None, test_case=None, lambdas=None, aws=None,
                         callbacks=None, machines=None, region="us-east-1", account=ACCOUNT, s3=None,
-                        start_time=None,
-                        seed=0, execution_type="STANDARD", name=None, stop_after=None, role_arn=None,
-                        answers=None)
+                        start_time=None, seed=0, execution_type=None, name=None, stop_after=None,
+                        role_arn=None, answers=None)
         unknown = set(options) - set(defaults)
         if unknown:
             raise TypeError(f"unexpected options: {', '.join(sorted(unknown))}")
         options = {**defaults, **options}
         execution_type, region, seed, name = (options["execution_type"], options["region"], options["seed"],
                                               options["name"])
+        if execution_type is None:
+            execution_type = self.type      # STANDARD unless the template says EXPRESS
         if execution_type not in ("STANDARD", "EXPRESS"):
             raise InputError(f"execution_type must be STANDARD or EXPRESS, not {execution_type!r}")
         execution_input = _private_input(input)
@@ -480,21 +486,66 @@ def _given_start_ms(start_time) -> int:
     raise InputError("start_time must be a datetime, an ISO-8601 string or epoch milliseconds")
 
 
-def load(source: Any, *, name: str | None = None) -> StateMachine:
-    """Compile a definition from a file path, a dict, or JSON/YAML text.
+def load(source: Any, *, name: str | None = None, state_machine: str | None = None,
+         substitutions: dict | None = None) -> StateMachine:
+    """Compile a state machine from a file path, a dict, or JSON/YAML text.
 
-    Raises DefinitionError where AWS's CreateStateMachine would refuse the definition.
+    The file may be a definition or hold machines: a CloudFormation / SAM template (CDK's output
+    too), a Serverless ``serverless.yml`` or a Terraform ``.tf`` file. ``state_machine`` chooses
+    one by logical id or name (needed when the file holds several); ``substitutions`` give
+    placeholders, parameters and variables their values (docs/sources.md). ``name`` is the
+    machine's name (its entry in a mock config); by default its own name, or the file's stem.
+
+    Raises DefinitionError where AWS's CreateStateMachine would refuse the definition, or when the
+    file cannot be read or the machine cannot be chosen.
     """
-    definition, file = read_definition(source)
-    compiled = parse_machine(definition, file=file)
+    chosen = read_machine(source, state_machine=state_machine, substitutions=substitutions)
+    compiled = parse_machine(chosen.definition, file=chosen.file,
+                             check_resource=api_models.check_definition_resource)
     if name is None:
-        name = _name_from_file(file) if file else "StateMachine"
+        own = [a for a in chosen.aliases if isinstance(a, str) and a]
+        name = (state_machine if chosen.kind == "definition" and state_machine
+                else own[0] if own else chosen.name)
+    machine = StateMachine(compiled, name)
+    machine.type = chosen.machine_type or "STANDARD"
+    return machine
+
+
+def load_fragment(definition: dict, *, name: str) -> StateMachine:
+    """A machine built around states that are not a whole deployable machine (TestState's one
+    state with stand-ins for its targets): CreateStateMachine's rules on unreachable and
+    terminal states do not apply; every other rule does."""
+    compiled = parse_machine(definition, check_resource=api_models.check_definition_resource,
+                             fragment=True)
     return StateMachine(compiled, name)
 
 
-def _name_from_file(file: str) -> str:
-    stem = Path(file).name
-    for suffix in (".asl.json", ".asl.yaml", ".asl.yml", ".json", ".yaml", ".yml"):
-        if stem.endswith(suffix):
-            return stem[: -len(suffix)]
-    return stem
+def read_machine(source: Any, *, state_machine: str | None = None,
+                 substitutions: dict | None = None) -> MachineSource:
+    """The one machine of ``source`` to compile, read by the sources layer; raises
+    DefinitionError naming the file (and the position, when the text is broken)."""
+    if substitutions is not None and not isinstance(substitutions, dict):
+        raise InputError("substitutions must map placeholder names to values")
+    if state_machine is not None and not isinstance(state_machine, str):
+        raise InputError("state_machine must be the logical id or the name of a state machine")
+    where = str(source) if isinstance(source, (str, Path)) and not str(source).lstrip()[:1] in "{[" \
+        and "\n" not in str(source) else "the definition"
+    try:
+        chosen = choose(read_source(source, substitutions=substitutions), state_machine, where)
+    except SourceError as err:
+        raise DefinitionError(_with_position(err), file=getattr(err, "file", None)) from None
+    if chosen.error is not None:
+        raise DefinitionError(_with_position(chosen.error),
+                              file=chosen.error_file or chosen.file) from None
+    try:
+        check_json(chosen.definition)    # before measuring it: a set or NaN has no JSON size
+    except DefinitionError as err:
+        raise err.located(file=chosen.file) from None
+    problem = size_problem(chosen.definition)
+    if problem:
+        raise DefinitionError(problem, file=chosen.file)
+    return chosen
+
+
+def _with_position(err: SourceError) -> str:
+    return f"{err.message} at line {err.line} column {err.column}" if err.line else err.message

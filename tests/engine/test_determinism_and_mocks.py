@@ -83,9 +83,12 @@ def test_without_jitter_the_seed_does_not_change_any_timestamp():
 # --- mocks ------------------------------------------------------------------------------------
 
 def charge_and_unreached(*others):
-    """Charge, and Task states no transition reaches (AWS accepts them), which mocks may name."""
+    """Charge, and Task states only a Choice the input never takes reaches, which mocks may name."""
     task = {"Type": "Task", "Resource": LAMBDA, "Parameters": LAMBDA_PARAMETERS, "End": True}
-    return aslsim.load({"StartAt": "Charge", "States": {"Charge": task, **{o: task for o in others}}})
+    choices = [{"Variable": "$.never", "IsPresent": True, "Next": o} for o in others]
+    return aslsim.load({"StartAt": "Which", "States": {
+        "Which": {"Type": "Choice", "Choices": choices, "Default": "Charge"},
+        "Charge": task, **{o: task for o in others}}})
 
 
 def test_a_task_without_a_mock_fails_with_states_runtime():

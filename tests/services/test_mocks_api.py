@@ -74,9 +74,11 @@ def test_a_callable_taking_two_arguments_also_gets_the_call():
 
 
 def with_unreached_task(resource, name):
-    """T, and a Task state ``name`` that no transition reaches (AWS accepts it)."""
-    return aslsim.load({"StartAt": "T", "States": {"T": task(resource, End=True),
-                                                   name: task(resource, End=True)}})
+    """T, and a Task state ``name`` only a Choice the input never takes reaches."""
+    return aslsim.load({"StartAt": "Which", "States": {
+        "Which": {"Type": "Choice", "Choices": [{"Variable": "$.never", "IsPresent": True, "Next": name}],
+                  "Default": "T"},
+        "T": task(resource, End=True), name: task(resource, End=True)}})
 
 
 def test_assert_all_mocks_used_names_what_was_never_called():

@@ -178,7 +178,8 @@ cases:
     ("machine: m\ncases:\n  - name: a\n  - name: a\n", ":4: the case name 'a' is used twice; names are test ids"),
     ("machine: m\ncases:\n  - name: a\n    mock: {}\n",
      ":3, case 'a': unknown field 'mock' (did you mean 'mocks'?); expected one of account, execution_type, expect, input, "
-     "input_file, machine, machine_name, mock_config, mocks, name, region, seed, start_time, stop_after, test_case"),
+     "input_file, machine, machine_name, mock_config, mocks, name, region, seed, start_time, state_machine, "
+     "stop_after, substitutions, test_case"),
     ("machine: m\ncases:\n  - name: a\n    expect: {status: OK}\n",
      "expect.status must be one of SUCCEEDED, FAILED, TIMED_OUT, ABORTED"),
     ("machine: m\ncases:\n  - name: a\n    expect: {paths: []}\n",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..errors import DefinitionError
 from ..query.jsonpath import compile_path, compile_reference_path, compile_template
+from .acceptance import OTHER_LANGUAGE_FIELDS, other_language_hint
 from .limits import MAX_SECONDS as MAX_TIMEOUT  # the largest seconds/count in most integer fields
 from .model import JSONATA, NULL_PATH
 
@@ -18,8 +19,8 @@ def no_unknown_fields(body: dict, allowed: set, language: str | None, what: str)
     extra = [k for k in body if k not in allowed]
     if extra:
         hint = ""
-        if language == JSONATA:
-            hint = " (JSONata states use Arguments, Output and Assign instead of the JSONPath fields)"
+        if language == JSONATA and extra[0] in OTHER_LANGUAGE_FIELDS:
+            hint = f" ({other_language_hint(language, body.get('Type'), extra[0])})"
         raise DefinitionError(f"field '{extra[0]}' is not supported in {what}"
                               f"{' using ' + language if language else ''}{hint}", field=extra[0])
 

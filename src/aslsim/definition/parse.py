@@ -1,16 +1,17 @@
 """Definition dict -> compiled, checked model. Refuses what AWS's CreateStateMachine refuses.
 
-Each problem raises DefinitionError naming the state and the field. Checks that belong to a
-static linter rather than to AWS's acceptance (unreachable states, say) live in ``validate``.
+Each problem raises DefinitionError naming the state and the field. The rules beyond each
+state's fields (unreachable states, a terminal state, ARNs, the size) are acceptance.py's, which
+``validate`` applies too; checks that belong to a static linter rather than to AWS's acceptance
+(loops with no way out, shadowed Choice rules) live in ``validate`` alone.
 """
 from __future__ import annotations
 
-import re
-from typing import Any
+from typing import Any, Callable
 
 from .. import jsonvalues
 from ..errors import DefinitionError
-from ..services.api_models import check_definition_resource
+from . import acceptance
 from ..query.jsonpath import compile_reference_path, compile_template, compile_dynamic_value
 from .choice import compile_condition
 from .distributed_map import (
@@ -73,21 +74,26 @@ RETRY_FIELDS = {"ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", 
                  "JitterStrategy", "Comment"}
 CATCH_FIELDS = {JSONPATH: {"ErrorEquals", "Next", "ResultPath", "Comment", "Assign"},
                  JSONATA: {"ErrorEquals", "Next", "Output", "Comment", "Assign"}}
-_VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def parse_machine(source: dict, *, file: str | None = None) -> CompiledMachine:
-    """Compile a definition (already read into a dict) into a CompiledMachine."""
+def parse_machine(source: dict, *, file: str | None = None,
+                  check_resource: Callable | None = None, fragment: bool = False) -> CompiledMachine:
+    """Compile a definition (already read into a dict) into a CompiledMachine.
+
+    ``check_resource(arn, payload, field=...)`` raises DefinitionError for a Task resource or
+    payload AWS refuses (the service knowledge lives above this layer: services.api_models).
+    ``fragment``: states built around one state that is not a whole machine (TestState), to which
+    the rules on unreachable states and terminal states do not apply."""
     try:
-        _check_json(source)
-        machine = _Parser(file).machine(source)
+        check_json(source)
+        machine = _Parser(file, check_resource, fragment).machine(source)
         check_variables(source)
         return machine
     except DefinitionError as err:
         raise err.located(file=file) from None
 
 
-def _check_json(source) -> None:
+def check_json(source) -> None:
     """A definition is JSON: no NaN, no set, no lone surrogate, no nesting aslsim cannot walk."""
     try:
         jsonvalues.check(source)
@@ -110,8 +116,10 @@ def _located(parts: list) -> dict:
 
 
 class _Parser:
-    def __init__(self, file):
+    def __init__(self, file, check_resource=None, fragment=False):
         self.file = file
+        self.check_resource = check_resource
+        self.fragment = fragment
         self.names: dict[str, str] = {}
         self.all_states: dict = {}
 
@@ -164,6 +172,12 @@ class _Parser:
                     raise DefinitionError(f"{field_name} '{target}' does not name a state in the same "
                                           f"{'branch' if where else 'state machine'}",
                                           state=state.name, field=field_name)
+        for name in [] if self.fragment else acceptance.unnamed_states(states, start):
+            raise DefinitionError(acceptance.unreachable_message(name), state=name)
+        if not self.fragment and not acceptance.has_terminal(states):
+            raise DefinitionError(acceptance.no_terminal_message(
+                f"the States of {where[:-1]}" if where else "the state machine"),
+                field=f"{where}States")
         return Graph(start_at=start, states=compiled, query_language=language)
 
     # -- states -----------------------------------------------------------------------------
@@ -182,6 +196,12 @@ class _Parser:
         if not isinstance(kind, str) or (language, kind) not in STATE_FIELDS:
             raise DefinitionError(f"unknown state Type {kind!r}", field="Type")
         no_unknown_fields(body, STATE_FIELDS[(language, kind)], language, f"a {kind} state")
+        if language == JSONATA:
+            for path, value, _ in acceptance.jsonata_fields(body):
+                for inner, text in acceptance.strings(value, path):
+                    problem = acceptance.expression_problem(text)
+                    if problem:
+                        raise DefinitionError(problem, field=acceptance.field_label(inner))
         common = self.common(name, kind, body, language)
         return getattr(self, f"_{kind.lower()}")(body, language, common)
 
@@ -218,10 +238,15 @@ class _Parser:
         resource = body.get("Resource")
         if not isinstance(resource, str) or not resource:
             raise DefinitionError("a Task needs a Resource string (an ARN)", field="Resource")
-        if not resource.startswith("arn:"):
-            raise DefinitionError(f"Resource '{resource}' is not a valid ARN", field="Resource")
+        problem = acceptance.arn_problem(resource)
+        if problem:
+            raise DefinitionError(problem, field="Resource")
+        if "Credentials" in body and acceptance.credentials_problem(body["Credentials"]):
+            raise DefinitionError(acceptance.credentials_problem(body["Credentials"]),
+                                  field="Credentials")
         payload_field = "Arguments" if language == JSONATA else "Parameters"
-        check_definition_resource(resource, body.get(payload_field), field=payload_field)
+        if self.check_resource is not None:
+            self.check_resource(resource, body.get(payload_field), field=payload_field)
         timeout = compile_seconds_field(body, "TimeoutSeconds", language)
         heartbeat = compile_seconds_field(body, "HeartbeatSeconds", language)
         if isinstance(timeout, int) and isinstance(heartbeat, int) and heartbeat >= timeout:
@@ -481,11 +506,9 @@ def compile_assign(source, language):
         raise DefinitionError("Assign must be an object of variable names to values", field="Assign")
     for key in source:
         name = key[:-2] if language == JSONPATH and key.endswith(".$") else key
-        if not _VARIABLE_NAME.match(name):
-            raise DefinitionError(f"'{name}' is not a valid variable name (letters, digits and "
-                                  "underscores, not starting with a digit)", field=f"Assign/{key}")
-        if name == "states":
-            raise DefinitionError("'states' is a reserved name and cannot be assigned", field="Assign/states")
+        problem = acceptance.variable_name_problem(name)
+        if problem:
+            raise DefinitionError(problem, field=f"Assign/{key}")
     if language == JSONATA:
         return jsonata_template(source, "Assign")
     return compile_template(source, "Assign")

@@ -44,6 +44,12 @@ def pytest_addoption(parser):
     group.addoption("--aslsim-report-dir", default=None, metavar="DIR",
                     help="write an HTML report (graph, path taken, timeline) of the last "
                          "execution of each failing test to DIR/<test id>.html")
+    group.addoption("--aslsim-state-machine", default=None, metavar="NAME",
+                    help="the state machine (logical id or name) to use from files that hold "
+                         "several, when a test or case does not say (`aslsim test --state-machine`)")
+    group.addoption("--aslsim-sub", action="append", default=[], metavar="KEY=VALUE",
+                    help="a value for the machines' placeholders, parameters and variables "
+                         "(repeatable; `aslsim test --sub`)")
     parser.addini("aslsim_region", default=MOTO_REGION,
                   help="the region aslsim_run runs in and aslsim_aws's clients talk to "
                        "(a test's @pytest.mark.aslsim_aws(region=...) wins)")
@@ -56,15 +62,25 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "aslsim_machine(path, name=None): the state machine "
-                                       "the aslsim_machine and aslsim_run fixtures use")
+    config.addinivalue_line("markers", "aslsim_machine(path, state_machine=None, "
+                                       "substitutions=None): the state machine the "
+                                       "aslsim_machine and aslsim_run fixtures use (a definition, "
+                                       "or a template and the machine in it)")
     config.addinivalue_line("markers", "aslsim_start_time(when): the virtual start of aslsim_run "
                                        "(ISO-8601 string, datetime or epoch ms)")
     config.addinivalue_line("markers", "aslsim_aws(region=None, account=None): the region and "
                                        "account of aslsim_run and of aslsim_aws's clients")
     folders = [Path(config.invocation_params.dir, f) for f in config.getoption("aslsim_statemachines")]
     folders += list(config.getini("aslsim_statemachines"))
-    config.stash[_FINDER] = MachineFinder(folders, root=config.rootpath)
+    subs = {}
+    for spec in config.getoption("aslsim_sub"):
+        key, sep, value = spec.partition("=")
+        if not sep or not key:
+            raise pytest.UsageError(f"--aslsim-sub {spec!r}: expected KEY=VALUE")
+        subs[key] = value
+    config.stash[_FINDER] = MachineFinder(folders, root=config.rootpath,
+                                          state_machine=config.getoption("aslsim_state_machine"),
+                                          substitutions=subs)
 
 
 def _finder(config) -> MachineFinder:
@@ -75,15 +91,19 @@ def _finder(config) -> MachineFinder:
 
 @pytest.fixture(scope="module")   # module-wide so module-scoped fixtures can load machines too
 def load_machine(request) -> Callable:
-    """``load_machine(path, name=None)``: a compiled StateMachine, compiled once per session.
+    """``load_machine(path, state_machine=None, *, substitutions=None)``: a compiled
+    StateMachine, compiled once per session. ``path`` is a definition or a file holding machines
+    (template, serverless.yml, .tf); ``state_machine`` chooses one (logical id or name) and names
+    it (its mock-config entry).
 
     A relative path is looked up next to the test file, then in the configured statemachines
     folders, then in the project root.
     """
     finder, near = _finder(request.config), request.path.parent
 
-    def load_machine(path: str | os.PathLike, name: str | None = None):
-        return finder.load(path, near, name)
+    def load_machine(path: str | os.PathLike, state_machine: str | None = None, *,
+                     substitutions: dict | None = None, name: str | None = None):
+        return finder.load(path, near, state_machine or name, substitutions)
     load_machine.__qualname__ = "load_machine"   # pytest prints fixture values in failures
     return load_machine
 
@@ -96,7 +116,9 @@ def aslsim_machine(request, load_machine):
     if marker is None or not marker.args:
         pytest.fail("the aslsim_machine fixture needs a machine: mark the test, class or module "
                     "with @pytest.mark.aslsim_machine('path/to/machine.asl.json')", pytrace=False)
-    return load_machine(marker.args[0], marker.kwargs.get("name"))
+    options = marker.kwargs
+    return load_machine(marker.args[0], options.get("state_machine", options.get("name")),
+                        substitutions=options.get("substitutions"))
 
 
 class MockSet(dict):
