@@ -3,6 +3,8 @@
     python scripts/compare_validators.py                 # corpus + examples + conformance
     python scripts/compare_validators.py --corpus-only
     python scripts/compare_validators.py --show-agreement   # list every file, not only disagreements
+    python scripts/compare_validators.py --realworld     # ../shared/realworld: figures per group
+    python scripts/compare_validators.py --realworld --record tests/realworld/asl_validator.txt
 
 asl-validator is installed with npm into .cache/asl-validator (git-ignored) on first use and
 called through scripts/asl_validator_run.js. A file counts as flagged by a tool when the tool
@@ -200,16 +202,54 @@ def report(rows: list[Row], show_agreement: bool = False) -> str:
     return "\n".join(lines)
 
 
+def realworld_figures(modules: Path, group: str = "deployed-sample") -> str:
+    """For ../shared/realworld's files of ``group``: how many files each tool flags among the
+    presumed-valid ones and how many it catches among the invalid ones (a file counts as flagged
+    when the tool reports an error; asl-validator cannot read templates)."""
+    import realworld
+    chosen = realworld.samples(group)
+    paths = [s.path for s in chosen]
+    ours = run_aslsim(paths)
+    theirs = run_asl_validator([p for p in paths if not _is_template(p)], modules)
+    lines = [f"realworld {group}: {len(chosen)} files"]
+    for expected in ("valid", "invalid", "unknown"):
+        mine = [s for s in chosen if s.expected == expected]
+        if not mine:
+            continue
+        readable = [s for s in mine if s.path in theirs]
+        lines.append(f"  {expected:8} {len(mine):4} files: aslsim flags {sum(bool(ours[s.path]) for s in mine)}, "
+                     f"asl-validator flags {sum(bool(theirs[s.path]) for s in readable)} of the "
+                     f"{len(readable)} it can read")
+    return "\n".join(lines)
+
+
+def _is_template(path: Path) -> bool:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return '"Resources"' in text or "Resources:" in text or "stepFunctions:" in text
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus-only", action="store_true")
     parser.add_argument("--show-agreement", action="store_true")
+    parser.add_argument("--realworld", action="store_true",
+                        help="figures for ../shared/realworld, every group")
+    parser.add_argument("--record", metavar="FILE", help="with --realworld: also write them here")
     args = parser.parse_args(argv)
     try:
         modules = install_asl_validator()
     except ToolMissing as err:
         print(f"compare_validators: {err}", file=sys.stderr)
         return 2
+    if args.realworld:
+        text = "\n".join(realworld_figures(modules, g) for g in
+                         ("deployed-sample", "moto-test", "user-project", "linter-test"))
+        print(text)
+        if args.record:
+            Path(args.record).write_text(f"{ASL_VALIDATOR} and aslsim on ../shared/realworld "
+                                         f"(python scripts/compare_validators.py --realworld)\n"
+                                         f"{text}\n", encoding="utf-8")
+        return 0
     subjects = corpus_group()
     if not args.corpus_only:
         subjects += example_group() + conformance_group(CACHE.parent / "compare" / "conformance")

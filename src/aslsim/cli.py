@@ -6,6 +6,7 @@ the input or the mocks are invalid; 3 an internal error of aslsim (reported, nev
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 
@@ -13,6 +14,7 @@ import click
 from click.core import ParameterSource
 
 from .errors import DefinitionError, InputError
+from .machine_options import state_machine_option, sub_option, substitutions
 
 EXIT_SUCCEEDED, EXIT_FAILED, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -23,23 +25,68 @@ def _fail(message: str, code: int):
 
 
 def _read_input(input_text, input_file):
+    from . import jsonvalues
     if input_text is not None and input_file is not None:
         raise InputError("give --input or --input-file, not both")
     if input_file is not None:
         try:
-            with open(input_file, encoding="utf-8") as f:
-                text, where = f.read(), input_file
+            with open(input_file, "rb") as f:
+                text, where = f.read().decode("utf-8"), input_file
         except OSError as err:
             raise InputError(f"{input_file}: cannot read the input file: {err.strerror}") from None
+        except UnicodeDecodeError as err:
+            raise InputError(f"{input_file}: the input file is not UTF-8 text ({err.reason} at "
+                             f"byte {err.start})") from None
     elif input_text is not None:
         text, where = input_text, "--input"
     else:
         return {}
     try:
-        return json.loads(text)
+        return jsonvalues.loads(text)
     except json.JSONDecodeError as err:
         raise InputError(f"{where}: the input is not valid JSON: {err.msg} at line {err.lineno} "
                          f"column {err.colno}") from None
+    except jsonvalues.NotJSON as err:
+        raise InputError(f"{where}: the input is not valid JSON: {err}") from None
+
+
+def _internal(err: Exception):
+    last = traceback.extract_tb(err.__traceback__)[-1]
+    _fail(f"internal error: {type(err).__name__}: {err} (at {last.filename}:{last.lineno}); "
+          "please report it with the definition and input", EXIT_INTERNAL)
+
+
+def _print_execution(execution, output_format, show_history, show_path):
+    if output_format == "json":
+        document = execution.to_dict()
+        if show_history:
+            document["history"] = execution.history
+        click.echo(_json_text(document))
+    elif show_history:
+        click.echo(_json_text(execution.history))
+    else:
+        if execution.status == "SUCCEEDED":
+            click.echo(_json_text(execution.output))
+        else:
+            from .services.regions import mismatch_hints
+            click.echo(f"{execution.status}: {execution.error}", err=True)
+            if execution.cause:
+                click.echo(f"cause: {execution.cause}", err=True)
+            for hint in mismatch_hints(execution.calls, execution.execution_arn):
+                click.echo(f"hint: {hint}", err=True)
+        if show_path:
+            for name in execution.flat_path():
+                click.echo(name)
+
+
+def _json_text(value) -> str:
+    """JSON as AWS prints it (never NaN); a lone surrogate is printed escaped, not lost."""
+    text = json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(value, indent=2, allow_nan=False)
+    return text
 
 
 def _write_report(execution, machine, file):
@@ -98,9 +145,10 @@ def main():
 @click.option("--mock-config", "mock_config_file", type=click.Path(dir_okay=False), envvar="SFN_MOCK_CONFIG",
               help="Step Functions Local MockConfigFile (default: $SFN_MOCK_CONFIG); use with --test-case.")
 @click.option("--test-case", help="The test case of the mock config to run this machine with.")
-@click.option("--state-machine-name", "machine_name",
-              help="The machine's name (default: the file name without .asl.json); selects its "
-                   "entry in the mock config's StateMachines.")
+@state_machine_option
+@click.option("--state-machine-name", "machine_name", hidden=True,
+              help="The older name of --state-machine.")
+@sub_option
 @click.option("--lambda", "lambda_specs", multiple=True, metavar="FUNCTION=HANDLER",
               help="Answer Lambda FUNCTION (name or ARN) with a local Python handler, "
                    "e.g. checkSize=handlers/check_size.py:handler. Repeatable.")
@@ -109,57 +157,63 @@ def main():
 @click.option("--s3", "s3_folder", type=click.Path(file_okay=False),
               help="Folder whose sub-folders are S3 buckets: what Distributed Maps read (ItemReader) "
                    "and write (ResultWriter).")
+@click.option("--region", default="us-east-1", show_default=True,
+              help="The state machine's region: in its ARNs, and where moto answers.")
+@click.option("--account", default="123456789012", show_default=True,
+              help="The state machine's AWS account id: in its ARNs, and where moto answers.")
 @click.option("--start-time", help="Virtual clock start, ISO-8601 (default 2025-01-01T00:00:00Z).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for jitter, UUIDs and random values.")
-@click.option("--express", is_flag=True, help="Run as an EXPRESS execution.")
+@click.option("--express", is_flag=True,
+              help="Run as an EXPRESS execution (default: the type the template gives, else STANDARD).")
 @click.option("--path", "show_path", is_flag=True, help="Print the states entered, one per line, after the output.")
 @click.option("--history", "show_history", is_flag=True, help="Print the event history as JSON instead of the output.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: one object {status, output, error, cause, path, startDate, stopDate}.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False),
               help="Also write an HTML report of the execution (graph, path taken, timeline) to this file.")
-def run(definition, input_text, input_file, mocks_file, mock_config_file, test_case, machine_name,
-        lambda_specs, aws, s3_folder, start_time, seed, express, show_path, show_history,
-        output_format, report_file):
-    """Run DEFINITION (JSON or YAML) and print the execution's output."""
+def run(definition, input_text, input_file, mocks_file, mock_config_file, test_case, state_machine,
+        machine_name, subs, lambda_specs, aws, s3_folder, region, account, start_time, seed, express,
+        show_path, show_history, output_format, report_file):
+    """Run DEFINITION and print the execution's output. DEFINITION is a definition (JSON or
+    YAML) or a file holding machines: a SAM / CloudFormation template (CDK's cdk.out/*.template
+    .json too), a serverless.yml or a Terraform .tf file."""
     from . import load
     from .definition.timestamps import parse_timestamp
     from .services.mocks import Mocks
     try:
-        machine = load(definition, name=machine_name)
+        if state_machine and machine_name and state_machine != machine_name:
+            raise InputError("give --state-machine or its older name --state-machine-name, not both")
+        machine = load(definition, state_machine=state_machine or machine_name,
+                       substitutions=substitutions(subs))
         execution_input = _read_input(input_text, input_file)
         mocks = Mocks.from_file(mocks_file) if mocks_file else Mocks()
         mock_config = _mock_config(mock_config_file, test_case)
         if start_time is not None and parse_timestamp(start_time) is None:
             raise InputError(f"--start-time: {start_time!r} is not an ISO-8601 timestamp such as "
                              "2025-01-01T00:00:00Z")
+        if aws == "moto":
+            from .services import moto_backend  # noqa: F401  before the handlers load (see run())
         execution = machine.run(execution_input, mocks=mocks, seed=seed, start_time=start_time,
                                 mock_config=mock_config,
                                 test_case=test_case if mock_config is not None else None,
                                 lambdas=_lambdas(lambda_specs), aws=aws, s3=s3_folder,
-                                execution_type="EXPRESS" if express else "STANDARD")
+                                region=region, account=account,
+                                execution_type="EXPRESS" if express else None)
     except (DefinitionError, InputError) as err:
         _fail(str(err), EXIT_INVALID)
     except Exception as err:  # a bug in aslsim: say where, keep the details for a bug report
-        last = traceback.extract_tb(err.__traceback__)[-1]
-        _fail(f"internal error: {type(err).__name__}: {err} (at {last.filename}:{last.lineno}); "
-              "please report it with the definition and input", EXIT_INTERNAL)
-    if output_format == "json":
-        click.echo(json.dumps(execution.to_dict(), indent=2, ensure_ascii=False))
-    elif show_history:
-        click.echo(json.dumps(execution.history, indent=2, ensure_ascii=False))
-    else:
-        if execution.status == "SUCCEEDED":
-            click.echo(json.dumps(execution.output, indent=2, ensure_ascii=False))
-        else:
-            click.echo(f"{execution.status}: {execution.error}", err=True)
-            if execution.cause:
-                click.echo(f"cause: {execution.cause}", err=True)
-        if show_path:
-            for name in execution.flat_path():
-                click.echo(name)
-    if report_file:
-        _write_report(execution, machine, report_file)
+        _internal(err)
+    try:
+        _print_execution(execution, output_format, show_history, show_path)
+        if report_file:
+            _write_report(execution, machine, report_file)
+    except OSError as err:     # a closed pipe, a full disk: the run happened, its output is lost
+        if isinstance(err, BrokenPipeError):
+            # nobody reads standard output any more: do not let the exit's flush fail again
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _fail(f"cannot write the output: {err.strerror or err}", EXIT_INVALID)
+    except Exception as err:  # a bug in aslsim: say where, keep the details for a bug report
+        _internal(err)
     sys.exit(EXIT_SUCCEEDED if execution.status == "SUCCEEDED" else EXIT_FAILED)
 
 

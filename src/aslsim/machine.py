@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import random
 import re
 import uuid
@@ -10,8 +11,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .definition.loader import read_definition
-from .definition.parse import parse_machine
+from .definition.acceptance import size_problem
+from .definition.parse import check_json, parse_machine
 from .definition.timestamps import epoch_ms, parse_timestamp
 from . import arns
 from .definition.limits import PAYLOAD_BYTES as PAYLOAD_LIMIT
@@ -20,12 +21,15 @@ from .engine.history import aws_events
 from .engine.identity import Identity, Seeds
 from .engine.plan import compile_plan
 from .engine.run import ExecutionRun
-from .errors import InputError
+from . import jsonvalues
+from .errors import DefinitionError, InputError
 from .query.jsonpath import dumps
 from .services import api_models
-from .services.mocks import Mocks
+from .services.calls import TaskFailure, TaskSuccess
+from .services.mocks import Mocks, MockTargets
 from .services.nested import NestedExecutions
 from .services.router import Services
+from .sources import MachineSource, SourceError, choose, read_source
 
 # Called with (machine, execution) after every run, child executions included: the pytest
 # plugin's coverage and reports listen here.
@@ -53,6 +57,8 @@ class StateMachine:
         self._compiled = compiled
         self._plan = compile_plan(compiled.graph)     # the engine's compiled form, made once
         self.name = name
+        self._task_list: list | None = None
+        self.type = "STANDARD"     # the execution type its source gives (a template's Type)
 
     @property
     def definition(self) -> dict:
@@ -70,9 +76,9 @@ class StateMachine:
     def run(self, input: Any = None, *, mocks: dict | Mocks | None = None,
             mock_config=None, test_case: str | None = None, lambdas=None, aws: str | None = None,
             callbacks: dict | None = None, machines=None, start_time=None, seed: int = 0,
-            execution_type: str = "STANDARD", name: str | None = None,
-            stop_after: float | None = None, region: str = arns.DEFAULT_REGION, s3=None,
-            role_arn: str | None = None, answers=None) -> Execution:
+            execution_type: str | None = None, name: str | None = None,
+            stop_after: float | None = None, region: str = arns.DEFAULT_REGION, account: str = arns.ACCOUNT,
+            s3=None, role_arn: str | None = None, answers=None) -> Execution:
         """Run one execution to its end on virtual time and return it.
 
         What answers a Task, in the order asked:
@@ -88,8 +94,11 @@ class StateMachine:
           or ARN (or a list of StateMachine objects, keyed by their names); they run in aslsim on
           the same virtual clock with the same answerers.
 
-        ``region`` is the state machine's region: it is in the execution's ARNs and the Task
-        events, and moto answers there.
+        ``execution_type`` is STANDARD or EXPRESS; by default the machine's own type (``type``:
+        what its template says, else STANDARD).
+
+        ``region`` and ``account`` are the state machine's: they are in the execution's ARNs and
+        the Task events, and moto answers there.
 
         ``stop_after`` stops the execution (StopExecution) that many virtual seconds after its
         start: it ends ABORTED and whatever was still to happen never happens.
@@ -107,8 +116,8 @@ class StateMachine:
         a ``TaskCall`` or returns None); ``aslsim.replay`` answers from a recorded history this way.
         """
         options = dict(mocks=mocks, mock_config=mock_config, test_case=test_case, lambdas=lambdas,
-                       aws=aws, callbacks=callbacks, machines=machines, region=region, s3=s3,
-                       start_time=start_time, seed=seed, execution_type=execution_type, name=name,
+                       aws=aws, callbacks=callbacks, machines=machines, region=region,
+                       account=account, s3=s3, start_time=start_time, seed=seed, execution_type=execution_type, name=name,
                        stop_after=stop_after, role_arn=role_arn, answers=answers)
         return self._launch(input, options, outside=None).execution
 
@@ -145,34 +154,49 @@ class StateMachine:
     def _launch(self, input: Any, options: dict, outside, until_ms: int | None = None, history=None,
                 redrive=None) -> "LiveExecution":
         defaults = dict(mocks=None, mock_config=None, test_case=None, lambdas=None, aws=None,
-                        callbacks=None, machines=None, region=arns.DEFAULT_REGION, s3=None, start_time=None,
-                        seed=0, execution_type="STANDARD", name=None, stop_after=None, role_arn=None,
-                        answers=None)
+                        callbacks=None, machines=None, region=arns.DEFAULT_REGION, account=arns.ACCOUNT, s3=None,
+                        start_time=None, seed=0, execution_type=None, name=None, stop_after=None,
+                        role_arn=None, answers=None)
         unknown = set(options) - set(defaults)
         if unknown:
             raise TypeError(f"unexpected options: {', '.join(sorted(unknown))}")
         options = {**defaults, **options}
         execution_type, region, seed, name = (options["execution_type"], options["region"], options["seed"],
                                               options["name"])
+        if execution_type is None:
+            execution_type = self.type      # STANDARD unless the template says EXPRESS
         if execution_type not in ("STANDARD", "EXPRESS"):
             raise InputError(f"execution_type must be STANDARD or EXPRESS, not {execution_type!r}")
         execution_input, input_size = _private_input(input)
-        services = self._services(options, seed, outside).session()
+        _check_callbacks(options["callbacks"])
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise InputError(f"seed must be an integer, not {seed!r}")
+        if name is not None and (not isinstance(name, str) or not name):
+            raise InputError(f"name must be a non-empty string (the execution's name), not {name!r}")
         start_ms = _start_ms(options["start_time"])
         if name is None:
             name = _default_name(seed)
         if not isinstance(region, str) or not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", region):
             raise InputError(f"region must be an AWS region name such as eu-west-1, not {region!r}")
+        account = options["account"]
+        if not isinstance(account, str) or not re.fullmatch(r"\d{12}", account):
+            raise InputError(f"account must be a 12-digit AWS account id, not {account!r}")
         stop_after = options["stop_after"]
         if stop_after is not None and (isinstance(stop_after, bool) or not isinstance(stop_after, (int, float))
-                                       or stop_after < 0):
-            raise InputError("stop_after must be a number of seconds >= 0")
+                                       or not 0 <= stop_after < math.inf):
+            raise InputError(f"stop_after must be a finite number of seconds >= 0, not {stop_after!r}")
         stop_ms = None if stop_after is None else start_ms + int(round(stop_after * 1000))
+        if not isinstance(options["mocks"], Mocks):
+            options["mocks"] = Mocks(options["mocks"])
+        if options["mocks"]:      # a typo in a key is refused before the run, not met in it
+            options["mocks"].check_keys(self._mock_targets(options["machines"]))
+        services = self._services(options, seed, outside).session()
         store = _s3_store(options["s3"], options["aws"], region)
         seeds = Seeds(seed)
         identity = Identity(machine_name=self.name, name=name, region=region,
                             express=execution_type == "EXPRESS", start_ms=start_ms,
-                            execution_input=execution_input, seeds=seeds, role_arn=options["role_arn"])
+                            execution_input=execution_input, seeds=seeds, account=account,
+                            role_arn=options["role_arn"])
         runner = ExecutionRun(self._plan, execution_input, services=services, identity=identity,
                               seeds=seeds, timeout_seconds=self._compiled.timeout_seconds,
                               stop_ms=stop_ms, s3=store, input_size=input_size)
@@ -195,6 +219,12 @@ class StateMachine:
             answerers.append(config.answerer(self.name, test_case))
         elif test_case is not None:
             raise InputError("test_case names a test case of a mock config file: pass mock_config too")
+        if aws is not None and aws != "moto":
+            raise InputError(f"aws must be 'moto' (moto's in-memory AWS), not {aws!r}")
+        if aws is not None:
+            # imported before the handlers load: boto3 clients they make at import time then
+            # carry moto's hook, and reach moto during the run
+            from .services.moto_backend import MotoAWS
         if lambdas is not None:
             from .services.lambda_local import LocalLambdas
             if not isinstance(lambdas, LocalLambdas):
@@ -202,9 +232,6 @@ class StateMachine:
                 lambdas = LocalLambdas(lambdas, base_dir=Path(self.file).parent if self.file else None)
             answerers.append(lambdas)
         if aws is not None:
-            if aws != "moto":
-                raise InputError(f"aws must be 'moto' (moto's in-memory AWS), not {aws!r}")
-            from .services.moto_backend import MotoAWS
             answerers.append(MotoAWS())
         if options["machines"]:
             answerers.insert(2, NestedExecutions(_machines_by_key(options["machines"]),
@@ -212,11 +239,29 @@ class StateMachine:
         return Services(answerers, callbacks=callbacks, check_parameters=api_models.check_parameters,
                         outside=outside)
 
+    def _mock_targets(self, machines) -> MockTargets:
+        """Every Task of this machine and of the child machines the run may start (they run with
+        the same mocks)."""
+        targets = MockTargets()
+        children = list(_machines_by_key(machines).values()) if machines else []
+        for machine in [self, *children]:
+            for task in machine._tasks():
+                targets.add_task(*task)
+        return targets
+
+    def _tasks(self) -> list[tuple]:
+        """(name, Resource, Parameters or Arguments) of every Task state, as written."""
+        if self._task_list is None:
+            self._task_list = [(name, body["Resource"], body.get("Parameters", body.get("Arguments")))
+                               for name, body in _raw_states(self.definition)
+                               if body.get("Type") == "Task" and isinstance(body.get("Resource"), str)]
+        return self._task_list
+
     @staticmethod
     def _child_runner(options: dict, seed: int):
         # a child shares its parent's answerers and region, not its name, start or type
         shared = {k: options[k] for k in ("mocks", "mock_config", "test_case", "lambdas", "aws",
-                                          "callbacks", "machines", "region", "s3")}
+                                          "callbacks", "machines", "region", "account", "s3")}
 
         def run_child(machine, child_input, name, start_ms):
             return machine.run(child_input, start_time=start_ms, seed=seed, name=name, **shared)
@@ -323,24 +368,55 @@ def _redrive_point(execution: Execution) -> tuple[str | None, Any]:
     return state, execution.input
 
 
+def _raw_states(definition: dict):
+    """(name, body) of every state as written, nested ones included."""
+    graphs = [definition]
+    while graphs:
+        graph = graphs.pop()
+        for name, body in (graph.get("States") or {}).items():
+            yield name, body
+            graphs.extend(body.get("Branches") or [])
+            for key in ("ItemProcessor", "Iterator"):
+                if isinstance(body.get(key), dict):
+                    graphs.append(body[key])
+
+
 @functools.lru_cache(maxsize=256)
 def _default_name(seed: int) -> str:
     """The execution name a seed gives (seeding a generator costs more than a short run)."""
     return str(uuid.UUID(int=random.Random(f"name:{seed}").getrandbits(128), version=4))
 
 
-def _private_input(value: Any) -> Any:
-    """A private copy of the execution input, after AWS's checks (JSON, at most 256 KiB), and
-    its size in bytes."""
+def _private_input(value) -> Any:
+    """The execution input as a private copy of JSON (the caller's object is never touched),
+    and its size in bytes."""
     execution_input = {} if value is None else value
     try:
-        text = dumps(execution_input)
-    except (TypeError, ValueError) as err:
+        jsonvalues.check(execution_input)
+    except jsonvalues.NotJSON as err:
         raise InputError(f"the execution input is not JSON: {err}") from None
+    text = dumps(execution_input)
     size = len(text.encode("utf-8"))
     if size > PAYLOAD_LIMIT:
         raise InputError(f"the execution input is larger than {PAYLOAD_LIMIT} bytes, which AWS refuses")
-    return json.loads(text), size   # the caller's object is never touched
+    return json.loads(text), size
+
+
+def _check_callbacks(callbacks) -> None:
+    if callbacks is None:
+        return
+    if not isinstance(callbacks, dict):
+        raise InputError("callbacks must map Task state names (or resources) to aslsim.TaskSuccess "
+                         f"or aslsim.TaskFailure, not {type(callbacks).__name__}")
+    for key, spec in callbacks.items():
+        if isinstance(spec, TaskSuccess):
+            try:
+                jsonvalues.check(spec.output)
+            except jsonvalues.NotJSON as err:
+                raise InputError(f"callbacks['{key}']: the TaskSuccess output is not JSON: {err}") from None
+        elif not isinstance(spec, TaskFailure) and not callable(spec):
+            raise InputError(f"callbacks['{key}'] must be aslsim.TaskSuccess, aslsim.TaskFailure or a "
+                             f"function returning one, not {type(spec).__name__}")
 
 
 def _s3_store(s3, aws, region):
@@ -381,14 +457,36 @@ class _MotoS3OnFirstUse:
 
 def _machines_by_key(machines) -> dict:
     if isinstance(machines, dict):
-        return machines
-    if isinstance(machines, (list, tuple)):
+        by_key = machines
+    elif isinstance(machines, (list, tuple)):
+        for i, machine in enumerate(machines):
+            if not isinstance(machine, StateMachine):
+                raise InputError(f"machines[{i}] must be a StateMachine (from aslsim.load), not "
+                                 f"{type(machine).__name__}")
         return {m.name: m for m in machines}
-    raise InputError("machines must map state machine names or ARNs to StateMachine objects, "
-                     "or be a list of StateMachine objects")
+    else:
+        raise InputError("machines must map state machine names or ARNs to StateMachine objects, "
+                         "or be a list of StateMachine objects")
+    for key, machine in by_key.items():
+        if not isinstance(key, str) or not isinstance(machine, StateMachine):
+            raise InputError(f"machines[{key!r}] must be a StateMachine (from aslsim.load) keyed by "
+                             "its name or ARN")
+    return by_key
+
+
+# The clock must be able to print every instant of a year-long execution.
+_EARLIEST_MS, _LATEST_MS = 0, epoch_ms(datetime(9998, 12, 31, 23, 59, 59, tzinfo=timezone.utc))
 
 
 def _start_ms(start_time) -> int:
+    ms = _given_start_ms(start_time)
+    if not _EARLIEST_MS <= ms <= _LATEST_MS:
+        raise InputError(f"start_time must be between 1970-01-01T00:00:00Z and 9998-12-31T23:59:59Z "
+                         f"(epoch milliseconds 0 to {_LATEST_MS}), not {start_time!r}")
+    return ms
+
+
+def _given_start_ms(start_time) -> int:
     if start_time is None:
         return epoch_ms(DEFAULT_START)
     if isinstance(start_time, int) and not isinstance(start_time, bool):
@@ -406,21 +504,66 @@ def _start_ms(start_time) -> int:
     raise InputError("start_time must be a datetime, an ISO-8601 string or epoch milliseconds")
 
 
-def load(source: Any, *, name: str | None = None) -> StateMachine:
-    """Compile a definition from a file path, a dict, or JSON/YAML text.
+def load(source: Any, *, name: str | None = None, state_machine: str | None = None,
+         substitutions: dict | None = None) -> StateMachine:
+    """Compile a state machine from a file path, a dict, or JSON/YAML text.
 
-    Raises DefinitionError where AWS's CreateStateMachine would refuse the definition.
+    The file may be a definition or hold machines: a CloudFormation / SAM template (CDK's output
+    too), a Serverless ``serverless.yml`` or a Terraform ``.tf`` file. ``state_machine`` chooses
+    one by logical id or name (needed when the file holds several); ``substitutions`` give
+    placeholders, parameters and variables their values (docs/sources.md). ``name`` is the
+    machine's name (its entry in a mock config); by default its own name, or the file's stem.
+
+    Raises DefinitionError where AWS's CreateStateMachine would refuse the definition, or when the
+    file cannot be read or the machine cannot be chosen.
     """
-    definition, file = read_definition(source)
-    compiled = parse_machine(definition, file=file)
+    chosen = read_machine(source, state_machine=state_machine, substitutions=substitutions)
+    compiled = parse_machine(chosen.definition, file=chosen.file,
+                             check_resource=api_models.check_definition_resource)
     if name is None:
-        name = _name_from_file(file) if file else "StateMachine"
+        own = [a for a in chosen.aliases if isinstance(a, str) and a]
+        name = (state_machine if chosen.kind == "definition" and state_machine
+                else own[0] if own else chosen.name)
+    machine = StateMachine(compiled, name)
+    machine.type = chosen.machine_type or "STANDARD"
+    return machine
+
+
+def load_fragment(definition: dict, *, name: str) -> StateMachine:
+    """A machine built around states that are not a whole deployable machine (TestState's one
+    state with stand-ins for its targets): CreateStateMachine's rules on unreachable and
+    terminal states do not apply; every other rule does."""
+    compiled = parse_machine(definition, check_resource=api_models.check_definition_resource,
+                             fragment=True)
     return StateMachine(compiled, name)
 
 
-def _name_from_file(file: str) -> str:
-    stem = Path(file).name
-    for suffix in (".asl.json", ".asl.yaml", ".asl.yml", ".json", ".yaml", ".yml"):
-        if stem.endswith(suffix):
-            return stem[: -len(suffix)]
-    return stem
+def read_machine(source: Any, *, state_machine: str | None = None,
+                 substitutions: dict | None = None) -> MachineSource:
+    """The one machine of ``source`` to compile, read by the sources layer; raises
+    DefinitionError naming the file (and the position, when the text is broken)."""
+    if substitutions is not None and not isinstance(substitutions, dict):
+        raise InputError("substitutions must map placeholder names to values")
+    if state_machine is not None and not isinstance(state_machine, str):
+        raise InputError("state_machine must be the logical id or the name of a state machine")
+    where = str(source) if isinstance(source, (str, Path)) and not str(source).lstrip()[:1] in "{[" \
+        and "\n" not in str(source) else "the definition"
+    try:
+        chosen = choose(read_source(source, substitutions=substitutions), state_machine, where)
+    except SourceError as err:
+        raise DefinitionError(_with_position(err), file=getattr(err, "file", None)) from None
+    if chosen.error is not None:
+        raise DefinitionError(_with_position(chosen.error),
+                              file=chosen.error_file or chosen.file) from None
+    try:
+        check_json(chosen.definition)    # before measuring it: a set or NaN has no JSON size
+    except DefinitionError as err:
+        raise err.located(file=chosen.file) from None
+    problem = size_problem(chosen.definition)
+    if problem:
+        raise DefinitionError(problem, file=chosen.file)
+    return chosen
+
+
+def _with_position(err: SourceError) -> str:
+    return f"{err.message} at line {err.line} column {err.column}" if err.line else err.message

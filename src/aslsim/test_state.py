@@ -139,7 +139,7 @@ test_state.__test__ = False     # a test helper's name, not a pytest test
 def _the_state(definition: Any, state_name: str | None):
     """(name, body, compiled machine): the state alone in a machine of its own, its transitions
     ending in stand-in Succeed states, its query language the definition's."""
-    from . import load
+    from .machine import load_fragment
     document = definition
     if isinstance(definition, str):
         try:
@@ -169,8 +169,8 @@ def _the_state(definition: Any, state_name: str | None):
         if assigned:
             states[_ASSIGNER] = {"Type": "Pass", "Assign": assigned, "End": True}
         try:
-            machine = load({"QueryLanguage": language, "StartAt": name, "States": states},
-                           name="TestStateMachine")
+            machine = load_fragment({"QueryLanguage": language, "StartAt": name, "States": states},
+                                    name="TestStateMachine")
             return name, body, machine
         except DefinitionError as err:
             unassigned = _UNASSIGNED.match(err.message)

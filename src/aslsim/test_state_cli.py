@@ -35,10 +35,10 @@ def test_state_command(definition, state_name, input_text, mock_text, variables_
                        configuration_text, inspection_level):
     """Test one state of DEFINITION alone and print TestState's response (status, output,
     error, cause, nextState, inspectionData). Exit 1 when the state FAILED."""
-    from .definition.loader import read_definition
+    from .machine import read_machine
     from .test_state import TestStateError, test_state
     try:
-        document, _ = read_definition(definition)
+        document = read_machine(definition).definition
         result = test_state(document, _json_option(input_text, "--input"), state_name=state_name,
                             inspection_level=inspection_level, mock=_json_option(mock_text, "--mock"),
                             variables=_json_option(variables_text, "--variables"),

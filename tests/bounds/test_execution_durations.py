@@ -38,7 +38,9 @@ def test_a_standard_wait_of_most_of_a_year_succeeds():
 def test_an_express_loop_of_waits_ends_at_five_minutes():
     machine = aslsim.load({"StartAt": "Tick", "States": {
         "Tick": {"Type": "Wait", "Seconds": 7, "Next": "Tock"},
-        "Tock": {"Type": "Pass", "Next": "Tick"}}})
+        "Tock": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": True, "Next": "Done"}],
+                 "Default": "Tick"},
+        "Done": {"Type": "Succeed"}}})
     ex = machine.run({}, execution_type="EXPRESS")
     assert ex.status == "TIMED_OUT" and ex.stop_ms - ex.start_ms == 300_000
 

@@ -82,14 +82,23 @@ def test_without_jitter_the_seed_does_not_change_any_timestamp():
 
 # --- mocks ------------------------------------------------------------------------------------
 
+def charge_and_unreached(*others):
+    """Charge, and Task states only a Choice the input never takes reaches, which mocks may name."""
+    task = {"Type": "Task", "Resource": LAMBDA, "Parameters": LAMBDA_PARAMETERS, "End": True}
+    choices = [{"Variable": "$.never", "IsPresent": True, "Next": o} for o in others]
+    return aslsim.load({"StartAt": "Which", "States": {
+        "Which": {"Type": "Choice", "Choices": choices, "Default": "Charge"},
+        "Charge": task, **{o: task for o in others}}})
+
+
 def test_a_task_without_a_mock_fails_with_states_runtime():
-    m = aslsim.load({"StartAt": "Charge", "States": {"Charge": {"Type": "Task", "Resource": LAMBDA, "Parameters": LAMBDA_PARAMETERS, "End": True}}})
+    m = charge_and_unreached("Other")
     ex = m.run({}, mocks={"Other": {"return": 1}})
     assert (ex.status, ex.error) == ("FAILED", "States.Runtime")
 
 
 def test_the_missing_mock_message_names_the_state_and_lists_registered_mocks():
-    m = aslsim.load({"StartAt": "Charge", "States": {"Charge": {"Type": "Task", "Resource": LAMBDA, "Parameters": LAMBDA_PARAMETERS, "End": True}}})
+    m = charge_and_unreached("Other", "Another")
     ex = m.run({}, mocks={"Other": {"return": 1}, "Another": {"return": 2}})
     assert "'Charge'" in ex.cause
     assert "'Other'" in ex.cause and "'Another'" in ex.cause

@@ -101,3 +101,68 @@ def test_a_dollar_key_needs_a_path_or_an_intrinsic():
     with pytest.raises(DefinitionError) as caught:
         compile_template({"a.$": "not a path"}, "Parameters")
     assert "a.$" in str(caught.value)
+
+
+# Jayway's grammar, as AWS reads paths (each form seen in a deployed AWS sample)
+SNAPSHOTS = {"Snapshots": [{"State": "available", "Id": "s-1"}],
+             "rows": [{"bucket": "b1", "key": "k1", "size": 3, "OU": 2, "Name": "Receipt"},
+                      {"bucket": "b2", "key": "k2", "size": 4, "OU": 0, "Name": "Invoice"}]}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("$.rows.[0].bucket", "b1"),
+    ("$.['Snapshots'].[0].State", "available"),
+    ("$.Snapshots.[0].State", "available"),
+])
+def test_a_bracket_right_after_a_dot_is_the_bracket_itself(text, expected):
+    assert compile_path(text).evaluate(SNAPSHOTS, ENV) == expected
+
+
+def test_a_bracket_after_a_dot_at_the_root_indexes_the_input():
+    assert compile_path("$.[0]").evaluate(["first", "second"], ENV) == "first"
+
+
+def test_a_filter_after_a_dot_filters():
+    assert compile_path("$.rows.[?(@.OU > 0)].key").evaluate(SNAPSHOTS, ENV) == ["k1"]
+
+
+def test_two_dots_before_a_bracket_stay_a_deep_scan():
+    assert compile_path("$..[0]").evaluate({"a": [1, 2], "b": {"c": [3]}}, ENV) == [1, 3]
+
+
+def test_several_quoted_names_give_each_match_cut_down_to_those_keys():
+    assert compile_path("$.rows.[*].['bucket', 'key']").evaluate(SNAPSHOTS, ENV) == [
+        {"bucket": "b1", "key": "k1"}, {"bucket": "b2", "key": "k2"}]
+    assert compile_path("$.rows[1]['bucket','size']").evaluate(SNAPSHOTS, ENV) == {
+        "bucket": "b2", "size": 4}
+
+
+def test_an_unquoted_word_in_a_filter_compares_as_a_string():
+    assert compile_path("$.rows[?(@.Name==Receipt)].bucket").evaluate(SNAPSHOTS, ENV) == ["b1"]
+    assert compile_path("$.rows[?(@.Name != Receipt && @.size > 1)].bucket").evaluate(
+        SNAPSHOTS, ENV) == ["b2"]
+
+
+def test_true_false_and_null_in_a_filter_stay_literals():
+    data = {"items": [{"ok": True}, {"ok": False}]}
+    assert compile_path("$.items[?(@.ok == true)]").evaluate(data, ENV) == [{"ok": True}]
+
+
+def test_a_bracket_after_a_dot_works_inside_an_intrinsic_and_a_reference_path():
+    from aslsim.query.intrinsics import compile_intrinsic
+    call = compile_intrinsic("States.StringToJson($.[0].body)", field="s3Event.$")
+    assert resolve(call, [{"body": "{\"a\": 1}"}], ENV) == {"a": 1}
+    assert compile_reference_path("$.out.[0]").apply({"out": [1, 2]}, 9) == {"out": [9, 2]}
+
+
+def test_a_jayway_path_function_loads_and_fails_the_state_when_it_runs():
+    # re:Post: "$.Jobs.sum()" is accepted by CreateStateMachine; the execution fails with
+    # "The JSONPath '$.Jobs.sum()' specified for the field 'Jobs.$' could not be found in the input"
+    import aslsim
+    machine = aslsim.load({"StartAt": "Sum", "States": {"Sum": {
+        "Type": "Pass", "Parameters": {"Jobs.$": "$.Jobs.sum()"}, "End": True}}})
+    execution = machine.run({"Jobs": [0, 1]})
+    assert execution.error == "States.Runtime"
+    assert "The JSONPath '$.Jobs.sum()' specified for the field 'Jobs.$' could not be found in the " \
+           "input '{\"Jobs\":[0,1]}'" in execution.cause
+    assert compile_path("$.items.length()").definite

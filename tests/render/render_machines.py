@@ -116,6 +116,12 @@ def random_machine(seed: int) -> dict:
             if kind == "Map":
                 body["ItemProcessor"] = graph(depth + 1)
             states[name] = body
-        return {"StartAt": rng.choice(names), "States": states}
+        # AWS refuses a state nothing leads to and a States object with no end: a router at
+        # the start reaches every state, and its Default ends the branch
+        router, end = f"S{next(counter)}", f"S{next(counter)}"
+        start = {"Type": "Choice", "Default": end,
+                 "Choices": [{"Variable": "$.route", "NumericEquals": i, "Next": name}
+                             for i, name in enumerate(names)]}
+        return {"StartAt": router, "States": {router: start, **states, end: {"Type": "Succeed"}}}
 
     return graph(0)

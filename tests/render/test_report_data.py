@@ -141,6 +141,35 @@ def test_a_failing_branch_aborts_its_sibling_and_the_parallel_is_caught():
     assert states["Recover"]["runs"][0]["variables"] == {"recovered": True}
 
 
+def test_a_branch_stopped_by_its_failing_sibling_is_drawn_aborted_not_visited(tmp_path):
+    machine = aslsim.load({"StartAt": "Both", "States": {"Both": {"Type": "Parallel", "End": True, "Branches": [
+        {"StartAt": "Broken", "States": {"Broken": task("broken", End=True)}},
+        {"StartAt": "Slow", "States": {"Slow": {"Type": "Wait", "Seconds": 60, "Next": "Later"},
+                                       "Later": {"Type": "Pass", "End": True}}}]}}})
+    ex = machine.run({}, mocks={"Broken": {"throw": {"Error": "Nope"}, "duration": 5}})
+    drawn = overlay(summarise(ex))
+    assert drawn["Slow"]["css"] == "aborted"
+    assert "Later" not in drawn                       # never entered: unvisited in the picture
+    assert (drawn["Broken"]["css"], drawn["Both"]["css"]) == ("failed", "failed")
+    page = ex.report(tmp_path / "r.html", machine).read_text(encoding="utf-8")
+    assert 'class="state state-wait aborted" data-state="Slow"' in page
+
+
+def test_map_iterations_stopped_by_a_failing_one_are_drawn_aborted_and_counted():
+    machine = aslsim.load({"StartAt": "Each", "States": {"Each": {
+        "Type": "Map", "End": True, "ItemProcessor": {"StartAt": "Which", "States": {
+            "Which": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 1, "Next": "Broken"}],
+                      "Default": "Slow"},
+            "Broken": task("broken", End=True),
+            "Slow": {"Type": "Wait", "Seconds": 60, "End": True}}}}}})
+    ex = machine.run([1, 2, 3], mocks={"Broken": {"throw": {"Error": "Nope"}, "duration": 5}})
+    summary = summarise(ex)
+    drawn = overlay(summary)
+    assert drawn["Slow"]["css"] == "aborted" and drawn["Which"]["css"] == "visited"
+    assert summary["states"]["Each"]["map"] == {"succeeded": 0, "failed": 1, "aborted": 2}
+    assert drawn["Each"]["badge"] == "0✓ 1✗ 2⊘"
+
+
 def test_a_fail_state_is_the_failed_state_and_ends_the_execution():
     machine = aslsim.load(str(ROOT / "statemachines" / "file_size_check.asl.json"))
     ex = machine.run({}, mocks={"CheckFileSize": {"return": "not a number"}})

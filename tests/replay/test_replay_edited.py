@@ -10,6 +10,8 @@ import json
 
 import pytest
 
+from aslsim.definition.acceptance import unnamed_states
+
 from replay_recorded import SHARED, eligible, replay_case
 
 pytestmark = pytest.mark.skipif(not SHARED.exists(), reason="../shared/conformance is not beside this checkout")
@@ -83,6 +85,10 @@ def _remove_catch(case, history):
         if state.get("Catch") and failed and not state.get("Retry"):
             edited = copy.deepcopy(case["definition"])
             del edited["States"][name]["Catch"]
+            # AWS refuses a state nothing leads to: drop the handlers only the Catch reached
+            while unnamed := unnamed_states(edited["States"], edited["StartAt"]):
+                for orphan in unnamed:
+                    del edited["States"][orphan]
             return edited, {events[index]["id"]}, name
     return None
 

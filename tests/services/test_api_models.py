@@ -382,3 +382,40 @@ def test_the_aws_sdk_index_reads_no_model_and_is_built_once():
     assert index["cloudwatchlogs"] == ("logs", "CloudWatchLogs")
     assert index["pinpointsmsvoice"] == ("pinpoint-sms-voice", "PinpointSmsVoice")
     assert api_models._sdk_index() is index
+
+
+def test_aws_sdk_parameters_are_named_as_the_java_sdk_v2_names_them():
+    # supported-services-awssdk.md: PascalCase; the deployed RDS sample writes DbInstanceIdentifier
+    # (botocore: DBInstanceIdentifier), re:Post's accepted answer writes DynamoDB's BOOL as Bool
+    assert refusal("aws-sdk:rds:describeDBInstances", {"DbInstanceIdentifier": "db-1"}) is None
+    assert problems("aws-sdk:rds:describeDBInstances", {"DBInstanceIdentifier": "db-1"}) == \
+        '[The field "DBInstanceIdentifier" is not supported by Step Functions]'
+    check_definition_resource(STATES + "aws-sdk:rds:createDBSnapshot",
+                              {"DbSnapshotIdentifier": "s", "DbInstanceIdentifier.$": "$.id"})
+    with pytest.raises(DefinitionError, match='"DBSnapshotIdentifier" is not supported'):
+        check_definition_resource(STATES + "aws-sdk:rds:createDBSnapshot",
+                                  {"DBSnapshotIdentifier": "s", "DbInstanceIdentifier": "i"})
+    item = {"TableName": "t", "Item": {"done": {"Bool": True}, "tags": {"Ss": ["a"]}, "n": {"N": "1"}}}
+    assert refusal("aws-sdk:dynamodb:putItem", item) is None
+    assert problems("aws-sdk:dynamodb:putItem", {"TableName": "t", "Item": {"done": {"BOOL": True}}}) == \
+        '[The field "BOOL" is not supported by Step Functions]'
+    # the optimised DynamoDB integration keeps the model's names
+    assert refusal("dynamodb:putItem", {"TableName": "t", "Item": {"done": {"BOOL": True}}}) is None
+
+
+@pytest.mark.parametrize("member, sdk_name", [
+    ("DBInstanceIdentifier", "DbInstanceIdentifier"), ("SNSTopicArn", "SnsTopicArn"),
+    ("BOOL", "Bool"), ("KMSKeyId", "KmsKeyId"), ("S3Key", "S3Key"), ("awsvpcConfiguration",
+    "AwsvpcConfiguration"), ("TableName", "TableName"), ("IPv6Address", "IPv6Address"),
+    ("Equals", "EqualsValue"), ("S", "S"), ("NULL", "Null")])
+def test_the_java_sdk_v2_name_of_a_member(member, sdk_name):
+    from aslsim.services.shapes import sfn_name
+    assert sfn_name(member, sdk=True) == sdk_name
+
+
+def test_aws_sdk_results_carry_the_java_sdk_v2_names():
+    from aslsim.services.shapes import from_response
+    shape = op("aws-sdk:rds:describeDBInstances").operation.output_shape
+    result = from_response({"DBInstances": [{"DBInstanceIdentifier": "db-1", "Engine": "postgres"}]},
+                           shape, sdk=True)
+    assert result == {"DbInstances": [{"DbInstanceIdentifier": "db-1", "Engine": "postgres"}]}

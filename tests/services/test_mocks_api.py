@@ -73,15 +73,24 @@ def test_a_callable_taking_two_arguments_also_gets_the_call():
     assert run.output == {"state": "T", "attempt": 0, "function": "checkSize"}
 
 
+def with_unreached_task(resource, name):
+    """T, and a Task state ``name`` only a Choice the input never takes reaches."""
+    return aslsim.load({"StartAt": "Which", "States": {
+        "Which": {"Type": "Choice", "Choices": [{"Variable": "$.never", "IsPresent": True, "Next": name}],
+                  "Default": "T"},
+        "T": task(resource, End=True), name: task(resource, End=True)}})
+
+
 def test_assert_all_mocks_used_names_what_was_never_called():
-    run = one_task(LAMBDA_ARN).run({}, mocks={"T": [{"return": 1}, {"return": 2}], "Other": {"return": 3}})
+    run = with_unreached_task(LAMBDA_ARN, "Other").run(
+        {}, mocks={"T": [{"return": 1}, {"return": 2}], "Other": {"return": 3}})
     with pytest.raises(AssertionError) as caught:
         run.assert_all_mocks_used()
     assert "Other" in str(caught.value) and "T (1 of 2 answers used)" in str(caught.value)
 
 
 def test_nothing_answering_fails_with_states_runtime_listing_what_is_registered():
-    run = one_task(LAMBDA_ARN).run({}, mocks={"Elsewhere": {"return": 1}})
+    run = with_unreached_task(LAMBDA_ARN, "Elsewhere").run({}, mocks={"Elsewhere": {"return": 1}})
     assert (run.status, run.error) == ("FAILED", "States.Runtime")
     assert "nothing answers the Task state 'T'" in run.cause and "'Elsewhere'" in run.cause
 

@@ -177,8 +177,9 @@ cases:
     ("cases:\n  - name: a\n", ":2, case 'a': no 'machine' (give it on the case or at the top of the file)"),
     ("machine: m\ncases:\n  - name: a\n  - name: a\n", ":4: the case name 'a' is used twice; names are test ids"),
     ("machine: m\ncases:\n  - name: a\n    mock: {}\n",
-     ":3, case 'a': unknown field 'mock' (did you mean 'mocks'?); expected one of execution_type, expect, input, input_file, "
-     "machine, machine_name, mock_config, mocks, name, seed, start_time, stop_after, test_case"),
+     ":3, case 'a': unknown field 'mock' (did you mean 'mocks'?); expected one of account, execution_type, expect, input, "
+     "input_file, machine, machine_name, mock_config, mocks, name, region, seed, start_time, state_machine, "
+     "stop_after, substitutions, test_case"),
     ("machine: m\ncases:\n  - name: a\n    expect: {status: OK}\n",
      "expect.status must be one of SUCCEEDED, FAILED, TIMED_OUT, ABORTED"),
     ("machine: m\ncases:\n  - name: a\n    expect: {paths: []}\n",

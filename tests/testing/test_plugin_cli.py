@@ -76,3 +76,23 @@ def test_it_loads_the_plugin_where_pytest_autoloading_is_off(pytester, example, 
     assert result.ret == 0
     result.stdout.fnmatch_lines(["*1 passed in*"])
     assert "warning" not in result.stdout.str()
+
+
+def test_the_aslsim_command_prints_no_pytest_warning(pytester, example):
+    """``aslsim test`` imports aslsim before pytest starts: pytest must not warn that it cannot
+    rewrite the already-imported package, a warning the user can do nothing about."""
+    example("file_size_check")
+    (pytester.path / "ok.aslsim.yaml").write_text(PASSING)
+    result = pytester.run(sys.executable, "-m", "aslsim.cli", "test")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["*= 1 passed in*"])     # "1 passed, 2 warnings" before
+    assert "warnings summary" not in result.stdout.str()
+    assert "PytestAssertRewriteWarning" not in result.stdout.str() + result.stderr.str()
+
+
+def test_the_projects_own_warning_filters_still_apply(pytester, example):
+    example("file_size_check")
+    (pytester.path / "ok.aslsim.yaml").write_text(PASSING)
+    pytester.makeini("[pytest]\nfilterwarnings = error\n")
+    result = pytester.run(sys.executable, "-m", "aslsim.cli", "test")
+    assert result.ret == 0 and "1 passed" in result.stdout.str()

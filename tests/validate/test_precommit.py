@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -48,15 +49,24 @@ def _snapshot_checkout(dest: Path) -> str:
     return _git(dest, "rev-parse", "HEAD").strip()
 
 
+def readme_config(repo: str, rev: str) -> str:
+    """The README's .pre-commit-config.yaml lines, with this test's repository and commit in
+    place of the URL and the example sha (the only parts a user changes)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```yaml\nrepos:", 1)[1].split("```", 1)[0]
+    config = "repos:" + block
+    assert re.search(r"rev: [0-9a-f]{40}\n", config), "the README's rev: is a commit sha"
+    config = re.sub(r"repo: \S+", f"repo: {repo}", config)
+    return re.sub(r"rev: [0-9a-f]{40}", f"rev: {rev}", config)
+
+
 class SampleRepo:
     """A user's repository that adds the hook with the three lines the README shows."""
 
     def __init__(self, root: Path, hook_repo: Path, rev: str, home: Path):
         self.root, self.home = root, home
         root.mkdir()
-        (root / ".pre-commit-config.yaml").write_text(
-            f"repos:\n  - repo: {hook_repo.as_uri()}\n    rev: {rev}\n"
-            "    hooks:\n      - id: aslsim-validate\n")
+        (root / ".pre-commit-config.yaml").write_text(readme_config(hook_repo.as_uri(), rev))
         self.write("workflows/good.asl.json", json.dumps(GOOD, indent=2))
         self.write("workflows/wait.asl.yaml", GOOD_YAML)
         # Not an .asl.* file, so the hook must not be given it although it is broken too.
@@ -106,3 +116,32 @@ def test_hook_passes_once_the_file_is_fixed(sample):
     assert done.returncode == 0, report
     assert "aslsim validate (Amazon States Language)" in report
     assert "Passed" in report
+
+
+SAM_TEMPLATE = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition:
+        StartAt: Hello
+        States:
+          Hello: {Type: Pass, Next: Nowhere}
+"""
+
+
+def test_hook_catches_a_broken_sam_template_and_passes_over_files_without_machines(sample):
+    sample.write("template.yaml", SAM_TEMPLATE)
+    sample.write("infra/buckets/template.yaml", "Resources:\n  B:\n    Type: AWS::S3::Bucket\n")
+    sample.write("infra/variables.tf", 'variable "env" {\n  default = "dev"\n}\n')
+    done = sample.pre_commit()
+    report = done.stdout + done.stderr
+    assert done.returncode == 1, report
+    assert "template.yaml:9:" in report and "ASL201" in report and "Nowhere" in report
+    assert "buckets" not in report and "variables.tf" not in report
+    sample.write("template.yaml", SAM_TEMPLATE.replace("Next: Nowhere", "End: true"))
+    sample.write("cdk.out/Stack.template.json", json.dumps({"Resources": {"M": {
+        "Type": "AWS::StepFunctions::StateMachine", "Properties": {"Definition": GOOD}}}}))
+    done = sample.pre_commit()
+    assert done.returncode == 0, done.stdout + done.stderr

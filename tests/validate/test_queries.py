@@ -87,8 +87,8 @@ def test_variable_names_and_reads_of_variables_nobody_assigns():
         "A": {"Type": "Pass", "Next": "B", "Assign": {"1x": 1, "states": 2, "ok": 3}},
         "B": {"Type": "Pass", "End": True, "Parameters": {"v.$": "$missing", "w.$": "$ok"}}}}
     assert found(definition) == [
-        ("ASL406", "/States/A/Assign/1x", "'1x' is not a valid variable name: use letters, digits "
-         "and underscores, not starting with a digit"),
+        ("ASL406", "/States/A/Assign/1x", "'1x' is not a valid variable name: a letter or "
+         "underscore, then letters, digits and underscores (Unicode identifier characters)"),
         ("ASL406", "/States/A/Assign/states", "'states' is reserved for $states and cannot be assigned"),
         ("ASL404", "/States/B/Parameters/v.$", "the variable '$missing' is read here but no state "
          "assigns it")]

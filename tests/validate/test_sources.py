@@ -137,8 +137,9 @@ def test_a_sam_template_yields_one_result_per_machine(tmp_path):
     assert inline == [("ASL201", 17, 19, "/States/Call/Next"), ("ASL202", 18, 11, "/States/Save")]
     # DefinitionString in a literal block: exact positions despite the substitutions before them
     assert as_string == [("ASL102", 33, 64, "/States/Call2/Nxt")]
-    # DefinitionUri: positions in the definition file; an unknown placeholder is a warning
-    assert from_file == [("ASL003", 5, 68, "/States/Send/Parameters/MessageBody")]
+    # DefinitionUri: positions in the definition file; an unknown placeholder is a warning, at
+    # the placeholder itself
+    assert from_file == [("ASL003", 5, 69, "")]
     assert results[2].diagnostics[0].file == str(tmp_path / "statemachine" / "flow.asl.json")
     assert on_s3 == [("ASL003", 47, 7, "/DefinitionUri")]
     assert results[3].diagnostics[0].severity == "warning"

@@ -23,7 +23,7 @@ def test_unreferenced_state_is_an_error_and_one_reached_only_from_it_a_warning()
         "Orphan": {"Type": "Pass", "Next": "Child"},
         "Child": {"Type": "Succeed"}}}
     assert found(definition) == [
-        ("ASL202", "error", "/States/Orphan", "state 'Orphan' is not reachable: no transition leads to it"),
+        ("ASL202", "error", "/States/Orphan", 'State "Orphan" is not reachable: no transition leads to it'),
         ("ASL202", "warning", "/States/Child",
          "state 'Child' is not reachable: only unreachable states lead to it")]
 

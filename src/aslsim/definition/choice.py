@@ -91,6 +91,8 @@ def _compile(rule: Any, where: str, top: bool) -> Callable[[Any, Any], bool]:
     for key in rule:
         if key in OPERATORS:
             operators.append(key)
+        elif key == "Comment" and type(rule[key]) is not str:
+            raise _error("Expected value of type String", f"{where}.Comment")
         elif key == "Variable" or key == "Comment" or (top and key in _TOP_LEVEL_ONLY):
             continue
         elif key in _TOP_LEVEL_ONLY:

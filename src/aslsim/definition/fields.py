@@ -7,19 +7,30 @@ from __future__ import annotations
 from ..errors import DefinitionError
 from ..query.jsonpath import compile_path, compile_reference_path
 from ..query.templates import compile_jsonata_template, compile_template, is_expression
+from .acceptance import OTHER_LANGUAGE_FIELDS, other_language_hint
 from .limits import MAX_SECONDS as MAX_TIMEOUT  # the largest seconds/count in most integer fields
 from .model import JSONATA, NULL_PATH
 
 
 def no_unknown_fields(body: dict, allowed: set, language: str | None, what: str):
-    """Refuse the first field not in ``allowed`` (AWS's schema), naming it and the language."""
+    """Refuse the first field not in ``allowed`` (AWS's schema), naming it and the language, and
+    a Comment that is not a string."""
+    if "Comment" in allowed:
+        check_comment(body)
     extra = [k for k in body if k not in allowed]
     if extra:
         hint = ""
-        if language == JSONATA:
-            hint = " (JSONata states use Arguments, Output and Assign instead of the JSONPath fields)"
+        if language == JSONATA and extra[0] in OTHER_LANGUAGE_FIELDS:
+            hint = f" ({other_language_hint(language, body.get('Type'), extra[0])})"
         raise DefinitionError(f"field '{extra[0]}' is not supported in {what}"
                               f"{' using ' + language if language else ''}{hint}", field=extra[0])
+
+
+def check_comment(body: dict, where: str = ""):
+    """Every Comment in ASL is a string (the report and the graph print it)."""
+    if "Comment" in body and not isinstance(body["Comment"], str):
+        raise DefinitionError(f"Comment must be a string, not {type(body['Comment']).__name__}",
+                              field=f"{where}.Comment" if where else "Comment")
 
 
 def compile_path_field(value, field_name):

@@ -1,15 +1,17 @@
 """Definition dict -> compiled, checked model. Refuses what AWS's CreateStateMachine refuses.
 
-Each problem raises DefinitionError naming the state and the field. Checks that belong to a
-static linter rather than to AWS's acceptance (unreachable states, say) live in ``validate``.
+Each problem raises DefinitionError naming the state and the field. The rules beyond each
+state's fields (unreachable states, a terminal state, ARNs, the size) are acceptance.py's, which
+``validate`` applies too; checks that belong to a static linter rather than to AWS's acceptance
+(loops with no way out, shadowed Choice rules) live in ``validate`` alone.
 """
 from __future__ import annotations
 
-import re
-from typing import Any
+from typing import Any, Callable
 
+from .. import jsonvalues
 from ..errors import DefinitionError
-from ..services.api_models import check_definition_resource
+from . import acceptance
 from ..query.jsonpath import compile_reference_path
 from ..query.templates import compile_dynamic_value, compile_template
 from .choice import compile_condition
@@ -19,8 +21,8 @@ from .distributed_map import (
 )
 from .fields import (  # jsonata_template is re-exported: callers import it from here
     MAX_TIMEOUT, check_positive_int, compile_count_field, compile_optional_template, compile_path_field,
-    compile_path_or_null, compile_result_path, compile_seconds_field, is_expression, jsonata_template,
-    no_unknown_fields,
+    check_comment, compile_path_or_null, compile_result_path, compile_seconds_field, is_expression,
+    jsonata_template, no_unknown_fields,
 )
 from .model import (
     JSONATA, JSONPATH, NULL_PATH, Catcher, ChoiceRule, ChoiceState, CompiledMachine, FailState, Graph,
@@ -73,22 +75,52 @@ RETRY_FIELDS = {"ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", 
                  "JitterStrategy", "Comment"}
 CATCH_FIELDS = {JSONPATH: {"ErrorEquals", "Next", "ResultPath", "Comment", "Assign"},
                  JSONATA: {"ErrorEquals", "Next", "Output", "Comment", "Assign"}}
-_VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def parse_machine(source: dict, *, file: str | None = None) -> CompiledMachine:
-    """Compile a definition (already read into a dict) into a CompiledMachine."""
+def parse_machine(source: dict, *, file: str | None = None,
+                  check_resource: Callable | None = None, fragment: bool = False) -> CompiledMachine:
+    """Compile a definition (already read into a dict) into a CompiledMachine.
+
+    ``check_resource(arn, payload, field=...)`` raises DefinitionError for a Task resource or
+    payload AWS refuses (the service knowledge lives above this layer: services.api_models).
+    ``fragment``: states built around one state that is not a whole machine (TestState), to which
+    the rules on unreachable states and terminal states do not apply."""
     try:
-        machine = _Parser(file).machine(source)
+        check_json(source)
+        machine = _Parser(file, check_resource, fragment).machine(source)
         check_variables(source)
         return machine
     except DefinitionError as err:
         raise err.located(file=file) from None
 
 
+def check_json(source) -> None:
+    """A definition is JSON: no NaN, no set, no lone surrogate, no nesting aslsim cannot walk."""
+    try:
+        jsonvalues.check(source)
+    except jsonvalues.NotJSON as err:
+        raise DefinitionError(err.message, **_located(jsonvalues.pointer_parts(err.pointer))) from None
+
+
+def _located(parts: list) -> dict:
+    """The innermost state and its field named by a pointer into a definition."""
+    state, i = None, 0
+    while i + 1 < len(parts) and parts[i] == "States":
+        state, rest = parts[i + 1], parts[i + 2:]
+        if rest[:1] in (["ItemProcessor"], ["Iterator"]) and rest[1:2] == ["States"]:
+            i += 3
+        elif rest[:1] == ["Branches"] and rest[2:3] == ["States"]:
+            i += 4
+        else:
+            return {"state": state, "field": "/".join(rest) or None}
+    return {"state": state, "field": "/".join(parts[i:]) or None}
+
+
 class _Parser:
-    def __init__(self, file):
+    def __init__(self, file, check_resource=None, fragment=False):
         self.file = file
+        self.check_resource = check_resource
+        self.fragment = fragment
         self.names: dict[str, str] = {}
         self.all_states: dict = {}
 
@@ -141,6 +173,12 @@ class _Parser:
                     raise DefinitionError(f"{field_name} '{target}' does not name a state in the same "
                                           f"{'branch' if where else 'state machine'}",
                                           state=state.name, field=field_name)
+        for name in [] if self.fragment else acceptance.unnamed_states(states, start):
+            raise DefinitionError(acceptance.unreachable_message(name), state=name)
+        if not self.fragment and not acceptance.has_terminal(states):
+            raise DefinitionError(acceptance.no_terminal_message(
+                f"the States of {where[:-1]}" if where else "the state machine"),
+                field=f"{where}States")
         return Graph(start_at=start, states=compiled, query_language=language)
 
     # -- states -----------------------------------------------------------------------------
@@ -156,9 +194,15 @@ class _Parser:
             raise DefinitionError("a JSONPath state cannot be nested in a JSONata state machine; "
                                   "AWS accepts JSONata states in JSONPath machines, not the reverse",
                                   field="QueryLanguage")
-        if (language, kind) not in STATE_FIELDS:
+        if not isinstance(kind, str) or (language, kind) not in STATE_FIELDS:
             raise DefinitionError(f"unknown state Type {kind!r}", field="Type")
         no_unknown_fields(body, STATE_FIELDS[(language, kind)], language, f"a {kind} state")
+        if language == JSONATA:
+            for path, value, _ in acceptance.jsonata_fields(body):
+                for inner, text in acceptance.strings(value, path):
+                    problem = acceptance.expression_problem(text)
+                    if problem:
+                        raise DefinitionError(problem, field=acceptance.field_label(inner))
         common = self.common(name, kind, body, language)
         return getattr(self, f"_{kind.lower()}")(body, language, common)
 
@@ -195,10 +239,15 @@ class _Parser:
         resource = body.get("Resource")
         if not isinstance(resource, str) or not resource:
             raise DefinitionError("a Task needs a Resource string (an ARN)", field="Resource")
-        if not resource.startswith("arn:"):
-            raise DefinitionError(f"Resource '{resource}' is not a valid ARN", field="Resource")
+        problem = acceptance.arn_problem(resource)
+        if problem:
+            raise DefinitionError(problem, field="Resource")
+        if "Credentials" in body and acceptance.credentials_problem(body["Credentials"]):
+            raise DefinitionError(acceptance.credentials_problem(body["Credentials"]),
+                                  field="Credentials")
         payload_field = "Arguments" if language == JSONATA else "Parameters"
-        check_definition_resource(resource, body.get(payload_field), field=payload_field)
+        if self.check_resource is not None:
+            self.check_resource(resource, body.get(payload_field), field=payload_field)
         timeout = compile_seconds_field(body, "TimeoutSeconds", language)
         heartbeat = compile_seconds_field(body, "HeartbeatSeconds", language)
         if isinstance(timeout, int) and isinstance(heartbeat, int) and heartbeat >= timeout:
@@ -232,6 +281,7 @@ class _Parser:
                 if extra:
                     raise DefinitionError(f"field(s) {', '.join(sorted(extra))} are not allowed in a "
                                           "JSONata Choice rule (use Condition)", field=where)
+                check_comment(rule, where)
                 if "Condition" not in rule:
                     raise DefinitionError("a JSONata Choice rule needs a Condition", field=where)
                 condition = jsonata_template(rule["Condition"], f"{where}.Condition")
@@ -457,11 +507,9 @@ def compile_assign(source, language):
         raise DefinitionError("Assign must be an object of variable names to values", field="Assign")
     for key in source:
         name = key[:-2] if language == JSONPATH and key.endswith(".$") else key
-        if not _VARIABLE_NAME.match(name):
-            raise DefinitionError(f"'{name}' is not a valid variable name (letters, digits and "
-                                  "underscores, not starting with a digit)", field=f"Assign/{key}")
-        if name == "states":
-            raise DefinitionError("'states' is a reserved name and cannot be assigned", field="Assign/states")
+        problem = acceptance.variable_name_problem(name)
+        if problem:
+            raise DefinitionError(problem, field=f"Assign/{key}")
     if language == JSONATA:
         return jsonata_template(source, "Assign")
     return compile_template(source, "Assign")

@@ -20,7 +20,7 @@ import re
 
 from ..errors import DefinitionError
 
-_REFERENCE = re.compile(r"(?<![\w$])\$([A-Za-z_][A-Za-z0-9_]*)")
+_REFERENCE = re.compile(r"(?<![\w$])\$([^\W\d]\w*)")
 _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'")
 
 NESTED_MACHINE_FIELDS = ("Branches", "ItemProcessor", "Iterator")
@@ -46,8 +46,9 @@ def check_variables(definition: dict):
                                   state=state, field=field)
 
 
-def assigned_names(body: dict) -> dict[str, str]:
-    """Names a state assigns (in its own Assign, its Choice rules and its Catchers) -> field."""
+def assigned_names(body: dict, *, catchers: bool = True) -> dict[str, str]:
+    """Names a state assigns (in its own Assign, its Choice rules and, unless ``catchers`` is
+    False, its Catchers) -> field."""
     names: dict[str, str] = {}
 
     def take(block, where):
@@ -58,17 +59,27 @@ def assigned_names(body: dict) -> dict[str, str]:
     for i, rule in enumerate(body.get("Choices") or []):
         if isinstance(rule, dict):
             take(rule.get("Assign"), f"Choices[{i}]/Assign")
-    for i, catcher in enumerate(body.get("Catch") or []):
+    for i, catcher in enumerate(body.get("Catch") or [] if catchers else []):
         if isinstance(catcher, dict):
             take(catcher.get("Assign"), f"Catch[{i}]/Assign")
     return names
+
+
+def outer_for_children(state: str, assigned: dict[str, dict], outer: frozenset) -> frozenset:
+    """What the branches or iterations of ``state`` may not assign: the outer scopes' names and
+    this scope's, except those only ``state``'s own Catchers assign. A Catcher runs once the
+    branches have ended, so AWS accepts a state inside them assigning the same name."""
+    names = set(outer)
+    for name, (everything, without_catchers) in assigned.items():
+        names.update(without_catchers if name == state else everything)
+    return frozenset(names)
 
 
 def _walk_scope(container: dict, language: str, outer: frozenset, assigned: set, references: list):
     """One scope: the states of a machine, a Parallel branch or an inline Map's processor."""
     language = container.get("QueryLanguage", language)
     states = {n: b for n, b in (container.get("States") or {}).items() if isinstance(b, dict)}
-    here: set[str] = set()
+    here: dict[str, tuple] = {}
     for name, body in states.items():
         names = assigned_names(body)
         for variable, field in names.items():
@@ -77,19 +88,20 @@ def _walk_scope(container: dict, language: str, outer: frozenset, assigned: set,
                     f"the variable '{variable}' is assigned in an outer scope; states inside a "
                     "Parallel branch or a Map may read outer variables but not assign them "
                     "(return data with Output instead)", state=name, field=field)
-        here.update(names)
-    assigned.update(here)
+        here[name] = (set(names), set(assigned_names(body, catchers=False)))
+        assigned.update(names)
     for name, body in states.items():
         state_language = body.get("QueryLanguage", language)
         _collect_state(body, name, state_language, references)
+        inner = outer_for_children(name, here, outer)
         for branch in body.get("Branches") or []:
             if isinstance(branch, dict):
-                _walk_scope(branch, state_language, outer | here, assigned, references)
+                _walk_scope(branch, state_language, inner, assigned, references)
         for key in ("ItemProcessor", "Iterator"):
             processor = body.get(key)
             if isinstance(processor, dict):
                 distributed = (processor.get("ProcessorConfig") or {}).get("Mode") == "DISTRIBUTED"
-                _walk_scope(processor, state_language, frozenset() if distributed else outer | here,
+                _walk_scope(processor, state_language, frozenset() if distributed else inner,
                             assigned, references)
 
 

@@ -21,14 +21,30 @@ from typing import Any
 
 import jsonpath as _jsonpath
 
+from .. import jsonvalues
 from ..errors import DefinitionError, StatesError, runtime_error
 
-_VARIABLE_ROOT = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_VARIABLE_ROOT = re.compile(r"\$([^\W\d]\w*)")   # a Unicode identifier
 _DOT_NAME = re.compile(r"\.([^.\[\]\s()'\"*?@]+)")
 _INDEX = re.compile(r"\[\s*(\d+)\s*\]")
 _QUOTED = re.compile(r"\[\s*(?:'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\")\s*\]")
 
 INPUT, CONTEXT, VARIABLE = "input", "context", "variable"
+
+class _Environment(_jsonpath.JSONPathEnvironment):
+    """python-jsonpath, evaluating as Jayway: a deep scan ('..') reaches as deep as any value
+    aslsim takes (python-jsonpath stops at 100), and a slice selects from arrays, never the
+    characters of a string."""
+
+    max_recursion_depth = jsonvalues.MAX_DEPTH
+
+    def getitem(self, obj: Any, key: Any) -> Any:
+        if isinstance(obj, str) and isinstance(key, slice):
+            return ()
+        return super().getitem(obj, key)
+
+
+_ENV = _Environment()
 
 
 class PathNotFound(Exception):
@@ -71,6 +87,45 @@ def _parse_steps(rest: str) -> tuple | None:
                     steps.append(_unescape(m.group(2), '"'))
         pos = m.end()
     return tuple(steps)
+
+
+# Jayway (the JSONPath library under Step Functions) reads a '.' followed by '[' as the bracket
+# itself ($.[0], $.['key'], $.Snapshots.[0].State: PathCompiler.readDotToken), and the deployed
+# samples compare with unquoted words in filters ([?(@.Name==Receipt)]). Both are rewritten to
+# the common form before compiling; messages keep the author's text.
+_FILTER_WORD = re.compile(r"(==|!=|<=|>=|<|>)(\s*)([A-Za-z_][A-Za-z0-9_-]*)(?=\s*(?:\)|&&|\|\|))")
+_LITERAL_WORDS = {"true", "false", "null"}
+_FUNCTION = re.compile(r"\.([A-Za-z]+)\((?:[^()'\"]|'[^']*'|\"[^\"]*\")*\)$")
+_NAMES_UNION = re.compile(r"\[\s*'(?:[^'\\]|\\.)*'(?:\s*,\s*'(?:[^'\\]|\\.)*')+\s*\]$")
+
+
+def jayway_syntax(rest: str) -> str:
+    """``rest`` (a path after its root) in the form python-jsonpath and the step parser read."""
+    out, i, depth, quote = [], 0, 0, None
+    while i < len(rest):
+        ch = rest[i]
+        if quote:
+            if ch == "\\" and i + 1 < len(rest):
+                out.append(rest[i:i + 2])
+                i += 2
+                continue
+            if ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "[":
+            if depth == 0 and out and out[-1] == "." and (len(out) < 2 or out[-2] != "."):
+                out.pop()          # $.[0] is $[0]; $..[0] stays a deep scan
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        out.append(ch)
+        i += 1
+    text = "".join(out)
+    if "[?" in text:
+        text = _FILTER_WORD.sub(lambda m: m.group(0) if m.group(3) in _LITERAL_WORDS
+                                else f"{m.group(1)}{m.group(2)}'{m.group(3)}'", text)
+    return text
 
 
 def normalized(steps) -> str:
@@ -121,7 +176,8 @@ def walk(value: Any, steps: tuple) -> Any:
 class Path:
     """A compiled read path (``$...``, ``$$...`` or ``$var...``)."""
 
-    __slots__ = ("text", "root", "variable", "steps", "_matcher", "definite")
+    __slots__ = ("text", "root", "variable", "steps", "_matcher", "definite", "_names", "_prefix",
+                 "_function")
 
     def __init__(self, text: str):
         self.text = text
@@ -135,13 +191,28 @@ class Path:
                 self.root, self.variable, rest = INPUT, None, text[1:]
             else:
                 raise DefinitionError(f"The value '{text}' is not a valid JSONPath: it must start with '$'")
-        rest = rest.strip()
+        rest = jayway_syntax(rest.strip())
+        self._names = self._prefix = None
+        # Jayway's path functions ($.items.length(), .sum()): CreateStateMachine accepts them
+        # and the state fails when it runs, "The JSONPath ... could not be found in the input"
+        # (re:Post, "sum() function returns error about not finding path")
+        function = _FUNCTION.search(rest)
+        self._function = function.group(1) if function else None
+        if function:
+            rest = rest[:function.start()]
+        union = _NAMES_UNION.search(rest)
+        if union:
+            # ['a', 'b'] last: Jayway gives each match's object cut down to those keys
+            self._names = tuple(_unescape(n, "'") for n in re.findall(r"'((?:[^'\\]|\\.)*)'",
+                                                                        union.group(0)))
+            root = {CONTEXT: "$$", INPUT: "$"}.get(self.root) or f"${self.variable}"
+            self._prefix = Path(root + rest[:union.start()]) if union.start() > 0 else None
         self.steps = _parse_steps(rest)
         self.definite = self.steps is not None
         self._matcher = None
-        if not self.definite:
+        if not self.definite and self._names is None:
             try:
-                self._matcher = _jsonpath.compile("$" + rest)
+                self._matcher = _ENV.compile("$" + rest)
             except Exception as err:  # the library's own syntax errors
                 raise DefinitionError(f"The value '{text}' is not a valid JSONPath: {err}") from None
 
@@ -162,13 +233,42 @@ class Path:
 
     def evaluate(self, data: Any, env) -> Any:
         """The value at this path; raises PathNotFound when a definite path matches nothing."""
+        if self._function is not None:
+            self.root_value(data, env)
+            raise PathNotFound(f"Function {self._function}() is not supported")
+        if self._names is not None:
+            return self._pick_names(data, env)
         value = self.root_value(data, env)
         if self.definite:
             return walk(value, self.steps) if self.steps else value
-        return self._matcher.findall(value)
+        return _find_all(self._matcher, value, self.text)
+
+    def _pick_names(self, data, env):
+        if self._prefix is None:
+            found, single = self.root_value(data, env), True
+        else:
+            found, single = self._prefix.evaluate(data, env), self._prefix.definite
+        def pick(value):
+            return {k: value[k] for k in self._names if k in value}
+        if single:
+            return pick(found) if isinstance(found, dict) else []
+        return [pick(v) for v in found if isinstance(v, dict)]
 
     def __repr__(self) -> str:
         return f"Path({self.text!r})"
+
+
+def _find_all(matcher, value: Any, text: str) -> list:
+    """Every match of an indefinite path. A string is a value here, never a JSON document to
+    parse (python-jsonpath parses a str it is given): nothing inside a string matches."""
+    if isinstance(value, str):
+        return []
+    try:
+        return matcher.findall(value)
+    except RecursionError:       # python-jsonpath's own bound on '..' (JSONPathRecursionError)
+        raise runtime_error(f"The JSONPath '{text}' could not be evaluated: the data nests deeper "
+                            f"than the {_ENV.max_recursion_depth} levels "
+                            "a deep scan ('..') reads") from None
 
 
 def compile_path(text: str) -> Path:
@@ -186,7 +286,7 @@ class ReferencePath:
     def __init__(self, text: str):
         if not isinstance(text, str) or not text.startswith("$") or text.startswith("$$"):
             raise DefinitionError(f"The value {json.dumps(text)} is not a valid ReferencePath")
-        steps = _parse_steps(text[1:].strip())
+        steps = _parse_steps(jayway_syntax(text[1:].strip()))
         if steps is None:
             raise DefinitionError(
                 f"The value '{text}' is not a valid ReferencePath: only names and indexes are allowed")
@@ -267,7 +367,7 @@ def compile_reader(path: Path, *, document: bool = False, slow=None):
     Context object. ``slow(data, env)`` replaces ``path.evaluate`` when indexing fails.
     """
     slow = path.evaluate if slow is None else slow
-    if not path.definite or getattr(path, "_names", None) is not None:
+    if not path.definite or path._names is not None or path._function is not None:
         return (lambda env: slow(env.document, env)) if document else slow
     steps = path.steps
     head = "def read(env):\n    data = env.document\n" if document else "def read(data, env):\n"

@@ -5,10 +5,11 @@ import sys
 
 import click
 
-from ..errors import DefinitionError
+from ..errors import DefinitionError, InputError
+from ..machine_options import state_machine_option, sub_option, substitutions
 
 FORMATS = ("mermaid", "dot", "svg", "html")
-EXIT_INVALID = 2
+EXIT_INVALID, EXIT_INTERNAL = 2, 3
 
 
 def draw(machine, output_format: str) -> str:
@@ -32,15 +33,23 @@ def draw(machine, output_format: str) -> str:
                    "svg / html: a picture laid out by aslsim, one file, opens offline.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write to this file instead of standard output.")
-def graph_command(definition, output_format, output):
-    """Draw DEFINITION's state graph: states by type, Choice rules, Catch and Retry edges."""
+@state_machine_option
+@sub_option
+def graph_command(definition, output_format, output, state_machine, subs):
+    """Draw DEFINITION's state graph: states by type, Choice rules, Catch and Retry edges.
+    DEFINITION is a definition or a template, serverless.yml or .tf file holding machines."""
     from .. import load
     try:
-        machine = load(definition)
-    except DefinitionError as err:
+        machine = load(definition, state_machine=state_machine, substitutions=substitutions(subs))
+    except (DefinitionError, InputError) as err:
         click.echo(f"aslsim: {err}", err=True)
         sys.exit(EXIT_INVALID)
-    text = draw(machine, output_format)
+    try:
+        text = draw(machine, output_format)
+    except Exception as err:  # a bug in aslsim: a message to report, never a traceback
+        click.echo(f"aslsim: internal error while drawing {definition}: {type(err).__name__}: {err}; "
+                   "please report it with the definition", err=True)
+        sys.exit(EXIT_INTERNAL)
     if output is None:
         click.echo(text, nl=False)
         return

@@ -254,14 +254,18 @@ def _state_entries(visits: list[Visit], origin: int) -> dict[str, dict]:
     states: dict[str, dict] = {}
     for visit in visits:
         entry = states.setdefault(visit.state, {"type": visit.type, "visits": 0, "time": 0,
-                                                "retries": 0, "status": "visited", "calls": [],
+                                                "retries": 0, "status": "aborted", "calls": [],
                                                 "runs": []})
         entry["visits"] += 1
         entry["time"] += visit.end_ms - visit.start_ms
         entry["retries"] += max(visit.attempts - 1, 0)
         entry["runs"].append({"index": entry["visits"], **visit.to_json(origin)})
+        # the worst outcome shows; a state only ever stopped by a failing sibling branch or
+        # iteration is drawn aborted (grey), one that also ran to its end visited
         if visit.status == "failed" or (visit.status == "caught" and entry["status"] != "failed"):
             entry["status"] = visit.status
+        elif visit.status != "aborted" and entry["status"] == "aborted":
+            entry["status"] = "visited"
     return states
 
 
@@ -460,7 +464,8 @@ def badge(entry: dict) -> str:
         parts.append(f"↻{entry['retries']}")
     counts = entry.get("map")
     if counts:
-        parts.append(f"{counts['succeeded']}✓ {counts['failed']}✗")
+        parts.append(f"{counts['succeeded']}✓ {counts['failed']}✗"
+                     + (f" {counts['aborted']}⊘" if counts.get("aborted") else ""))
     return " ".join(parts)
 
 
@@ -526,5 +531,7 @@ def write_report(execution, path: str | os.PathLike, machine=None) -> Path:
         raise ValueError("this execution does not know its state machine: pass machine=")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(execution, machine), encoding="utf-8")
+    # a lone surrogate (States.StringToJson can make one) is written as its \ud800 escape,
+    # which the page's JSON and HTML read back as the same text
+    path.write_text(render_html(execution, machine), encoding="utf-8", errors="backslashreplace")
     return path

@@ -17,6 +17,7 @@ from typing import Any
 from ..errors import DefinitionError, StatesError
 from ..query.jsonpath import dumps
 from .resources import Resource, describe_resource
+from .shapes import sfn_name
 
 RR, SYNC, SYNC2, WAIT = "", ".sync", ".sync:2", ".waitForTaskToken"
 
@@ -304,9 +305,9 @@ def check_parameters(call) -> None:
     target = _input_for(call.resource) if isinstance(parameters, dict) else None
     if target is None:
         return
-    shape, any_json = target
+    shape, any_json, sdk = target
     problems: list[str] = []
-    _check_members(parameters, shape, "", any_json, problems)
+    _check_members(parameters, shape, "", _Checking(any_json, sdk, problems))
     if problems:
         raise StatesError("States.Runtime", f"The Parameters '{dumps(parameters)}' could not be "
                           f"used to start the Task: [{', '.join(problems)}]", prefix_state=True)
@@ -314,27 +315,34 @@ def check_parameters(call) -> None:
 
 @functools.lru_cache(maxsize=None)
 def _input_for(resource: Resource):
-    """(input shape, members taking any JSON) for a resource, or None when it has no model."""
+    """(input shape, members taking any JSON, aws-sdk?) for a resource, or None without a model."""
     if resource.kind != "integration" or _loader() is None:
         return None
     if resource.resource_type == "apigateway" and resource.action == _APIGATEWAY[0]:
-        return _apigateway_input(), frozenset({"RequestBody"})
+        return _apigateway_input(), frozenset({"RequestBody"}), False
     operation = operation_for(resource)
     if operation is None:
         return None
     spec = None if operation.sdk else OPTIMISED[resource.resource_type]
     any_json = spec.actions[resource.action].any_json if spec else ()
-    return operation.operation.input_shape, frozenset(any_json)
+    return operation.operation.input_shape, frozenset(any_json), operation.sdk
 
 
-def _check_members(value: dict, shape, path: str, any_json, problems: list) -> None:
-    members = _members(shape)
+@dataclass
+class _Checking:
+    any_json: frozenset            # member paths that take any JSON
+    sdk: bool                      # aws-sdk naming (see shapes.sfn_name)
+    problems: list
+
+
+def _check_members(value: dict, shape, path: str, checking: _Checking) -> None:
+    members = _members(shape, checking.sdk)
     for key, item in value.items():
         member = members.get(key)
         if member is None:
-            problems.append(f'The field "{key}" is not supported by Step Functions')
+            checking.problems.append(f'The field "{key}" is not supported by Step Functions')
         else:
-            _check_value(item, member, key, f"{path}.{key}" if path else key, any_json, problems)
+            _check_value(item, member, key, f"{path}.{key}" if path else key, checking)
 
 
 # What a scalar member accepts, and how AWS words the refusal. AWS's wording is recorded for
@@ -355,32 +363,32 @@ def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _check_value(value, shape, field: str, path: str, any_json, problems: list) -> None:
+def _check_value(value, shape, field: str, path: str, checking: _Checking) -> None:
     # null is passed on: the service itself refuses it (recorded: DynamoDB's "Value null at 'item'")
-    if value is None or path in any_json:
+    if value is None or path in checking.any_json:
         return
     kind = shape.type_name
     if kind == "structure" and not shape.metadata.get("document"):
         if not isinstance(value, dict):
-            problems.append(_invalid_format(field))
+            checking.problems.append(_invalid_format(field))
         else:
-            _check_members(value, shape, path, any_json, problems)
+            _check_members(value, shape, path, checking)
     elif kind == "list":
         if not isinstance(value, list):
-            problems.append(_invalid_format(field))
+            checking.problems.append(_invalid_format(field))
             return
         for item in value:
-            _check_value(item, shape.member, field, path, any_json, problems)
+            _check_value(item, shape.member, field, path, checking)
     elif kind == "map":
         if not isinstance(value, dict):
-            problems.append(_invalid_format(field))
+            checking.problems.append(_invalid_format(field))
             return
         for item in value.values():
-            _check_value(item, shape.value, field, path, any_json, problems)
+            _check_value(item, shape.value, field, path, checking)
     elif kind in _SCALARS:
         article, accepts = _SCALARS[kind]
         if not accepts(value):
-            problems.append(f"The value for the field '{field}' must be {article}")
+            checking.problems.append(f"The value for the field '{field}' must be {article}")
     # blobs and documents take any JSON: AWS serialises what it is given
 
 
@@ -391,15 +399,13 @@ def _invalid_format(field: str) -> str:
 
 
 @functools.lru_cache(maxsize=None)   # botocore's shapes live as long as their loaded model
-def _members(shape) -> dict:
-    """Member shapes by the name Step Functions expects: PascalCase ("awsvpcConfiguration" is
-    AwsvpcConfiguration; AWS refuses "awsVpcConfiguration"), and "Equals" as "EqualsValue"."""
+def _members(shape, sdk: bool = False) -> dict:
+    """Member shapes by the name Step Functions expects (shapes.sfn_name): PascalCase
+    ("awsvpcConfiguration" is AwsvpcConfiguration; AWS refuses "awsVpcConfiguration"), "Equals"
+    as "EqualsValue", and aws-sdk names as the Java SDK v2 has them (DbInstanceIdentifier)."""
     if shape is None:
         return {}
-    members = {}
-    for name, member in shape.members.items():
-        members["EqualsValue" if name == "Equals" else name[:1].upper() + name[1:]] = member
-    return members
+    return {sfn_name(name, sdk): member for name, member in shape.members.items()}
 
 
 @functools.lru_cache(maxsize=None)
@@ -444,7 +450,7 @@ def check_definition_resource(arn: str, parameters: Any = None, *, state: str | 
                               "valid resource ARN, or the resource is not available in this region.",
                               state=state, field="Resource")
     if sdk and isinstance(parameters, dict):
-        members = _members(operation_for(resource).operation.input_shape)
+        members = _members(operation_for(resource).operation.input_shape, sdk=True)
         for key in parameters:
             name = key[:-2] if key.endswith(".$") else key
             if name not in members:

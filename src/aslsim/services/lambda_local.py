@@ -53,6 +53,7 @@ from typing import Any, Callable
 
 from ..errors import InputError
 from .calls import Answer, ServiceError, TaskCall, lambda_function_name
+from .lambda_sandbox import Sandbox, environment
 
 __all__ = ["LocalLambdas", "LambdaContext"]
 
@@ -60,6 +61,12 @@ DEFAULT_TIMEOUT_S = 3      # what Lambda gives a function created without a Time
 DEFAULT_MEMORY_MB = 128
 MAX_TIMEOUT_S = 900
 _SETTINGS = {"handler", "environment", "duration", "timeout", "memory"}
+# Lambda gives a function its execution role's credentials, never the caller's: a handler gets
+# these stand-ins (moto takes any), so that its boto3 can never use the shell's real keys.
+FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "ASIAASLSIMLOCALFAKE1", "AWS_SECRET_ACCESS_KEY": "aslsim-local-fake",
+                    "AWS_SESSION_TOKEN": "aslsim-local-fake-session"}
+# Set in a shell, these would point boto3 at a profile (and its keys) Lambda never has.
+_NOT_IN_LAMBDA = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
 
 
 class LambdaContext:
@@ -101,6 +108,7 @@ class _Function:
     timeout_ms: int = DEFAULT_TIMEOUT_S * 1000
     memory_mb: int = DEFAULT_MEMORY_MB
     wants_context: bool = True
+    sandbox: Sandbox | None = None
 
 
 class LocalLambdas:
@@ -113,7 +121,7 @@ class LocalLambdas:
                              "handlers ('file.py:function', 'module:function', a callable, or "
                              "an object with 'handler')")
         self.base_dir = Path(base_dir if base_dir is not None else os.getcwd()).resolve()
-        self._modules: dict[Path, Any] = {}
+        self._modules: dict[str, Path] = {}     # the handler files loaded, by private name
         self.functions: dict[str, _Function] = {}
         for key, value in spec.items():
             if not isinstance(key, str) or not key:
@@ -135,7 +143,14 @@ class LocalLambdas:
         if unknown or "handler" not in settings:
             raise InputError(f"{where}: expected 'handler' and optionally 'environment', "
                              f"'duration', 'timeout', 'memory'; got keys {sorted(settings)}")
-        handler, handler_name, task_root = self._handler(settings["handler"], where)
+        environment_given = settings.get("environment", {})
+        if not isinstance(environment_given, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in environment_given.items()):
+            raise InputError(f"{where}: 'environment' must map variable names to strings, as "
+                             "Lambda's environment variables are strings")
+        # the handler's module runs its top level (Lambda's init) in the function's environment
+        with environment({**_init_variables(name), **environment_given}, remove=_NOT_IN_LAMBDA):
+            handler, handler_name, task_root, sandbox = self._handler(settings["handler"], where)
         timeout = _number(settings, "timeout", where, DEFAULT_TIMEOUT_S)
         if not 1 <= timeout <= MAX_TIMEOUT_S:
             raise InputError(f"{where}: 'timeout' must be between 1 and {MAX_TIMEOUT_S} seconds, "
@@ -143,72 +158,63 @@ class LocalLambdas:
         memory = settings.get("memory", DEFAULT_MEMORY_MB)
         if isinstance(memory, bool) or not isinstance(memory, int) or not 128 <= memory <= 10240:
             raise InputError(f"{where}: 'memory' must be an integer number of MB from 128 to 10240")
-        environment = settings.get("environment", {})
-        if not isinstance(environment, dict) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in environment.items()):
-            raise InputError(f"{where}: 'environment' must map variable names to strings, as "
-                             "Lambda's environment variables are strings")
         return _Function(name=name, handler=handler, handler_name=handler_name, task_root=task_root,
-                         environment=dict(environment),
+                         environment=dict(environment_given),
                          duration_ms=_ms(_number(settings, "duration", where, 0)),
-                         timeout_ms=_ms(timeout), memory_mb=memory,
-                         wants_context=_takes_two(handler))
+                         timeout_ms=_ms(timeout), memory_mb=memory, sandbox=sandbox,
+                         # Lambda calls handler code with (event, context); a Python callable
+                         # given directly may take the event alone
+                         wants_context=sandbox is not None or _takes_two(handler))
 
-    def _handler(self, spec: Any, where: str) -> tuple[Callable, str, str]:
+    def _handler(self, spec: Any, where: str) -> tuple[Callable, str, str, Sandbox | None]:
         if callable(spec):
-            return spec, getattr(spec, "__qualname__", repr(spec)), str(self.base_dir)
+            return spec, getattr(spec, "__qualname__", repr(spec)), str(self.base_dir), None
         if not isinstance(spec, str) or ":" not in spec:
             raise InputError(f"{where}: the handler must be 'path/to/file.py:function', "
                              f"'package.module:function' or a callable, not {spec!r}")
         target, attribute = spec.rsplit(":", 1)
         if target.endswith(".py") or "/" in target or os.sep in target:
             path = (self.base_dir / target).resolve()
-            module, task_root = self._load_file(path, where), str(path.parent)
+            sandbox = Sandbox(path.parent)
+            with sandbox:
+                module = self._load_file(path, where)
         else:
-            module, task_root = self._import(target, where), str(self.base_dir)
+            sandbox = Sandbox(self.base_dir)
+            with sandbox:
+                module = self._import(target, where)
         if not hasattr(module, attribute):
             raise InputError(f"{where}: '{target}' has no attribute '{attribute}'")
         handler = getattr(module, attribute)
         if not callable(handler):
             raise InputError(f"{where}: '{target}:{attribute}' is not callable "
                              f"(it is a {type(handler).__name__})")
-        return handler, spec, task_root
+        return handler, spec, str(sandbox.task_root), sandbox
 
     def _load_file(self, path: Path, where: str):
-        if path in self._modules:
-            return self._modules[path]
         if not path.is_file():
             raise InputError(f"{where}: no handler file {path}")
-        # A private module name per file: two handler files with the same stem must not replace
-        # each other in sys.modules (registering it keeps dataclasses and pickling working).
-        digest = hashlib.sha1(str(path).encode("utf-8")).hexdigest()[:12]
+        # A private module name per file (and per function: each has its own copy, as two Lambda
+        # functions built from one file do); registering it keeps dataclasses and pickling working.
+        digest = hashlib.sha1(f"{path}|{len(self._modules)}".encode("utf-8")).hexdigest()[:12]
         module_name = f"_aslsim_lambda_{digest}_{_identifier(path.stem)}"
+        self._modules[module_name] = path
         loader_spec = importlib.util.spec_from_file_location(module_name, path)
         module = importlib.util.module_from_spec(loader_spec)
         sys.modules[module_name] = module
-        # the file's directory is on sys.path while it loads, as Lambda's task root is, so that
-        # a handler can import the modules beside it
-        sys.path.insert(0, str(path.parent))
         try:
             loader_spec.loader.exec_module(module)
-        except Exception as err:
+        except BaseException as err:      # SystemExit at import time too: a clear refusal
             del sys.modules[module_name]
             raise InputError(f"{where}: loading {path} failed: "
-                             f"{type(err).__name__}: {err}") from err
-        finally:
-            sys.path.remove(str(path.parent))
-        self._modules[path] = module
+                             f"{type(err).__name__}: {err}") from None
         return module
 
     def _import(self, module_name: str, where: str):
-        sys.path.insert(0, str(self.base_dir))
         try:
             return importlib.import_module(module_name)
-        except Exception as err:
+        except BaseException as err:
             raise InputError(f"{where}: cannot import module '{module_name}': "
-                             f"{type(err).__name__}: {err}") from err
-        finally:
-            sys.path.remove(str(self.base_dir))
+                             f"{type(err).__name__}: {err}") from None
 
 
 class LambdaSession:
@@ -291,7 +297,8 @@ class _Invocation:
         event = self.event()
         try:
             arguments = (event, context) if function.wants_context else (event,)
-            with _environment(self._variables()):
+            with environment(self._variables(), remove=_NOT_IN_LAMBDA), \
+                    function.sandbox or _NO_SANDBOX:
                 result = function.handler(*arguments)
         except ServiceError as err:
             # the handler plays a Lambda service error (Lambda.TooManyRequestsException, ...)
@@ -299,6 +306,12 @@ class _Invocation:
                           duration_ms=function.duration_ms, source="lambda")
         except Exception as exc:
             return self._failure(_error_document(exc, self.request_id), function.duration_ms)
+        except (SystemExit, KeyboardInterrupt, GeneratorExit) as exc:
+            # Lambda's Python runtime catches Exception only: these end its process, and Lambda
+            # reports the exit (the function's next call starts a new runtime)
+            return self._failure({"errorMessage": f"RequestId: {self.request_id} Error: "
+                                                  f"{_exit_reason(exc)}",
+                                  "errorType": "Runtime.ExitError"}, function.duration_ms)
         try:
             text = _marshal(result)
         except (TypeError, ValueError) as err:
@@ -327,11 +340,12 @@ class _Invocation:
                       duration_ms=duration_ms, source="lambda")
 
     def _variables(self) -> dict[str, str]:
-        """Lambda's reserved environment variables, then the function's own (which win here, so
-        that a test can point a client at a local endpoint)."""
+        """Lambda's reserved environment variables (stand-in credentials among them), then the
+        function's own (which win here, so that a test can point a client at a local endpoint)."""
         function = self.function
         version = f"{sys.version_info.major}.{sys.version_info.minor}"
         return {
+            **FAKE_CREDENTIALS,
             "AWS_REGION": self.region,
             "AWS_DEFAULT_REGION": self.region,
             "AWS_EXECUTION_ENV": f"AWS_Lambda_python{version}",
@@ -375,24 +389,39 @@ class _Invocation:
         }
 
 
-class _environment:
-    """Sets variables in os.environ for the handler's call; afterwards the environment is exactly
-    what it was before, whatever the handler did to it and however it ended."""
+def _init_variables(name: str) -> dict[str, str]:
+    """What a function's environment holds while its module loads (before any call names a
+    region: the default one)."""
+    return {**FAKE_CREDENTIALS, "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_LAMBDA_FUNCTION_NAME": name}
 
-    def __init__(self, variables: dict[str, str]):
-        self.variables = variables
+
+class _NoSandbox:
+    """A Python callable given directly: it runs where the test runs."""
 
     def __enter__(self):
-        self.saved = dict(os.environ)
-        os.environ.update(self.variables)
+        return self
 
     def __exit__(self, *exc):
-        for key in [k for k in os.environ if k not in self.saved]:
-            del os.environ[key]
-        for key, value in self.saved.items():
-            if os.environ.get(key) != value:
-                os.environ[key] = value
         return False
+
+
+_NO_SANDBOX = _NoSandbox()
+
+
+def _exit_reason(exc: BaseException) -> str:
+    """How Lambda words a runtime that exited: a status, a signal, or no reason at all."""
+    if isinstance(exc, KeyboardInterrupt):
+        return "Runtime exited with error: signal: interrupt"   # Python ends itself by SIGINT
+    if isinstance(exc, SystemExit):
+        code = exc.code
+        if code is None or code == 0:
+            return "Runtime exited without providing a reason"
+        status = code & 0xFF if isinstance(code, int) and not isinstance(code, bool) else 1
+        if status == 0:
+            return "Runtime exited without providing a reason"
+        return f"Runtime exited with error: exit status {status}"
+    return "Runtime exited with error: exit status 1"      # an uncaught GeneratorExit
 
 
 def _error_document(exc: Exception, request_id: str) -> dict:

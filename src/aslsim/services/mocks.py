@@ -16,14 +16,18 @@ invokes (from a function ARN or the ``FunctionName`` parameter).
 """
 from __future__ import annotations
 
+import difflib
 import inspect
-import json
+import math
 from typing import Any, Callable
 
+from .. import jsonvalues
 from ..errors import InputError
-from .calls import Answer, MockMissing, ServiceError, TaskCall, TaskFailure, TaskSuccess
+from .resources import describe_resource
+from .calls import (Answer, MockMissing, ServiceError, TaskCall, TaskFailure, TaskSuccess,
+                    lambda_function_name)
 
-__all__ = ["Mocks", "MockSession", "Answer", "MockMissing"]
+__all__ = ["Mocks", "MockSession", "MockTargets", "Answer", "MockMissing"]
 
 
 class _Callable:
@@ -50,15 +54,23 @@ class _Callable:
                           duration_ms=self.duration_ms, source="mock", **self.extra)
         if isinstance(value, (TaskSuccess, TaskFailure)):
             return value.answer()
+        _check_json(value, f"{self.where}: the 'call' function returned a value that")
         return Answer(result=value, duration_ms=self.duration_ms, source="mock", **self.extra)
+
+
+def _check_json(value: Any, what: str) -> None:
+    try:
+        jsonvalues.check(value)
+    except jsonvalues.NotJSON as err:
+        raise InputError(f"{what} is not JSON: {err}") from None
 
 
 def _seconds(spec: dict, key: str, where: str) -> int | None:
     if key not in spec:
         return None
     value = spec[key]
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise InputError(f"{where}: '{key}' must be a number of seconds >= 0")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < math.inf:
+        raise InputError(f"{where}: '{key}' must be a finite number of seconds >= 0")
     return int(round(value * 1000))
 
 
@@ -75,6 +87,9 @@ def _answer(spec: Any, where: str) -> Answer | _Callable:
         raise InputError(f"{where}: a mock answer needs exactly one of 'return', 'throw' or 'call' "
                          f"(and optionally 'duration', 'heartbeat_every', 'submitted'); got keys "
                          f"{sorted(spec)}")
+    for key in ("return", "submitted"):
+        if key in spec:
+            _check_json(spec[key], f"{where}: '{key}'")
     ms = _seconds(spec, "duration", where) or 0
     heartbeat = _seconds(spec, "heartbeat_every", where)
     # .sync / .waitForTaskToken: the response of the call that started the job (TaskSubmitted)
@@ -87,8 +102,10 @@ def _answer(spec: Any, where: str) -> Answer | _Callable:
         return Answer(result=spec["return"], duration_ms=ms, heartbeat_ms=heartbeat, source="mock",
                       **submitted)
     thrown = spec["throw"]
-    if not isinstance(thrown, dict) or set(thrown) - {"Error", "Cause"}:
-        raise InputError(f"{where}: 'throw' must be an object with 'Error' and optionally 'Cause'")
+    if (not isinstance(thrown, dict) or set(thrown) - {"Error", "Cause"}
+            or not all(isinstance(v, str) for v in thrown.values())):
+        raise InputError(f"{where}: 'throw' must be an object with 'Error' and optionally 'Cause', "
+                         "both strings")
     return Answer(error=thrown.get("Error"), cause=thrown.get("Cause"), failed=True, duration_ms=ms,
                   heartbeat_ms=heartbeat, source="mock", **submitted)
 
@@ -117,11 +134,14 @@ class Mocks:
     @classmethod
     def from_file(cls, path: str) -> "Mocks":
         try:
-            with open(path, encoding="utf-8") as f:
-                spec = json.load(f)
+            with open(path, "rb") as f:
+                spec = jsonvalues.loads(f.read())
         except OSError as err:
             raise InputError(f"{path}: cannot read the mocks file: {err.strerror}") from None
-        except json.JSONDecodeError as err:
+        except UnicodeDecodeError as err:
+            raise InputError(f"{path}: the mocks file is not UTF-8 text ({err.reason} at byte "
+                             f"{err.start})") from None
+        except ValueError as err:    # json.JSONDecodeError, jsonvalues.NotJSON
             raise InputError(f"{path}: the mocks file is not valid JSON: {err}") from None
         try:
             return cls(spec)
@@ -131,6 +151,16 @@ class Mocks:
     def keys(self) -> list[str]:
         return sorted(self._by_key)
 
+    def check_keys(self, targets: "MockTargets") -> None:
+        """Refuse, before the run, a key that names no Task state, Resource or Lambda function
+        of the machines the run may execute: a typo would otherwise surface as a failure later."""
+        for key in self._by_key:
+            if not targets.may_answer(key):
+                close = difflib.get_close_matches(key, sorted(targets.all()), n=1, cutoff=0.6)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                raise InputError(f"mock '{key}' matches no Task state, resource or Lambda function "
+                                 f"name of the state machine{hint}")
+
     states = keys   # the name the first release had
 
     def __bool__(self) -> bool:
@@ -138,6 +168,38 @@ class Mocks:
 
     def session(self) -> "MockSession":
         return MockSession(self)
+
+
+class MockTargets:
+    """What a mock key may name in the machines of one run: Task state names, Resource ARNs and
+    Lambda function names (those a Task gives literally; a computed FunctionName lets any key
+    through, since it may name any function)."""
+
+    def __init__(self):
+        self.states: set[str] = set()
+        self.resources: set[str] = set()
+        self.functions: set[str] = set()
+        self.any_function = False
+
+    def add_task(self, name: str, resource: str, parameters: Any) -> None:
+        self.states.add(name)
+        self.resources.add(resource)
+        parsed = describe_resource(resource)
+        if parsed.function_name:
+            self.functions.add(parsed.function_name)
+        elif parsed.resource_type == "lambda":
+            given = parameters.get("FunctionName") if isinstance(parameters, dict) else None
+            if isinstance(given, str) and not given.startswith("{%"):
+                self.functions.add(lambda_function_name(given))
+            else:
+                self.any_function = True
+
+    def may_answer(self, key: str) -> bool:
+        return (key in self.states or key in self.resources or key in self.functions
+                or self.any_function)
+
+    def all(self) -> set[str]:
+        return self.states | self.resources | self.functions
 
 
 class MockSession:

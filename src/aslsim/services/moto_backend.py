@@ -15,9 +15,9 @@ object, which moto accepts), ``glue:startJobRun`` (JobName added) and ``lambda:i
 parsed; moto runs the function in Docker). Timestamps in results are moto's wall-clock times, not
 the run's virtual time.
 
-Where moto's state lives: if a moto mock is active when the first call comes (the test's
+Where moto's state lives: if a moto mock is active when the run starts (the test's
 ``mock_aws()``), it is used as is and left alone. Otherwise the session starts its own
-``mock_aws()`` for the rest of the run (a fresh, empty AWS; child executions share it) and stops it
+``mock_aws()`` for the whole run (a fresh, empty AWS; child executions share it) and stops it
 at the end of the run (``close()``, which machine.run calls however the run ends), which drops the
 data and restores the environment. Either way, a call
 that moto does not intercept is refused before it leaves the process (``_refuse_real_aws``).
@@ -74,11 +74,12 @@ class MotoAWS:
 
 
 class MotoSession:
-    """One execution's use of moto. ``close()`` ends it."""
+    """One execution's use of moto, active from its first state on: a local Lambda handler that
+    runs before any moto-answered Task calls the same moto with boto3. ``close()`` ends it."""
 
     def __init__(self):
         self.calls = 0
-        self._scope: _OwnedMock | None = None
+        self._scope: _OwnedMock | None = own_moto_unless_active()
 
     def answer(self, call: TaskCall) -> Answer | None:
         if call.resource.kind != "integration":
@@ -86,8 +87,6 @@ class MotoSession:
         operation = api_models.operation_for(call.resource)
         if operation is None:
             return None
-        if self._scope is None:
-            self._scope = own_moto_unless_active()
         self.calls += 1
         request_id = _uuid(call.execution_arn, call.state, str(call.attempt), str(self.calls))
         return _Call(call, operation, request_id).answer()
@@ -148,7 +147,7 @@ class _Call:
         self.call = call
         self.op = operation
         self.request_id = request_id
-        self.client = _client(operation.client, call.region)
+        self.client = _client(operation.client, call.region, call.account)
         self.parameters = call.parameters if isinstance(call.parameters, dict) else {}
 
     def answer(self) -> Answer:
@@ -376,18 +375,27 @@ _SYNC: dict[tuple[str, str], Callable[[_Call], Answer]] = {
 _clients: dict[str, Any] = {}
 
 
-def _client(name: str, region: str = REGION):
-    """A botocore client for ``name`` in ``region`` with dummy credentials, made once per process
-    (moto's stubber is called on each request, so one client serves every mock)."""
-    client = _clients.get((name, region))
+def _client(name: str, region: str = REGION, account: str = ACCOUNT):
+    """A botocore client for ``name`` in ``region`` and ``account`` with dummy credentials, made
+    once per process (moto's stubber is called on each request, so one client serves every mock)."""
+    client = _clients.get((name, region, account))
     if client is None:
         session = boto3.session.Session(aws_access_key_id="testing",
                                         aws_secret_access_key="testing", region_name=region)
         # no retries: moto answers at once, and a retried 5xx would only repeat moto's error
         client = session.client(name, config=Config(retries={"total_max_attempts": 1}))
         client.meta.events.register("before-send", functools.partial(_refuse_real_aws, name))
-        _clients[(name, region)] = client
+        if account != ACCOUNT:
+            on_account(client, account)
+        _clients[(name, region, account)] = client
     return client
+
+
+def on_account(client, account: str) -> None:
+    """Send ``client``'s requests to moto's ``account`` (moto reads the x-moto-account-id header)."""
+    def add_header(request, **_):
+        request.headers["x-moto-account-id"] = account
+    client.meta.events.register("before-sign", add_header)
 
 
 class RealAWSRefused(RuntimeError):

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..query.jsonpath import dumps
 
-__all__ = ["MissingParameter", "to_request", "from_response", "http_metadata",
+__all__ = ["MissingParameter", "sfn_name", "to_request", "from_response", "http_metadata",
            "iso_instant", "epoch_ms", "as_aws", "json_body", "sns_publish_body"]
 
 
@@ -45,14 +45,33 @@ def to_request(parameters: Any, shape) -> dict:
 def _members_by_lower_name(shape) -> dict:
     names = {name.lower(): name for name in shape.members}
     if "Equals" in shape.members:
-        names["equalsvalue"] = "Equals"     # the Java SDK's name for it (see _sfn_name)
+        names["equalsvalue"] = "Equals"     # the Java SDK's name for it (see sfn_name)
     return names
 
 
-def _sfn_name(member: str) -> str:
-    """A member as Step Functions names it: PascalCase, and "Equals" as the Java SDK's
-    "EqualsValue" (it may not shadow Object.equals)."""
-    return "EqualsValue" if member == "Equals" else member[:1].upper() + member[1:]
+def sfn_name(member: str, sdk: bool = False) -> str:
+    """A member as Step Functions names it (supported-services-awssdk.md, "API naming
+    conventions"): PascalCase, and "Equals" as the Java SDK's "EqualsValue" (it may not shadow
+    Object.equals). aws-sdk integrations go through the AWS SDK for Java v2, whose member names
+    lower-case a leading acronym (``dbInstanceIdentifier()``, ``bool()``, ``snsTopicArn()``):
+    PascalCased, that is DbInstanceIdentifier, Bool, SnsTopicArn; the optimised integrations
+    keep the model's names (DynamoDB's BOOL)."""
+    if member == "Equals":
+        return "EqualsValue"
+    if sdk:
+        return _java_v2_name(member)
+    return member[:1].upper() + member[1:]
+
+
+@lru_cache(maxsize=4096)
+def _java_v2_name(member: str) -> str:
+    # The SDK's codegen lower-cases the first letter and every capital after it, except a
+    # capital that starts the next word (the one followed by a lower-case letter).
+    i = 1
+    while i < len(member) and member[i].isupper() and not (
+            i + 1 < len(member) and member[i + 1].islower()):
+        i += 1
+    return member[:1].upper() + member[1:i].lower() + member[i:]
 
 
 def _is_document(shape) -> bool:
@@ -125,7 +144,7 @@ def _out_structure(value: dict, shape, sdk: bool) -> dict:
         if item is None:
             continue
         member = shape.members.get(name)
-        out[_sfn_name(name)] = item if member is None else _out(item, member, sdk)
+        out[sfn_name(name, sdk)] = item if member is None else _out(item, member, sdk)
     return out
 
 

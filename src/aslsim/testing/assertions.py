@@ -29,6 +29,7 @@ from typing import Any, Iterable, NoReturn
 
 from ..definition.timestamps import epoch_ms, iso_ms, parse_timestamp
 from ..services.calls import lambda_function_name
+from ..services.regions import mismatch_hints
 
 __all__ = [
     "WorkflowAssertionError", "describe", "format_path", "calls_to", "expect", "Expect",
@@ -73,6 +74,7 @@ def describe(execution, *, events: int = LAST_EVENTS) -> str:
         if failed is not None:
             name, state_input = failed
             lines.append(f"  failed in state '{name}', whose input was {_short(state_input, 200)}")
+        lines.extend(f"  hint    {hint}" for hint in mismatch_hints(execution.calls, execution.execution_arn))
     else:
         lines.append(f"  output  {_short(_json(execution.output), 200)}")
     lines.append(f"  path    {format_path(execution.path) or '(no state entered)'}")

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,7 @@ import yaml
 from .. import load
 from ..engine.execution import Execution
 from ..machine import StateMachine
+from ..sources.text import CoreLoader, SourceError
 from . import assertions as a
 
 CASE_FILE_SUFFIXES = (".aslsim.yaml", ".aslsim.yml", ".aslsim.json")
@@ -43,8 +43,12 @@ CASE_FILE_SUFFIXES = (".aslsim.yaml", ".aslsim.yml", ".aslsim.json")
 # What a case may say about its run, each with the type it must have ("file" fields are paths
 # relative to the case file).
 RUN_FIELDS = {
-    "machine": "a path to a definition (.asl.json / .asl.yaml)",
-    "machine_name": "the machine's name (selects its entry in a mock config)",
+    "machine": "a path to a definition (.asl.json / .asl.yaml) or a file holding machines "
+               "(a SAM / CloudFormation / CDK template, serverless.yml, a Terraform .tf file)",
+    "state_machine": "which machine of the file (logical id or name); also its name, the key "
+                     "of its entry in a mock config",
+    "machine_name": "the older name of state_machine",
+    "substitutions": "values for the file's placeholders, parameters and variables (an object)",
     "input": "the execution input (any JSON value)",
     "input_file": "a JSON or YAML file holding the execution input",
     "mocks": "mocks (an object), or a JSON or YAML file of mocks",
@@ -53,6 +57,8 @@ RUN_FIELDS = {
     "start_time": "the virtual start, ISO-8601 (default 2025-01-01T00:00:00Z)",
     "seed": "the seed for jitter and random values (an integer)",
     "execution_type": "STANDARD or EXPRESS",
+    "region": "the state machine's region (default us-east-1)",
+    "account": "the state machine's AWS account id, 12 digits as a string (default 123456789012)",
     "stop_after": "stop the execution (StopExecution) this many virtual seconds after its start",
 }
 CASE_FIELDS = {"name": "the case's name (its test id)", **RUN_FIELDS,
@@ -96,9 +102,12 @@ class MachineFinder:
     file), then in the configured folders, then in the project root.
     """
 
-    def __init__(self, folders=(), root: str | os.PathLike | None = None):
+    def __init__(self, folders=(), root: str | os.PathLike | None = None, *,
+                 state_machine: str | None = None, substitutions: dict | None = None):
         self.folders = [Path(f) for f in folders]
         self.root = Path(root) if root is not None else None
+        # defaults for what a test or case does not say (aslsim test --state-machine / --sub)
+        self.state_machine, self.substitutions = state_machine, dict(substitutions or {})
         self._compiled: dict[tuple, StateMachine] = {}
 
     def find(self, name: str | os.PathLike, near: str | os.PathLike | None = None) -> Path:
@@ -116,20 +125,25 @@ class MachineFinder:
         raise MachineNotFound(f"state machine {str(name)!r} not found; looked for:\n{looked}")
 
     def load(self, name: str | os.PathLike, near: str | os.PathLike | None = None,
-             machine_name: str | None = None) -> StateMachine:
+             state_machine: str | None = None, substitutions: dict | None = None) -> StateMachine:
         path = self.find(name, near)
+        state_machine = state_machine or self.state_machine
+        substitutions = {**self.substitutions, **(substitutions or {})} or None
         # the modification time is in the key so an edited definition is compiled again
-        key = (path, path.stat().st_mtime_ns, machine_name)
+        key = (path, path.stat().st_mtime_ns, state_machine,
+               tuple(sorted((str(k), str(v)) for k, v in (substitutions or {}).items())))
         if key not in self._compiled:
-            self._compiled[key] = load(str(path), name=machine_name)
+            self._compiled[key] = load(str(path), state_machine=state_machine,
+                                       substitutions=substitutions)
         return self._compiled[key]
 
 
 # -- reading case files ---------------------------------------------------------------------------
 
-class _CaseLoader(yaml.SafeLoader):
-    """YAML as JSON sees it: dates stay strings, only true/false are booleans (not yes/no/on/off),
-    duplicate keys are errors; remembers the line where each mapping starts."""
+class _CaseLoader(CoreLoader):
+    """YAML as every aslsim reader takes it (YAML 1.2's core schema: dates stay strings, only
+    true/false are booleans; aliases bounded); duplicate keys are errors; remembers the line
+    where each mapping starts."""
 
     def __init__(self, stream):
         super().__init__(stream)
@@ -155,13 +169,6 @@ class _CaseLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
-_CaseLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers
-            if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-_CaseLoader.add_implicit_resolver("tag:yaml.org,2002:bool",
-                                  re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-                                  list("tTfF"))
 _CaseLoader.add_constructor("tag:yaml.org,2002:map", _CaseLoader.construct_yaml_map)
 
 
@@ -179,6 +186,8 @@ def read_data(path: Path) -> tuple[Any, dict[int, int]]:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(err, "problem", None) or str(err)
         raise CaseFileError(f"{path}: not valid YAML: {problem}{where}") from None
+    except SourceError as err:
+        raise CaseFileError(f"{path}: {err.message}") from None
     finally:
         loader.dispose()
 
@@ -200,7 +209,9 @@ class Case:
         """Run the case's machine as the case says."""
         finder = finder or MachineFinder()
         options, folder = self.run_options, self.file.parent
-        machine = finder.load(options["machine"], folder, options.get("machine_name"))
+        machine = finder.load(options["machine"], folder,
+                              options.get("state_machine", options.get("machine_name")),
+                              options.get("substitutions"))
         if "input_file" in options:
             execution_input = self._data_file(options["input_file"])
         else:
@@ -213,7 +224,9 @@ class Case:
                            mock_config=str(folder / mock_config) if mock_config else None,
                            test_case=options.get("test_case"),
                            start_time=options.get("start_time"), seed=options.get("seed", 0),
-                           execution_type=options.get("execution_type", "STANDARD"),
+                           execution_type=options.get("execution_type"),
+                           region=options.get("region", "us-east-1"),
+                           account=options.get("account", "123456789012"),
                            stop_after=options.get("stop_after"))
 
     def _data_file(self, name: str) -> Any:
@@ -324,11 +337,17 @@ def _only(mapping: dict, allowed: set, where: str) -> None:
 def _check_run_options(options: dict, where: str) -> None:
     if "machine" not in options:
         raise CaseFileError(f"{where}: no 'machine' (give it on the case or at the top of the file)")
-    for key in ("machine", "machine_name", "input_file", "mock_config", "test_case"):
+    for key in ("machine", "state_machine", "machine_name", "input_file", "mock_config", "test_case",
+                "region", "account"):
         if key in options and not isinstance(options[key], str):
             raise CaseFileError(f"{where}: '{key}' must be a string: {RUN_FIELDS[key]}")
     if "input" in options and "input_file" in options:
         raise CaseFileError(f"{where}: give 'input' or 'input_file', not both")
+    if "state_machine" in options and "machine_name" in options:
+        raise CaseFileError(f"{where}: give 'state_machine' or its older name 'machine_name', "
+                            "not both")
+    if "substitutions" in options and not isinstance(options["substitutions"], dict):
+        raise CaseFileError(f"{where}: 'substitutions' must be an object of names to values")
     if "mocks" in options and not isinstance(options["mocks"], (dict, str)):
         raise CaseFileError(f"{where}: 'mocks' must be an object or a file name")
     if "test_case" in options and "mock_config" not in options:

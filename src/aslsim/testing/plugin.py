@@ -1,12 +1,13 @@
 """The pytest plugin (entry point pytest11): fixtures, assertions and test files for workflows.
 
 Fixtures: ``load_machine``, ``aslsim_machine``, ``aslsim_mocks``, ``aslsim_start_time``,
-``aslsim_run``, ``aslsim_aws``. Markers: ``aslsim_machine(path)``, ``aslsim_start_time(when)``.
+``aslsim_run``, ``aslsim_aws``. Markers: ``aslsim_machine(path)``, ``aslsim_start_time(when)``,
+``aslsim_aws(region=..., account=...)``.
 Case files ``*.aslsim.yaml`` are collected as tests, one item per case. A failing test that ran
 an execution gets a report of that execution (path, failing state, calls, last events), and
 with ``--aslsim-report-dir DIR`` an HTML report of it (graph, path taken, timeline) in DIR.
 Configuration: ini ``aslsim_statemachines`` and ``--aslsim-statemachines DIR``, folders where
-machine paths are also looked up. docs/testing.md has the whole story.
+machine paths are also looked up; ini ``aslsim_region`` and ``aslsim_account``. docs/testing.md has the whole story.
 """
 from __future__ import annotations
 
@@ -23,8 +24,9 @@ from ..services.mocks import Mocks
 from .assertions import WorkflowAssertionError, describe
 from .cases import CaseFileError, MachineFinder, MachineNotFound, is_case_file, read_cases, read_data
 
-# aslsim's ARNs and its moto answerer use this region: the test's clients must see the same AWS
+# aslsim's default region and account (moto's too), unless a marker or the ini says otherwise
 MOTO_REGION = "us-east-1"
+MOTO_ACCOUNT = "123456789012"
 
 _FINDER = pytest.StashKey[MachineFinder]()
 _LAST_EXECUTION = pytest.StashKey[dict]()
@@ -42,19 +44,43 @@ def pytest_addoption(parser):
     group.addoption("--aslsim-report-dir", default=None, metavar="DIR",
                     help="write an HTML report (graph, path taken, timeline) of the last "
                          "execution of each failing test to DIR/<test id>.html")
+    group.addoption("--aslsim-state-machine", default=None, metavar="NAME",
+                    help="the state machine (logical id or name) to use from files that hold "
+                         "several, when a test or case does not say (`aslsim test --state-machine`)")
+    group.addoption("--aslsim-sub", action="append", default=[], metavar="KEY=VALUE",
+                    help="a value for the machines' placeholders, parameters and variables "
+                         "(repeatable; `aslsim test --sub`)")
+    parser.addini("aslsim_region", default=MOTO_REGION,
+                  help="the region aslsim_run runs in and aslsim_aws's clients talk to "
+                       "(a test's @pytest.mark.aslsim_aws(region=...) wins)")
+    parser.addini("aslsim_account", default=MOTO_ACCOUNT,
+                  help="the AWS account id aslsim_run runs in and aslsim_aws's clients talk to "
+                       "(a test's @pytest.mark.aslsim_aws(account=...) wins)")
     parser.addini("aslsim_statemachines", type="paths", default=[],
                   help="folders (relative to the ini file) where state machine paths are also "
                        "looked up")
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "aslsim_machine(path, name=None): the state machine "
-                                       "the aslsim_machine and aslsim_run fixtures use")
+    config.addinivalue_line("markers", "aslsim_machine(path, state_machine=None, "
+                                       "substitutions=None): the state machine the "
+                                       "aslsim_machine and aslsim_run fixtures use (a definition, "
+                                       "or a template and the machine in it)")
     config.addinivalue_line("markers", "aslsim_start_time(when): the virtual start of aslsim_run "
                                        "(ISO-8601 string, datetime or epoch ms)")
+    config.addinivalue_line("markers", "aslsim_aws(region=None, account=None): the region and "
+                                       "account of aslsim_run and of aslsim_aws's clients")
     folders = [Path(config.invocation_params.dir, f) for f in config.getoption("aslsim_statemachines")]
     folders += list(config.getini("aslsim_statemachines"))
-    config.stash[_FINDER] = MachineFinder(folders, root=config.rootpath)
+    subs = {}
+    for spec in config.getoption("aslsim_sub"):
+        key, sep, value = spec.partition("=")
+        if not sep or not key:
+            raise pytest.UsageError(f"--aslsim-sub {spec!r}: expected KEY=VALUE")
+        subs[key] = value
+    config.stash[_FINDER] = MachineFinder(folders, root=config.rootpath,
+                                          state_machine=config.getoption("aslsim_state_machine"),
+                                          substitutions=subs)
 
 
 def _finder(config) -> MachineFinder:
@@ -65,15 +91,19 @@ def _finder(config) -> MachineFinder:
 
 @pytest.fixture(scope="module")   # module-wide so module-scoped fixtures can load machines too
 def load_machine(request) -> Callable:
-    """``load_machine(path, name=None)``: a compiled StateMachine, compiled once per session.
+    """``load_machine(path, state_machine=None, *, substitutions=None)``: a compiled
+    StateMachine, compiled once per session. ``path`` is a definition or a file holding machines
+    (template, serverless.yml, .tf); ``state_machine`` chooses one (logical id or name) and names
+    it (its mock-config entry).
 
     A relative path is looked up next to the test file, then in the configured statemachines
     folders, then in the project root.
     """
     finder, near = _finder(request.config), request.path.parent
 
-    def load_machine(path: str | os.PathLike, name: str | None = None):
-        return finder.load(path, near, name)
+    def load_machine(path: str | os.PathLike, state_machine: str | None = None, *,
+                     substitutions: dict | None = None, name: str | None = None):
+        return finder.load(path, near, state_machine or name, substitutions)
     load_machine.__qualname__ = "load_machine"   # pytest prints fixture values in failures
     return load_machine
 
@@ -86,7 +116,9 @@ def aslsim_machine(request, load_machine):
     if marker is None or not marker.args:
         pytest.fail("the aslsim_machine fixture needs a machine: mark the test, class or module "
                     "with @pytest.mark.aslsim_machine('path/to/machine.asl.json')", pytrace=False)
-    return load_machine(marker.args[0], marker.kwargs.get("name"))
+    options = marker.kwargs
+    return load_machine(marker.args[0], options.get("state_machine", options.get("name")),
+                        substitutions=options.get("substitutions"))
 
 
 class MockSet(dict):
@@ -168,6 +200,9 @@ def aslsim_run(request, aslsim_start_time) -> Callable:
         if "mocks" not in options:
             options["mocks"] = request.getfixturevalue("aslsim_mocks")
         options.setdefault("start_time", aslsim_start_time)
+        region, account = _region_account(request)
+        options.setdefault("region", region)
+        options.setdefault("account", account)
         if "aslsim_aws" in request.fixturenames:
             options.setdefault("aws", "moto")
         return machine.run(input, **options)
@@ -175,27 +210,51 @@ def aslsim_run(request, aslsim_start_time) -> Callable:
     return run
 
 
-class AwsAccount:
-    """The moto account of a test: boto3 clients and resources that talk to moto's memory."""
+def _region_account(request) -> tuple[str, str]:
+    """The test's region and account: its closest ``aslsim_aws`` marker, else the ini."""
+    marker = request.node.get_closest_marker("aslsim_aws")
+    given = marker.kwargs if marker is not None else {}
+    unknown = set(given) - {"region", "account"}
+    if unknown or (marker is not None and marker.args):
+        pytest.fail("@pytest.mark.aslsim_aws takes region= and account= only", pytrace=False)
+    config = request.config
+    return (given.get("region") or config.getini("aslsim_region") or MOTO_REGION,
+            str(given.get("account") or config.getini("aslsim_account") or MOTO_ACCOUNT))
 
-    def __init__(self, region: str):
+
+class AwsAccount:
+    """The moto account of a test: boto3 clients and resources that talk to moto's memory, in
+    the test's region and account (those aslsim_run runs in)."""
+
+    def __init__(self, region: str, account: str = MOTO_ACCOUNT):
         import boto3
         self.region = region
+        self.account = account
         self.session = boto3.Session(region_name=region)
 
     def client(self, service: str, **kwargs):
-        return self.session.client(service, **kwargs)
+        return self._in_account(self.session.client(service, **kwargs))
 
     def resource(self, service: str, **kwargs):
-        return self.session.resource(service, **kwargs)
+        resource = self.session.resource(service, **kwargs)
+        self._in_account(resource.meta.client)
+        return resource
+
+    def _in_account(self, client):
+        if self.account != MOTO_ACCOUNT:
+            from ..services.moto_backend import on_account
+            on_account(client, self.account)
+        return client
 
 
 @pytest.fixture
-def aslsim_aws():
+def aslsim_aws(request):
     """moto's in-memory AWS for this test (``moto.mock_aws()``), as an ``AwsAccount``.
 
     ``aslsim_run`` then runs with ``aws="moto"``, so Tasks without a mock act on moto and the
-    test reads the result back with ``aslsim_aws.client("dynamodb")``. Skipped without moto.
+    test reads the result back with ``aslsim_aws.client("dynamodb")``. Its region and account
+    are ``@pytest.mark.aslsim_aws(region=..., account=...)`` or the ini ``aslsim_region`` /
+    ``aslsim_account`` (default us-east-1, 123456789012). Skipped without moto.
     """
     try:
         import boto3  # noqa: F401  (moto needs it too; say so before moto fails obscurely)
@@ -203,7 +262,7 @@ def aslsim_aws():
     except ImportError:
         pytest.skip("aslsim_aws needs moto and boto3: pip install moto boto3")
     with mock_aws():   # sets fake credentials for the test and restores the environment after
-        yield AwsAccount(MOTO_REGION)
+        yield AwsAccount(*_region_account(request))
 
 
 # -- the last execution of a failing test ----------------------------------------------------------

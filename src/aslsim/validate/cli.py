@@ -5,6 +5,9 @@ import sys
 
 import click
 
+from ..errors import InputError
+from ..machine_options import state_machine_option, sub_option, substitutions
+
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
 
 
@@ -21,14 +24,28 @@ def _codes(values) -> list[str]:
               help="Report only these codes or prefixes (ASL2, ASL501); comma-separated, repeatable.")
 @click.option("--ignore", multiple=True, metavar="CODES",
               help="Do not report these codes or prefixes; comma-separated, repeatable.")
-def validate_command(paths, output_format, warnings_as_errors, select, ignore):
-    """Check state machine definitions (JSON, YAML, CloudFormation/SAM templates) without running
-    them. PATHS are files, folders (searched for *.asl.json, *.asl.yaml and templates) or globs."""
+@state_machine_option
+@sub_option
+@click.option("--skip-files-without-machines", is_flag=True,
+              help="Pass over a template, serverless.yml or .tf file that holds no state machine "
+                   "instead of reporting it (the pre-commit hook is given every such file).")
+def validate_command(paths, output_format, warnings_as_errors, select, ignore, state_machine, subs,
+                     skip_files_without_machines):
+    """Check state machine definitions without running them: JSON and YAML definitions and the
+    machines of SAM / CloudFormation / CDK templates, serverless.yml and Terraform files. PATHS
+    are files, folders (searched for *.asl.json, *.asl.yaml and files holding machines) or globs."""
     from importlib import metadata       # imported here: `aslsim run` should not pay for them
 
     from .files import validate_paths
     from .formats import render, summary
-    results = validate_paths(paths, select=_codes(select), ignore=_codes(ignore))
+    try:
+        values = substitutions(subs)
+    except InputError as err:
+        click.echo(f"aslsim: {err}", err=True)
+        sys.exit(EXIT_UNREADABLE)
+    results = validate_paths(paths, select=_codes(select), ignore=_codes(ignore),
+                             state_machine=state_machine, substitutions=values,
+                             skip_files_without_machines=skip_files_without_machines)
     try:
         version = metadata.version("aslsim")
     except metadata.PackageNotFoundError:

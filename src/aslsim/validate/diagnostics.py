@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, asdict
 
+from ..sources.text import escape  # noqa: F401  (checks import it from here)
 from .rules import RULES
 
 
@@ -37,9 +38,6 @@ class FileResult:
         return [d for d in self.diagnostics if d.severity == "warning"]
 
 
-def escape(token: str) -> str:
-    """A JSON pointer reference token (RFC 6901: '~' -> '~0', '/' -> '~1')."""
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 def pointer(*tokens) -> str:

@@ -1,21 +1,22 @@
-"""Paths -> files -> FileResults: folders are searched, globs expanded, each file read once and
-checked as a definition or, when it is a CloudFormation/SAM template, as the machines inside it.
+"""Paths -> files -> FileResults: folders are searched, globs expanded, each file read once by
+the sources layer (the reader ``aslsim.load`` uses) and each machine in it checked: a definition,
+or the machines of a CloudFormation/SAM/CDK template, a serverless.yml or a Terraform file.
 One unreadable file is reported and never stops the others.
 """
 from __future__ import annotations
 
 import glob
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from ..sources import FileError, NotHere, Note, SourceError, choose, is_source_file, read_file
 from .diagnostics import FileResult
-from .source import SourceError, load_text
-from .templates import MACHINE_TYPES, is_template, machines
-from .validator import check, check_standalone, place, unreadable
+from .validator import check, placed_notes, unreadable
 
 DEFINITION_SUFFIXES = (".asl.json", ".asl.yaml", ".asl.yml")
-TEMPLATE_SUFFIXES = (".json", ".yaml", ".yml", ".template")
+TEMPLATE_SUFFIXES = (".json", ".yaml", ".yml", ".template", ".tf")
 _SKIPPED_DIRS = {"node_modules", "__pycache__", "cdk.out", ".aws-sam"}
 
 
@@ -56,25 +57,28 @@ def _mentions_machine(file: str) -> bool:
             text = handle.read(2_000_000)
     except OSError:
         return False
-    return any(kind in text for kind in MACHINE_TYPES)
+    return is_source_file(file, text)
 
 
 def validate_paths(paths: Iterable[str], *, select: Iterable[str] = (),
-                   ignore: Iterable[str] = ()) -> list[FileResult]:
-    """Check files, folders (searched for *.asl.json/yaml and templates) and globs."""
+                   ignore: Iterable[str] = (), state_machine: str | None = None,
+                   substitutions: dict | None = None,
+                   skip_files_without_machines: bool = False) -> list[FileResult]:
+    """Check files, folders (searched for *.asl.json/yaml and templates) and globs.
+
+    ``state_machine`` keeps only that machine (logical id or name) of files holding several;
+    ``substitutions`` give placeholders and parameters their values, as for ``aslsim.load``.
+    ``skip_files_without_machines``: a template, serverless.yml or .tf file holding no state
+    machine is passed over (the pre-commit hook is given every such file) instead of refused."""
     results, referenced = [], set()
+    reading = _Reading(select, ignore, state_machine, substitutions or {}, skip_files_without_machines)
     for file in discover(paths):
-        found, uses = _check_file(file, select, ignore)
+        found, uses = _check_file(file, reading)
         results.extend(found)
         referenced.update(uses)
     # a definition a template uses (DefinitionUri) is checked once, with the template's
     # substitutions, not again on its own
     return [r for r in results if "#" in r.file or _resolved(r.file) not in referenced]
-
-
-def validate_file(file: str, *, select=(), ignore=()) -> list[FileResult]:
-    """One file: a definition, or a template with one FileResult per machine."""
-    return _check_file(file, select, ignore)[0]
 
 
 def _resolved(file) -> Path:
@@ -84,35 +88,50 @@ def _resolved(file) -> Path:
         return Path(file)
 
 
-def _check_file(file: str, select, ignore) -> tuple[list[FileResult], set]:
+@dataclass(frozen=True)
+class _Reading:
+    select: Iterable[str]
+    ignore: Iterable[str]
+    state_machine: str | None
+    substitutions: dict
+    skip_without_machines: bool = False
+
+
+def _check_file(file: str, reading: _Reading) -> tuple[list[FileResult], set]:
+    select, ignore = reading.select, reading.ignore
     try:
-        text = Path(file).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return [FileResult(file, error="no such file")], set()
-    except IsADirectoryError:
-        return [FileResult(file, error="is a directory")], set()
-    except (OSError, UnicodeDecodeError) as err:
-        return [FileResult(file, error=f"cannot read the file: "
-                                       f"{getattr(err, 'strerror', None) or err}")], set()
-    try:
-        value, locator = load_text(text, file)
-    except SourceError as err:
+        found = read_file(Path(file), reading.substitutions)
+        if reading.state_machine and found and found[0].kind != "definition":
+            found = [choose(found, reading.state_machine, file)]
+    except FileError as err:
+        if err.no_machines and reading.skip_without_machines:
+            return [], set()
+        if err.unreadable:
+            return [FileResult(file, error=err.message)], set()
         return [FileResult(file, [unreadable(file, err)], error=err.message)], set()
-    if not is_template(value):
-        return [FileResult(file, check_standalone(value, locator, select=select, ignore=ignore))], set()
+    except SourceError as err:
+        return [FileResult(file, error=err.message)], set()
     results, referenced = [], set()
-    for machine in machines(value, text, locator, Path(file)):
-        name = f"{file}#{machine.name}"
+    for machine in found:
+        name = file if machine.kind == "definition" else f"{file}#{machine.name}"
         if machine.definition_file is not None:
             referenced.add(_resolved(machine.definition_file))
-        if machine.error is not None:
+        notes = placed_notes(machine.notes, select, ignore)
+        if isinstance(machine.error, NotHere):
+            note = Note(machine.error.message, machine.error.pointer,
+                        hint="keep the definition in the repository so that "
+                        "it can be validated", at=(machine.error_file or file, machine.error.line,
+                                                   machine.error.column))
+            results.append(FileResult(name, notes + placed_notes([note], select, ignore)))
+        elif machine.error is not None:
             where = machine.error_file or file
-            results.append(FileResult(name, [unreadable(where, machine.error)],
+            results.append(FileResult(name, notes + [unreadable(where, machine.error)],
                                       error=machine.error.message))
-        elif machine.definition is None:
-            results.append(FileResult(name, place(machine.findings, machine.locator,
-                                                  select=select, ignore=ignore)))
         else:
-            results.append(FileResult(name, check(machine.definition, machine.locator, select=select,
-                                                  ignore=ignore, findings=machine.findings)))
+            diagnostics = check(machine.definition, machine.locator, select=select, ignore=ignore)
+            results.append(FileResult(name, sorted(notes + diagnostics, key=_by_position)))
     return results, referenced
+
+
+def _by_position(diagnostic):
+    return (diagnostic.file, diagnostic.line, diagnostic.column)

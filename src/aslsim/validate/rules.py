@@ -129,6 +129,9 @@ _TABLE = [
     ("ASL701", "payload over 256 KiB", WARNING,
      "A constant payload (Result, Parameters, Arguments...) is larger than Step Functions' 256 KiB "
      "payload limit, so every execution reaching it fails (AWS accepts the definition itself)."),
+    ("ASL702", "definition over 1 MiB", ERROR,
+     "The definition's JSON text is larger than 1 MiB (1,048,576 bytes), the most "
+     "CreateStateMachine accepts."),
     ("ASL900", "refused by the aslsim loader", ERROR,
      "aslsim's loader (which follows CreateStateMachine) refuses the definition for a reason no "
      "other check reported."),

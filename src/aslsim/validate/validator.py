@@ -4,15 +4,18 @@ loader as a backstop, then each finding placed in the source text and sorted by 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any, Iterable
 
+from .. import jsonvalues
 from ..definition.parse import parse_machine
 from ..errors import DefinitionError
+from ..services.api_models import check_definition_resource
 from .checks import choice, jsonata, limits, paths, resources, retry, structure, transitions, variables
 from .diagnostics import Diagnostic, Findings, escape
 from .rules import RULES, matches
-from .source import Locator, ObjectLocator, SourceError, load_text
-from .templates import replace_placeholders
+from ..sources import SourceError, read_text
+from ..sources.text import Locator, ObjectLocator
 from .tree import Tree, build_tree
 
 # Order matters only for the backstop: it runs when none of these found an error.
@@ -21,25 +24,46 @@ FAMILIES = (structure, transitions, retry, choice, paths, jsonata, variables, re
 
 def validate_definition(source: Any, *, file: str = "<string>", select: Iterable[str] = (),
                         ignore: Iterable[str] = ()) -> list[Diagnostic]:
-    """Diagnostics for one definition given as JSON/YAML text or as a dict, sorted by position."""
+    """Diagnostics for one definition given as JSON/YAML text or as a dict, sorted by position.
+    Its ``${...}`` placeholders get the sources layer's stand-ins (ASL003 says so)."""
     if isinstance(source, bytes):
         source = source.decode("utf-8", errors="replace")
     if isinstance(source, str):
         try:
-            definition, locator = load_text(source, file)
+            machine = read_text(source, Path(file), {})[0]
         except SourceError as err:
             return [unreadable(file, err)]
-    else:
-        definition, locator = source, ObjectLocator(source, file)
-    return check_standalone(definition, locator, select=select, ignore=ignore)
+        if machine.error is not None:
+            return [unreadable(machine.error_file or file, machine.error)]
+        notes = placed_notes(machine.notes, select, ignore)
+        found = check(machine.definition, machine.locator, select=select, ignore=ignore)
+        return sorted(notes + found, key=lambda d: (d.line, d.column))
+    return check(source, ObjectLocator(source, file), select=select, ignore=ignore)
 
 
-def check_standalone(definition: Any, locator: Locator, *, select: Iterable[str] = (),
-                     ignore: Iterable[str] = ()) -> list[Diagnostic]:
-    """A definition outside any template: its ``${...}`` placeholders get stand-ins first."""
-    findings = Findings()
-    definition = replace_placeholders(definition, findings)
-    return check(definition, locator, select=select, ignore=ignore, findings=findings)
+def placed_notes(notes, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Diagnostic]:
+    """The sources layer's notes as ASL003 warnings (at their text position when they have one)."""
+    select, ignore = list(select), list(ignore)
+    if (select and not matches("ASL003", select)) or (ignore and matches("ASL003", ignore)):
+        return []
+    rule = RULES["ASL003"]
+    out = []
+    for note in notes:
+        file, line, column = note.at or ("<string>", 0, 0)
+        out.append(Diagnostic("ASL003", rule.severity, file, line, column, note.pointer, None,
+                              note.message, note.hint))
+    return out
+
+
+def not_json(definition: Any, findings: Findings) -> bool:
+    """Report a definition that is not JSON as AWS reads it (NaN, 1e999, nesting deeper than
+    aslsim walks); no other check runs on it."""
+    try:
+        jsonvalues.check(definition)
+    except jsonvalues.NotJSON as err:
+        findings.add("ASL103", err.pointer, err.message)
+        return True
+    return False
 
 
 def unreadable(file: str, err: SourceError) -> Diagnostic:
@@ -51,6 +75,8 @@ def check(definition: Any, locator: Locator, *, select: Iterable[str] = (),
           ignore: Iterable[str] = (), findings: Findings | None = None) -> list[Diagnostic]:
     """Run every check on a parsed definition; ``findings`` may already hold some (templates)."""
     findings = findings if findings is not None else Findings()
+    if not_json(definition, findings):
+        return place(findings, locator, select=select, ignore=ignore)
     for where, key in locator.duplicates():
         findings.add("ASL002", where, f"the key '{key}' appears more than once in this object; "
                      "only the last value is read", at_key=True)
@@ -72,7 +98,7 @@ def check(definition: Any, locator: Locator, *, select: Iterable[str] = (),
 def _backstop(definition: dict, tree: Tree, findings: Findings):
     """What the loader refuses and no check reported is still an error (ASL900)."""
     try:
-        parse_machine(definition)
+        parse_machine(definition, check_resource=check_definition_resource)
     except DefinitionError as err:
         state = next((s for s in tree.states if s.name == err.state), None)
         base = state.pointer if state else ""

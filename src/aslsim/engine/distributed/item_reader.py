@@ -25,6 +25,7 @@ import json
 from datetime import datetime
 from typing import Any, BinaryIO, Iterator
 
+from ... import jsonvalues
 from ...errors import StatesError
 from .s3_store import S3Store, S3StoreError
 
@@ -94,7 +95,11 @@ def s3_failure_cause(failure: S3StoreError) -> str:
 def _items(resource: str, arguments: dict, config: dict, store: S3Store) -> Iterator:
     if resource == LIST_OBJECTS_V2:
         bucket = _argument(arguments, "Bucket")
-        listing = store.list_objects_v2(bucket, arguments.get("Prefix"))
+        prefix = arguments.get("Prefix")
+        if prefix is not None and not isinstance(prefix, str):
+            raise StatesError(ITEM_READER_FAILED,
+                              f"The ItemReader's Prefix must be a string, got {json.dumps(prefix)}")
+        listing = store.list_objects_v2(bucket, prefix)
         if config.get("Transformation") == "LOAD_AND_FLATTEN":
             for entry in listing:
                 yield from _object_items(store, bucket, entry["Key"], None, config)
@@ -200,13 +205,13 @@ def _json_items(body: BinaryIO, config: dict) -> Iterator:
 
 def _json_document(body: BinaryIO) -> Any:
     try:
-        return json.load(_text(body))
+        return jsonvalues.loads(_text(body).read())     # NaN, 1e999 ... are not JSON either
     except ValueError as failure:
         raise StatesError(ITEM_READER_FAILED, f"The object is not valid JSON: {failure}") from None
 
 
 def _jsonl_items(body: BinaryIO, config: dict) -> Iterator:
-    decode = json.JSONDecoder().decode
+    decode = jsonvalues.loads
     for number, line in enumerate(_text(body), start=1):
         if line.isspace() or not line:
             continue    # blank lines hold no item (not recorded; the JSON Lines convention)

@@ -334,9 +334,10 @@ def _results(ctx, map_run: MapRun):
         return format_results(outcomes, config)
     store = _store(ctx, "writes its results to S3 (ResultWriter)")
     arguments = ctx.plan.flow.arguments(ctx, writer.arguments)
-    if not isinstance(arguments, dict) or not isinstance(arguments.get("Bucket"), str):
+    if (not isinstance(arguments, dict) or not isinstance(arguments.get("Bucket"), str)
+            or not isinstance(arguments.get("Prefix", ""), str)):
         raise runtime_error(f"The ResultWriter's {'Arguments' if state.jsonata else 'Parameters'} "
-                            f"must give a Bucket, but were: {arguments!r}")
+                            f"must give a Bucket (and a Prefix) as strings, but were: {arguments!r}")
     details = write_results(store, bucket=arguments["Bucket"], prefix=arguments.get("Prefix"),
                             map_run_arn=map_run.arn, writer_config=config, children=outcomes)
     return {"MapRunArn": map_run.arn, "ResultWriterDetails": details}

@@ -41,9 +41,10 @@ class MotoS3Store:
 
     def __init__(self, region: str = "us-east-1"):
         import boto3            # an optional dependency: only this store needs it
-        from botocore.exceptions import ClientError
+        from botocore.exceptions import ClientError, ParamValidationError
         self._client = boto3.client("s3", region_name=region)
         self._client_error = ClientError
+        self._invalid = ParamValidationError
 
     def get_object(self, bucket: str, key: str, version_id: str | None = None) -> bytes:
         with self.open_object(bucket, key, version_id) as body:
@@ -80,6 +81,8 @@ class MotoS3Store:
             status = failure.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 400)
             raise S3StoreError(error.get("Code", "Unknown"), error.get("Message", str(failure)),
                                status) from None
+        except self._invalid as failure:     # botocore refuses it before sending (a bucket "a/b")
+            raise S3StoreError("InvalidParameter", str(failure)) from None
 
 
 class LocalS3Store:
@@ -105,11 +108,14 @@ class LocalS3Store:
     def open_object(self, bucket: str, key: str, version_id: str | None = None) -> BinaryIO:
         """The object's body as a stream."""
         path = self._object_path(bucket, key)
-        if not path.is_file():
-            raise S3StoreError(*_NO_SUCH_KEY)
-        if version_id not in (None, "null"):
-            raise S3StoreError(*_NO_SUCH_VERSION)
-        return path.open("rb")
+        try:
+            if not path.is_file():
+                raise S3StoreError(*_NO_SUCH_KEY)
+            if version_id not in (None, "null"):
+                raise S3StoreError(*_NO_SUCH_VERSION)
+            return path.open("rb")
+        except OSError:          # a name the file system cannot hold: no such object here
+            raise S3StoreError(*_NO_SUCH_KEY) from None
 
     def list_objects_v2(self, bucket: str, prefix: str | None = None) -> list[dict]:
         folder = self._bucket_folder(bucket)
@@ -124,9 +130,20 @@ class LocalS3Store:
         return [self._describe(folder, key) for key in keys]
 
     def put_object(self, bucket: str, key: str, body: bytes) -> None:
-        path = self._object_path(bucket, key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(body)
+        if "\0" in key:
+            raise _cannot_hold(key, "a file name cannot hold NUL")
+        if not key or key.endswith("/") or "//" in key:
+            raise _cannot_hold(key, "a key with an empty path segment is not a file name")
+        self._bucket_folder(bucket)
+        try:
+            path = self._object_path(bucket, key)
+        except S3StoreError:
+            raise _cannot_hold(key, "it leads outside the bucket's folder") from None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(body)
+        except OSError as err:   # a segment over 255 bytes, a prefix that is already a file ...
+            raise _cannot_hold(key, err.strerror or str(err)) from None
 
     def _describe(self, folder: Path, key: str) -> dict:
         path = folder / key
@@ -140,16 +157,31 @@ class LocalS3Store:
     def _bucket_folder(self, bucket: str) -> Path:
         folder = self._buckets.get(bucket)
         if folder is None and self._root is not None and bucket and "/" not in bucket \
-                and bucket not in (".", ".."):
+                and "\0" not in bucket and bucket not in (".", ".."):
             folder = self._root / bucket
-        if folder is None or not folder.is_dir():
+        try:
+            found = folder is not None and folder.is_dir()
+        except OSError:          # a name too long for the file system
+            found = False
+        if not found:
             raise S3StoreError(*_NO_SUCH_BUCKET)
         return folder
 
     def _object_path(self, bucket: str, key: str) -> Path:
         folder = self._bucket_folder(bucket)
+        if not key or "\0" in key:      # no file can have this name: no such object here
+            raise S3StoreError(*_NO_SUCH_KEY)
         path = folder.joinpath(*key.split("/"))
         # a key such as "../x" must not reach outside the bucket's folder
-        if not key or not path.resolve().is_relative_to(folder.resolve()):
+        try:
+            inside = path.resolve().is_relative_to(folder.resolve())
+        except (OSError, ValueError):
+            inside = False
+        if not inside:
             raise S3StoreError(*_NO_SUCH_KEY)
         return path
+
+
+def _cannot_hold(key: str, reason: str) -> S3StoreError:
+    """What the local folder store cannot be, though S3 could: an object under this key."""
+    return S3StoreError("InvalidArgument", f"The local S3 folder cannot hold the key {key!r}: {reason}")

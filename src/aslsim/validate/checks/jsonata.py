@@ -8,44 +8,28 @@ import random
 import re
 from functools import lru_cache
 
+from ...definition import acceptance
 from ...definition.variables import check_states_members
 from ...errors import DefinitionError
 from ...query import jsonata
 from ...query.templates import is_expression
 from ..tree import JSONATA, State, Tree, walk_strings
 
-# Fields that hold names, not values: never expressions.
-_NOT_VALUES = frozenset({"Type", "Comment", "Next", "End", "QueryLanguage", "Resource", "Default",
-                         "Branches", "ItemProcessor", "Iterator", "Retry", "Choices", "Catch"})
-_HAS_RESULT = ("Task", "Parallel", "Map")
-
-
 def check(tree: Tree, out) -> None:
     for state in tree.states:
         if state.language != JSONATA or not isinstance(state.body, dict) or state.kind is None:
             continue
-        body = state.body
-        result = {"result"} if state.kind in _HAS_RESULT else set()
-        for key, value in body.items():
-            if key not in _NOT_VALUES:
-                _field(state, state.at(key), value, result if key in ("Output", "Assign") else set(), out)
-        choices = body.get("Choices") if state.kind == "Choice" else None
-        for i, rule in enumerate(choices if isinstance(choices, list) else []):
-            if isinstance(rule, dict):
-                for key in ("Condition", "Output", "Assign"):
-                    if key in rule:
-                        _field(state, state.at("Choices", i, key), rule[key], set(), out)
-        catchers = body.get("Catch")
-        for i, catcher in enumerate(catchers if isinstance(catchers, list) else []):
-            if isinstance(catcher, dict):
-                for key in ("Output", "Assign"):
-                    if key in catcher:
-                        _field(state, state.at("Catch", i, key), catcher[key], {"errorOutput"}, out)
+        for path, value, allowed in acceptance.jsonata_fields(state.body):
+            _field(state, state.at(*path), value, allowed, out)
 
 
 def _field(state: State, where: str, value, allowed: set, out):
     for pointer, text in walk_strings(value, where):
         if not is_expression(text):
+            problem = acceptance.expression_problem(text)
+            if problem:
+                out.add("ASL401", pointer, problem, state=state.name,
+                        hint="close the expression with %}, or write the text without {%")
             continue
         expression = text[2:-2].strip()
         try:

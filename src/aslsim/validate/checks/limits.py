@@ -1,15 +1,18 @@
-"""Payload templates that are constant and already over Step Functions' 256 KiB payload limit
-(ASL701): every execution that reaches the state fails with States.DataLimitExceeded. AWS accepts
-the definition (its own limit is 1 MB), so this is a warning.
+"""Sizes: a definition over CreateStateMachine's 1 MiB (ASL702, an error: the rule is
+definition/acceptance.py's, which ``aslsim.load`` applies too), and payload templates that are
+constant and already over Step Functions' 256 KiB payload limit (ASL701): every execution that
+reaches the state fails with States.DataLimitExceeded, a warning since AWS accepts the definition.
 """
 from __future__ import annotations
 
 import json
 
+from ...definition.acceptance import size_problem
+from ...definition.limits import PAYLOAD_BYTES
 from ...query.templates import is_expression
 from ..tree import JSONATA, Tree, walk_strings
 
-LIMIT = 256 * 1024
+LIMIT = PAYLOAD_BYTES
 _FIELDS = ("Result", "Parameters", "Arguments", "ItemSelector", "ResultSelector", "Output")
 
 
@@ -28,6 +31,9 @@ def _has_dynamic_key(value) -> bool:
 
 
 def check(tree: Tree, out) -> None:
+    problem = size_problem(tree.root.source)
+    if problem:
+        out.add("ASL702", "", problem)
     for state in tree.states:
         if not isinstance(state.body, dict):
             continue

@@ -4,15 +4,12 @@ that never hand out their token (ASL605). The service knowledge is services/api_
 """
 from __future__ import annotations
 
-import re
-
+from ...definition import acceptance
 from ...errors import DefinitionError
 from ...services.api_models import check_definition_resource
 from ...services.resources import describe_resource
 from ..tree import JSONATA, State, Tree, walk_strings
 
-# arn:partition:service:region:account:resource (region and account may be empty)
-_ARN = re.compile(r"^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):[a-z0-9-]+:[^:]*:[^:]*:.+$")
 _TOKEN_JSONPATH = "$$.Task.Token"
 _TOKEN_JSONATA = "$states.context.Task.Token"
 
@@ -31,9 +28,10 @@ def check(tree: Tree, out) -> None:
 
 
 def _arn(state: State, where: str, arn: str, out) -> bool:
-    if _ARN.match(arn):
+    problem = acceptance.arn_problem(arn)
+    if problem is None:
         return True
-    out.add("ASL601", where, f"Resource '{arn}' is not a valid ARN", state=state.name,
+    out.add("ASL601", where, problem, state=state.name,
             hint="for example arn:aws:states:::lambda:invoke or "
                  "arn:aws:lambda:us-east-1:123456789012:function:my-function")
     return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 
+from ...definition import acceptance
 from ...definition.limits import MAX_BATCH_BYTES, MAX_SECONDS
 from ...definition.parse import STATE_FIELDS
 from ...definition.timestamps import parse_timestamp
@@ -22,12 +23,6 @@ _SCOPE_FIELDS = {"branch": ("StartAt", "States", "Comment", "QueryLanguage"),
 _ANY_TYPE = {language: set().union(*(f for (lang, _), f in STATE_FIELDS.items() if lang == language))
              for language in (JSONPATH, JSONATA)}
 _OTHER = {JSONPATH: JSONATA, JSONATA: JSONPATH}
-_LANGUAGE_HINT = {JSONATA: "JSONata states use Arguments instead of Parameters and Output instead "
-                           "of InputPath/ResultSelector/ResultPath/OutputPath",
-                  JSONPATH: "set \"QueryLanguage\": \"JSONata\" on the state or the machine to use "
-                            "JSONata fields"}
-
-
 def is_int(value, low: int, high: int = MAX_SECONDS) -> bool:
     return type(value) is int and low <= value <= high
 
@@ -150,7 +145,8 @@ def _fields(state: State, kind: str, out):
             continue
         if key in STATE_FIELDS[(_OTHER[language], kind)]:
             out.add("ASL402", state.at(key), f"'{key}' is a {_OTHER[language]} field; this state "
-                    f"uses {language}", state=state.name, hint=_LANGUAGE_HINT[language], at_key=True)
+                    f"uses {language}", state=state.name, hint=acceptance.other_language_hint(language, kind, key),
+                    at_key=True)
         elif key in _ANY_TYPE[language]:
             out.add("ASL102", state.at(key), f"field '{key}' is not allowed in a {kind} state",
                     state=state.name, at_key=True)
@@ -218,8 +214,9 @@ def _task(state: State, body, out):
     if is_int(timeout, 1) and is_int(heartbeat, 1) and heartbeat >= timeout:
         out.add("ASL103", state.at("HeartbeatSeconds"), f"HeartbeatSeconds ({heartbeat}) must be "
                 f"smaller than TimeoutSeconds ({timeout})", state=state.name)
-    if "Credentials" in body and not isinstance(body["Credentials"], dict):
-        out.add("ASL103", state.at("Credentials"), "Credentials must be an object", state=state.name)
+    if "Credentials" in body and acceptance.credentials_problem(body["Credentials"]):
+        out.add("ASL103", state.at("Credentials"), acceptance.credentials_problem(body["Credentials"]),
+                state=state.name)
 
 
 def _choice(state: State, body, out):

@@ -10,33 +10,18 @@ from __future__ import annotations
 import difflib
 import re
 
+from ...definition import acceptance
 from ..tree import Scope, State, Tree
 
 
 def edges(state: State):
     """(pointer of the field, target name) for every transition a state declares."""
-    body = state.body
-    if not isinstance(body, dict):
-        return
-    if isinstance(body.get("Next"), str):
-        yield state.at("Next"), body["Next"]
-    if state.kind == "Choice":
-        choices = body.get("Choices")
-        for i, rule in enumerate(choices if isinstance(choices, list) else []):
-            if isinstance(rule, dict) and isinstance(rule.get("Next"), str):
-                yield state.at("Choices", i, "Next"), rule["Next"]
-        if isinstance(body.get("Default"), str):
-            yield state.at("Default"), body["Default"]
-    catchers = body.get("Catch")
-    for i, catcher in enumerate(catchers if isinstance(catchers, list) else []):
-        if isinstance(catcher, dict) and isinstance(catcher.get("Next"), str):
-            yield state.at("Catch", i, "Next"), catcher["Next"]
+    for path, target in acceptance.transitions(state.body):
+        yield state.at(*path), target
 
 
 def is_terminal(state: State) -> bool:
-    return state.kind in ("Succeed", "Fail") or (isinstance(state.body, dict)
-                                                 and state.body.get("End") is True
-                                                 and state.kind not in ("Choice",))
+    return acceptance.is_terminal(state.body)
 
 
 def check(tree: Tree, out) -> None:
@@ -44,10 +29,8 @@ def check(tree: Tree, out) -> None:
     for scope in tree.scopes:
         _targets(scope, owners, out)
         _reachability(scope, out)
-        if scope.states and not any(is_terminal(s) for s in scope.states.values()):
-            where = scope.at("States")
-            out.add("ASL203", where, f"{_describe(scope)} has no terminal state: no state has "
-                    "\"End\": true and there is no Succeed or Fail state",
+        if scope.states and not acceptance.has_terminal(scope.source["States"]):
+            out.add("ASL203", scope.at("States"), acceptance.no_terminal_message(_describe(scope)),
                     state=scope.owner.name if scope.owner else None, at_key=True)
     _duplicates(tree, out)
 
@@ -109,15 +92,14 @@ def _reachability(scope: Scope, out):
         return
     graph = {name: [t for _, t in edges(state) if t in scope.states]
              for name, state in scope.states.items()}
-    named = {target for targets in graph.values() for target in targets} | {start}
+    unnamed = set(acceptance.unnamed_states(scope.source["States"], start))
     reached = _reach(graph, start)
     for name, state in scope.states.items():
         if name in reached:
             continue
-        if name not in named:
-            out.add("ASL202", state.pointer, f"state '{name}' is not reachable: no transition "
-                    "leads to it", state=name, at_key=True,
-                    hint="remove it, or add a Next, Default or Catch that goes to it")
+        if name in unnamed:
+            out.add("ASL202", state.pointer, acceptance.unreachable_message(name), state=name,
+                    at_key=True, hint="remove it, or add a Next, Default or Catch that goes to it")
         else:
             out.add("ASL202", state.pointer, f"state '{name}' is not reachable: only unreachable "
                     "states lead to it", state=name, at_key=True, severity="warning")

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 
-from ...definition.variables import NESTED_MACHINE_FIELDS, assigned_names, collect_jsonpath_references
+from ...definition import acceptance
+from ...definition.variables import (NESTED_MACHINE_FIELDS, assigned_names,
+                                     collect_jsonpath_references, outer_for_children)
 from ..diagnostics import escape
 from ..tree import JSONPATH, Scope, State, Tree
 
-_VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def check(tree: Tree, out) -> None:
@@ -49,17 +50,13 @@ def _names(state: State, out):
             continue
         for key in block:
             name = key[:-2] if state.language == JSONPATH and key.endswith(".$") else key
-            if name == "states":
-                out.add("ASL406", f"{where}/{escape(key)}", "'states' is reserved for $states and "
-                        "cannot be assigned", state=state.name, at_key=True)
-            elif not _VARIABLE_NAME.match(name):
-                out.add("ASL406", f"{where}/{escape(key)}", f"'{name}' is not a valid variable name: "
-                        "use letters, digits and underscores, not starting with a digit",
-                        state=state.name, at_key=True)
+            problem = acceptance.variable_name_problem(name)
+            if problem:
+                out.add("ASL406", f"{where}/{escape(key)}", problem, state=state.name, at_key=True)
 
 
 def _scopes(scope: Scope, outer: frozenset, out):
-    here: set[str] = set()
+    here: dict[str, tuple] = {}
     for state in scope.states.values():
         names = assigned_by(state)
         for variable, field in names.items():
@@ -71,18 +68,19 @@ def _scopes(scope: Scope, outer: frozenset, out):
                         "read outer variables but not assign them", state=state.name, at_key=True,
                         hint="return the value in the branch's output and assign it after the "
                              "Parallel or Map state")
-        here.update(names)
+        here[state.name] = (set(names), set(assigned_by(state, catchers=False)))
     for child in scope.children:
-        _scopes(child, frozenset() if child.distributed else outer | here, out)
+        inner = outer_for_children(child.owner.name, here, outer)
+        _scopes(child, frozenset() if child.distributed else inner, out)
 
 
-def assigned_by(state: State) -> dict[str, str]:
+def assigned_by(state: State, *, catchers: bool = True) -> dict[str, str]:
     """The loader's ``assigned_names``, for a body whose Choices and Catch have usable types."""
     body = state.body
     if not isinstance(body, dict) or any(
             not isinstance(body.get(k) or [], list) for k in ("Choices", "Catch")):
         return {}
-    return assigned_names(body)
+    return assigned_names(body, catchers=catchers)
 
 
 def _block(value, tokens) -> dict:

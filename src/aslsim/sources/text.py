@@ -1,22 +1,38 @@
 """Source text -> value, plus where each JSON pointer is in the text (line:column) and which
-objects repeat a key.
+objects repeat a key. Every reader of aslsim (load, run, graph, validate, test) reads text here.
 
 JSON is read by ``json.loads`` (fast, in C); the position pass over the text runs only when a
 diagnostic needs a position or the reader saw a repeated key, so a clean file costs one parse.
 YAML is composed once with PyYAML; node marks give the positions and the composed mappings keep
 repeated keys, which the constructor would silently drop. CloudFormation's short tags (``!Sub``,
 ``!Ref``, ``!GetAtt``...) load as their long forms (``{"Fn::Sub": ...}``).
+
+YAML is read with the YAML 1.2 core schema, as the deployment tools' readers do (js-yaml for the
+Serverless Framework, Jackson for CloudFormation's Step Functions handler): ``Yes``, ``No``,
+``On`` and ``Off`` and unquoted dates stay the strings the author wrote; only ``true``/``false``,
+``null``/``~`` and numbers are typed. Aliases may not expand a document past
+``MAX_EXPANDED_BYTES`` (a few hundred bytes of nested aliases can otherwise stand for gigabytes).
 """
 from __future__ import annotations
 
 import bisect
 import json
 import re
+import sys
 from typing import Any, Callable
 
 import yaml
 
-from .diagnostics import escape
+from ..definition.limits import DEFINITION_BYTES
+
+# What aliases may expand a YAML document to: the largest definition AWS takes (CloudFormation's
+# own template limit, 1 MB, is below it), so no real file comes near it.
+MAX_EXPANDED_BYTES = DEFINITION_BYTES
+
+
+def escape(token: str) -> str:
+    """A JSON pointer reference token (RFC 6901: '~' -> '~0', '/' -> '~1')."""
+    return token.replace("~", "~0").replace("/", "~1")
 
 
 class SourceError(Exception):
@@ -25,6 +41,16 @@ class SourceError(Exception):
     def __init__(self, message: str, line: int = 0, column: int = 0):
         self.message, self.line, self.column = message, line, column
         super().__init__(message)
+
+
+class NotHere(SourceError):
+    """The definition is not in the file (an S3 location, a value only known once deployed):
+    ``load`` cannot compile it, ``validate`` says it is not checked. ``pointer`` is the field,
+    relative to the machine's properties."""
+
+    def __init__(self, message: str, line: int = 0, column: int = 0, *, pointer: str = ""):
+        super().__init__(message, line, column)
+        self.pointer = pointer
 
 
 class Locator:
@@ -174,12 +200,68 @@ def load_json(text: str) -> tuple[Any, bool]:
         raise SourceError(f"not valid JSON: {err.msg}", err.lineno, err.colno) from None
     except RecursionError:
         raise SourceError("not valid JSON: nested too deeply") from None
+    except ValueError as err:      # Python's guard on integer length (a 5000-digit number)
+        raise SourceError(f"not valid JSON: {_too_long(err)}") from None
 
 
 # ---- YAML ------------------------------------------------------------------------------------
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that reads CloudFormation's short intrinsic tags as their long forms."""
+class _CoreResolver(yaml.resolver.BaseResolver):
+    """YAML 1.2's core schema (yaml.org/spec/1.2.2, 10.3.2), plus the merge key ``<<``."""
+
+
+for _tag, _pattern, _first in (
+        ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+        ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+        ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
+        ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                  r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", list("-+0123456789.")),
+        ("merge", r"^(?:<<)$", ["<"])):
+    _CoreResolver.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), _first)
+
+
+class _Constructor(yaml.constructor.SafeConstructor):
+    """The safe constructor with YAML 1.2's integers and floats (0o17, 0x1F; 1_000 is a string)."""
+
+    def construct_yaml_int(self, node):
+        text = self.construct_scalar(node)
+        if text.startswith(("0o", "0x")):
+            return int(text[2:], 8 if text[1] == "o" else 16)
+        return int(text)
+
+    def construct_yaml_float(self, node):
+        text = self.construct_scalar(node).lower()
+        if text.endswith(".inf"):
+            return float("-inf") if text.startswith("-") else float("inf")
+        return float("nan") if text == ".nan" else float(text)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
+_Constructor.add_constructor("tag:yaml.org,2002:float", _Constructor.construct_yaml_float)
+
+
+class CoreLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
+                 yaml.composer.Composer, _Constructor, _CoreResolver):
+    """PyYAML's safe loader on YAML 1.2's core schema (also for ``aslsim test``'s case files)."""
+
+    def __init__(self, stream):
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _Constructor.__init__(self)
+        _CoreResolver.__init__(self)
+
+    def get_single_data(self):
+        node = self.get_single_node()
+        if node is None:
+            return None
+        check_expansion(node)
+        return self.construct_document(node)
+
+
+class _Loader(CoreLoader):
+    """The core-schema loader reading CloudFormation's short intrinsic tags as their long forms."""
 
 
 def _cfn_tag(loader, suffix, node):
@@ -198,9 +280,44 @@ def _cfn_tag(loader, suffix, node):
 _Loader.add_multi_constructor("!", _cfn_tag)
 
 
+def check_expansion(node: yaml.Node, text: str = "*") -> None:
+    """Refuse a document whose aliases expand past MAX_EXPANDED_BYTES (SourceError)."""
+    if "*" in text and expanded_size(node) > MAX_EXPANDED_BYTES:
+        raise SourceError(f"not valid YAML: its aliases expand it past {MAX_EXPANDED_BYTES} "
+                          "bytes, more than any state machine definition AWS accepts")
+
+
+def expanded_size(root: yaml.Node) -> int:
+    """Roughly the bytes of the document once every alias is expanded (computed once per node, so
+    an alias bomb costs its size in nodes, not its expansion)."""
+    sizes: dict[int, int] = {}
+    order, todo = [], [root]
+    while todo:                           # children before parents, each node once
+        node = todo.pop()
+        if id(node) in sizes:
+            continue
+        sizes[id(node)] = -1
+        order.append(node)
+        if isinstance(node, yaml.MappingNode):
+            todo.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
+    for node in reversed(order):
+        if isinstance(node, yaml.ScalarNode):
+            size = len(node.value) + 2
+        elif isinstance(node, yaml.MappingNode):
+            size = 2 + sum(sizes[id(k)] + sizes[id(v)] + 2 for k, v in node.value)
+        else:
+            size = 2 + sum(sizes[id(n)] + 1 for n in node.value)
+        sizes[id(node)] = min(size, 1 << 62)
+    return sizes[id(root)]
+
+
 class YamlLocator(Locator):
-    def __init__(self, root: yaml.Node, file: str):
+    def __init__(self, root: yaml.Node, file: str,
+                 to_line_col: Callable[[int], tuple[int, int]] | None = None):
         self.file = file
+        self._to_line_col = to_line_col
         self.places: dict[str, tuple[Any, Any]] = {}
         self.order_of: dict[str, int] = {}
         self.repeated: list[tuple[str, str]] = []
@@ -229,6 +346,8 @@ class YamlLocator(Locator):
             if where in self.places:
                 key_mark, value_mark = self.places[where]
                 mark = key_mark if key_mark and (at_key or where != pointer) else value_mark
+                if self._to_line_col is not None:
+                    return self._to_line_col(mark.index)
                 return mark.line + 1, mark.column + 1
         return 0, 0
 
@@ -242,21 +361,36 @@ class YamlLocator(Locator):
         return list(self.repeated)
 
 
-def load_yaml(text: str, file: str) -> tuple[Any, YamlLocator | None]:
+def load_yaml(text: str, file: str, to_line_col: Callable[[int], tuple[int, int]] | None = None
+              ) -> tuple[Any, "YamlLocator | None"]:
+    """(value, locator) of YAML text; raises SourceError. ``to_line_col`` maps an offset in
+    ``text`` to the position in the file, when the text is not the file's own."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            check_expansion(node, text)
         value = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         problem = getattr(err, "problem", None) or str(err)
-        raise SourceError(f"not valid YAML: {problem}", mark.line + 1 if mark else 0,
-                          mark.column + 1 if mark else 0) from None
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        if mark and to_line_col:
+            line, column = to_line_col(mark.index)
+        raise SourceError(f"not valid YAML: {problem}", line, column) from None
     except RecursionError:
         raise SourceError("not valid YAML: nested too deeply") from None
+    except ValueError as err:
+        raise SourceError(f"not valid YAML: {_too_long(err)}") from None
     finally:
         loader.dispose()
-    return value, (YamlLocator(node, file) if node is not None else None)
+    return value, (YamlLocator(node, file, to_line_col) if node is not None else None)
+
+
+def _too_long(err: ValueError) -> str:
+    if "digits" in str(err):
+        return f"a number has more than {sys.get_int_max_str_digits()} digits, more than aslsim reads"
+    return str(err)
 
 
 # ---- either ----------------------------------------------------------------------------------
@@ -266,12 +400,19 @@ def is_json_text(text: str, file: str) -> bool:
     return text.lstrip().startswith(("{", "[")) and not file.endswith((".yaml", ".yml"))
 
 
-def load_text(text: str, file: str) -> tuple[Any, Locator]:
-    """Parse JSON or YAML text; raises SourceError."""
+def load_text(text: str, file: str, to_line_col: Callable[[int], tuple[int, int]] | None = None
+              ) -> tuple[Any, Locator]:
+    """Parse JSON or YAML text; raises SourceError (positions through ``to_line_col``)."""
     if is_json_text(text, file):
-        value, repeated = load_json(text)
-        return value, JsonLocator(text, file, repeated=repeated)
-    value, locator = load_yaml(text, file)
+        try:
+            value, repeated = load_json(text)
+        except SourceError as err:
+            if to_line_col is not None and err.line:
+                offset = LineIndex(text).starts[err.line - 1] + max(err.column - 1, 0)
+                err.line, err.column = to_line_col(offset)
+            raise
+        return value, JsonLocator(text, file, to_line_col, repeated=repeated)
+    value, locator = load_yaml(text, file, to_line_col)
     return value, locator or Locator()
 
 
