@@ -23,6 +23,7 @@ from .engine.plan import compile_plan
 from .engine.run import ExecutionRun
 from . import jsonvalues
 from .errors import DefinitionError, InputError
+from .observers import notify
 from .query.jsonpath import dumps
 from .services import api_models
 from .services.calls import TaskFailure, TaskSuccess
@@ -30,21 +31,6 @@ from .services.mocks import Mocks, MockTargets
 from .services.nested import NestedExecutions
 from .services.router import Services
 from .sources import MachineSource, SourceError, choose, read_source
-
-# Called with (machine, execution) after every run, child executions included: the pytest
-# plugin's coverage and reports listen here.
-_execution_listeners: list = []
-
-
-def add_execution_listener(listener) -> None:
-    if listener not in _execution_listeners:
-        _execution_listeners.append(listener)
-
-
-def remove_execution_listener(listener) -> None:
-    if listener in _execution_listeners:
-        _execution_listeners.remove(listener)
-
 
 # Virtual time starts here unless the caller says otherwise: runs are reproducible by default.
 DEFAULT_START = datetime(2025, 1, 1, tzinfo=timezone.utc)
@@ -352,8 +338,7 @@ class LiveExecution:
                                    stop_ms=runner.clock.now, log=runner.recorder.log,
                                    unused_mocks=self._services.unused_mocks(), input=runner.input,
                                    trace=runner.trace, machine=self.machine, map_runs=runner.map_runs)
-        for listener in list(_execution_listeners):
-            listener(self.machine, self.execution)
+        notify(self.machine, self.execution)
 
 
 def _redrive_point(execution: Execution) -> tuple[str | None, Any]:

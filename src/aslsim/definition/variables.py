@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from ..errors import DefinitionError
+from ..query.templates import is_expression
 
 _REFERENCE = re.compile(r"(?<![\w$])\$([^\W\d]\w*)")
 _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'")
@@ -155,7 +156,7 @@ def _collect_jsonata(value, state, field, *, allowed: set):
             _collect_jsonata(sub, state, f"{field}[{i}]", allowed=allowed)
     elif isinstance(value, str):
         text = value.strip()
-        if text.startswith("{%") and text.endswith("%}"):
+        if is_expression(text):
             check_states_members(text[2:-2], state, field, allowed)
 
 

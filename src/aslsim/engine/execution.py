@@ -5,6 +5,7 @@ from typing import Any
 
 from ..definition.timestamps import iso_ms
 from .history import aws_events
+from .paths import states_entered
 
 
 class Execution:
@@ -77,16 +78,7 @@ class Execution:
 
     def flat_path(self) -> list[str]:
         """Every state entered, depth first, Parallel branches and Map iterations in order."""
-        out: list[str] = []
-
-        def walk(items):
-            for item in items:
-                if isinstance(item, list):
-                    walk(item)
-                else:
-                    out.append(item)
-        walk(self.path)
-        return out
+        return states_entered(self.path)
 
     def to_dict(self) -> dict[str, Any]:
         return {"status": self.status, "output": self.output, "error": self.error,

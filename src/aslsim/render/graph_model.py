@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ..definition.model import ChoiceState, CompiledMachine, Graph, MapState, ParallelState
+from ..query.templates import is_expression
 
 # Longest edge label before it is shortened with an ellipsis: a picture, not a listing.
 LABEL_LIMIT = 48
@@ -168,7 +169,7 @@ def rule_label(rule: dict) -> str:
         condition = rule["Condition"]
         if isinstance(condition, str):
             text = condition.strip()
-            if text.startswith("{%") and text.endswith("%}"):
+            if is_expression(text):
                 text = text[2:-2]
             return _shorten(" ".join(text.split()))
         return _shorten(json.dumps(condition))

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..definition.timestamps import epoch_ms, parse_timestamp
+from ..engine.paths import states_entered
 
 # Only so many visits of one state keep their payloads (a Map of 10,000 items visits its inner
 # states 10,000 times): the first and the last ones, where a failure usually is.
@@ -324,19 +325,11 @@ _CHILD_OUTCOME = {"SUCCEEDED": "succeeded", "FAILED": "failed", "TIMED_OUT": "fa
                   "ABORTED": "aborted", "RUNNING": "aborted"}
 
 
-def _flat_states(path: list):
-    for step in path:
-        if isinstance(step, list):
-            yield from _flat_states(step)
-        else:
-            yield step
-
-
 def _path_counts(path: list) -> tuple[dict[str, int], str | None]:
     """Visits per state in a child's path, and the state entered last (where it stopped)."""
     visits: dict[str, int] = {}
     last = None
-    for name in _flat_states(path):
+    for name in states_entered(path):
         visits[name] = visits.get(name, 0) + 1
         last = name
     return visits, last

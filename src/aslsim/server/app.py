@@ -6,6 +6,7 @@ on too): request parsing, a threaded server with one thread per connection, and 
 """
 from __future__ import annotations
 
+import contextvars
 import json
 import re
 import sys
@@ -118,6 +119,16 @@ class _QuietHandler(_Handler):
         pass
 
 
+class _InContext:
+    """A WSGI app called in (a copy of) a given ``contextvars`` context: request threads start empty."""
+
+    def __init__(self, app, context: contextvars.Context):
+        self.app, self.context = app, context
+
+    def __call__(self, environ, start_response):
+        return self.context.copy().run(self.app, environ, start_response)
+
+
 class Server:
     """The Step Functions API on ``host:port`` (port 0: a free one), served from a thread.
 
@@ -129,7 +140,9 @@ class Server:
         self.backend = Backend(config or ServerConfig(**options))
         self.app = Application(self.backend)
         handler = _Handler if log_requests else _QuietHandler
-        self._http = make_server(host, port, self.app, threaded=True, request_handler=handler)
+        # requests run in the context the server was made in, so its observers see the executions
+        self._http = make_server(host, port, _InContext(self.app, contextvars.copy_context()),
+                                 threaded=True, request_handler=handler)
         self._http.daemon_threads = True
         self.host, self.port = host, self._http.server_port
         self._thread: threading.Thread | None = None

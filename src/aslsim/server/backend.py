@@ -8,6 +8,7 @@ On real time a thread per execution runs it as the wall clock goes.
 """
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import random
 import sys
@@ -139,7 +140,8 @@ class Backend:
             self._abandon(record, "States.Runtime", f"aslsim internal error: {type(err).__name__}: {err}")
             return
         if real and not record.closed:
-            threading.Thread(target=self._drive, args=(record,), name=f"aslsim-{record.name}",
+            threading.Thread(target=contextvars.copy_context().run, args=(self._drive, record),
+                             name=f"aslsim-{record.name}",
                              daemon=True).start()
 
     def _settle(self, record) -> None:

@@ -161,8 +161,6 @@ class Mocks:
                 raise InputError(f"mock '{key}' matches no Task state, resource or Lambda function "
                                  f"name of the state machine{hint}")
 
-    states = keys   # the name the first release had
-
     def __bool__(self) -> bool:
         return bool(self._by_key)
 

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, NoReturn
 
 from ..definition.timestamps import epoch_ms, iso_ms, parse_timestamp
+from ..engine.paths import states_entered
 from ..services.calls import lambda_function_name
 from ..services.regions import mismatch_hints
 
@@ -303,16 +304,6 @@ def assert_output_contains(execution, expected: Any) -> None:
 
 # -- the path ------------------------------------------------------------------------------------
 
-def _flatten(path: list) -> list[str]:
-    out: list[str] = []
-    for item in path:
-        if isinstance(item, list):
-            for sub in item:
-                out.extend(_flatten(sub))
-        else:
-            out.append(item)
-    return out
-
 
 def _children(path: list, state: str) -> list | None:
     """The branch or iteration paths of the first visit of ``state``, searched depth first."""
@@ -362,7 +353,7 @@ def assert_path(execution, expected: list, *, inside=None) -> None:
     (branches and iterations inlined, depth first); a list with nested lists with the nested one."""
     __tracebackhide__ = True
     path, what = _scoped_path(execution, inside)
-    actual = path if _has_nesting(expected) else _flatten(path)
+    actual = path if _has_nesting(expected) else states_entered(path)
     if actual == list(expected):
         return
     details = [f"expected: {format_path(expected)}", f"actual:   {format_path(actual)}"]
@@ -379,7 +370,7 @@ def assert_path(execution, expected: list, *, inside=None) -> None:
 def assert_path_starts_with(execution, *states: str, inside=None) -> None:
     __tracebackhide__ = True
     path, what = _scoped_path(execution, inside)
-    flat = _flatten(path)
+    flat = states_entered(path)
     if flat[: len(states)] != list(states):
         _fail(execution, f"{what} does not start with {ARROW.join(states)}",
               [f"it starts with {ARROW.join(flat[: len(states)]) or '(nothing)'}"])
@@ -389,7 +380,7 @@ def assert_visited_in_order(execution, *states: str, inside=None) -> None:
     """These states were entered in this order, other states possibly in between."""
     __tracebackhide__ = True
     path, what = _scoped_path(execution, inside)
-    flat = _flatten(path)
+    flat = states_entered(path)
     position = 0
     for n, state in enumerate(states):
         try:
@@ -406,7 +397,7 @@ def assert_visited(execution, state: str, *, times: int | None = None, inside=No
     """The state was entered (exactly ``times`` times when given)."""
     __tracebackhide__ = True
     path, what = _scoped_path(execution, inside)
-    count = _flatten(path).count(state)
+    count = states_entered(path).count(state)
     if times is None and count == 0:
         _fail(execution, f"'{state}' was never entered ({what})")
     if times is not None and count != times:
@@ -417,7 +408,7 @@ def assert_not_visited(execution, *states: str, inside=None) -> None:
     """None of these states was entered."""
     __tracebackhide__ = True
     path, what = _scoped_path(execution, inside)
-    flat = _flatten(path)
+    flat = states_entered(path)
     visited = [f"'{s}' (step {flat.index(s) + 1})" for s in states if s in flat]
     if visited:
         _fail(execution, f"expected never to enter {', '.join(repr(s) for s in states)} ({what})",

@@ -40,6 +40,8 @@ from pathlib import Path
 
 import pytest
 
+from ..observers import add_observer, remove_observer
+
 FORMAT = "aslsim-coverage/1"
 CATEGORIES = ("states", "transitions", "rules", "retries", "catches")
 TITLES = {"states": "States", "transitions": "Transitions", "rules": "Choice rules",
@@ -157,10 +159,6 @@ class MachineCoverage:
         self.executions = executions
         self._index = {(category, _identity(category, item)): item
                        for category in CATEGORIES for item in items[category]}
-
-    @classmethod
-    def from_definition(cls, key: str, kind: str, definition: dict) -> MachineCoverage:
-        return cls(key, kind, fingerprint(definition), universe(definition))
 
     def record(self, execution) -> None:
         self.executions += 1
@@ -565,21 +563,19 @@ _stash_key = pytest.StashKey["_Session | None"]()
 
 
 def pytest_configure(config):
-    from ..machine import add_execution_listener
     session = _Session(config) if _enabled(config) else None
     config.stash[_stash_key] = session
     _sessions.append(session)
-    add_execution_listener(_on_execution)
+    add_observer(_on_execution)
 
 
 def pytest_unconfigure(config):
-    from ..machine import remove_execution_listener
     session = config.stash.get(_stash_key, "missing")
     if session != "missing" and session in _sessions:
         # the last occurrence: this session is the innermost one still open
         del _sessions[len(_sessions) - 1 - _sessions[::-1].index(session)]
     if not _sessions:
-        remove_execution_listener(_on_execution)
+        remove_observer(_on_execution)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -19,7 +19,7 @@ from typing import Any, Callable
 import pytest
 
 from ..errors import DefinitionError, InputError
-from ..machine import add_execution_listener, remove_execution_listener
+from ..observers import observing
 from ..services.mocks import Mocks
 from .assertions import WorkflowAssertionError, describe
 from .cases import CaseFileError, MachineFinder, MachineNotFound, is_case_file, read_cases, read_data
@@ -275,11 +275,8 @@ def pytest_runtest_protocol(item, nextitem):
     def listener(machine, execution):
         seen["execution"], seen["machine"] = execution, machine
 
-    add_execution_listener(listener)
-    try:
+    with observing(listener):
         return (yield)
-    finally:
-        remove_execution_listener(listener)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -267,7 +267,7 @@ def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, paths
     finally:
         # identical paths share one list: 100,000 children that took the same way cost one
         path = child_run.top.path
-        child.path = shared_paths.setdefault(tuple(_flat(path)), path)
+        child.path = shared_paths.setdefault(tuple(_path_key(path)), path)
         paths.append(child.path)
     child.finish(status, output, error, cause, run.clock.now, child_run.recorder.log)
     map_run.record(child)
@@ -288,11 +288,12 @@ def _input_size(ctx, child_input) -> int:
     return size
 
 
-def _flat(path):
+def _path_key(path):
+    """The path's names with its nesting as brackets: equal for equal paths, and hashable."""
     for step in path:
         if isinstance(step, list):
             yield "["
-            yield from _flat(step)
+            yield from _path_key(step)
             yield "]"
         else:
             yield step
