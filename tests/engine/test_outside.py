@@ -2,6 +2,7 @@
 virtual time stands still, and go on when it answers: the engine side of aslsim serve."""
 import aslsim
 from aslsim.services.calls import Outside
+from helpers import machine
 
 ACTIVITY = "arn:aws:states:us-east-1:123456789012:activity:work"
 
@@ -16,10 +17,6 @@ class World:
         outside = Outside(call.task_token or f"token-{len(self.waits)}", call, kind)
         self.waits.append(outside)
         return outside
-
-
-def machine(states, start="T"):
-    return aslsim.load({"StartAt": start, "States": states})
 
 
 def test_an_activity_waits_for_its_worker_and_ends_with_its_output():

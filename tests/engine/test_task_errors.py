@@ -5,12 +5,9 @@ catchers, error output, ResultPath in a Catch); CHECKLIST sections 3, 6, 7, 8, 9
 AWS cases in shared/conformance (named where used).
 """
 import aslsim
+from helpers import machine
 
 LAMBDA = "arn:aws:states:::lambda:invoke"
-
-
-def machine(states, start=None, **top):
-    return aslsim.load({"StartAt": start or next(iter(states)), "States": states, **top})
 
 
 def task(**fields):

@@ -323,9 +323,10 @@ def test_a_distributed_maps_sampled_children_show_their_input_output_and_error(o
 def test_only_a_bounded_number_of_child_histories_are_read(monkeypatch):
     from aslsim.engine.distributed.map_run import ChildExecution
     reads = []
-    real = ChildExecution.history
-    monkeypatch.setattr(ChildExecution, "history",
-                        property(lambda child: reads.append(child.index) or real.fget(child)))
+    for name in ("history", "events"):     # a child's log read either way counts
+        real = getattr(ChildExecution, name)
+        monkeypatch.setattr(ChildExecution, name, property(
+            lambda child, real=real: reads.append(child.index) or real.fget(child)))
     machine = aslsim.load({"StartAt": "Each", "States": {"Each": {
         "Type": "Map", "ToleratedFailurePercentage": 100, "End": True,
         "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},

@@ -12,13 +12,10 @@ import pytest
 
 import aslsim
 from aslsim.services.lambda_local import LocalLambdas
+from helpers import machine
 
 INVOKE = "arn:aws:states:::lambda:invoke"
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:"
-
-
-def machine(states):
-    return aslsim.load({"StartAt": next(iter(states)), "States": states})
 
 
 def invoke_task(function="fn", **fields):

@@ -5,12 +5,9 @@ import json
 import pytest
 
 import aslsim
+from helpers import task
 
 LAMBDA_ARN = "arn:aws:lambda:us-east-1:123456789012:function:checkSize"
-
-
-def task(resource, **fields):
-    return {"Type": "Task", "Resource": resource, **fields}
 
 
 def one_task(resource, **fields):

@@ -19,13 +19,10 @@ from moto.moto_api import state_manager
 
 import aslsim
 from aslsim.services import moto_backend
+from helpers import machine
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
-
-
-def machine(states, **top):
-    return aslsim.load({"StartAt": next(iter(states)), "States": states, **top})
 
 
 def task(resource, parameters, **fields):

@@ -1,10 +1,7 @@
 """Structure checks: fields per state type and query language, types, ranges, exclusive fields,
 End/Next and state names (ASL101-106, ASL204, ASL402, ASL407)."""
 from aslsim.validate import validate_definition
-
-
-def machine(states, **top):
-    return {"StartAt": next(iter(states)), "States": states, **top}
+from helpers import definition as make_definition
 
 
 def found(definition):
@@ -12,7 +9,7 @@ def found(definition):
 
 
 def test_a_field_of_another_state_type_and_an_unknown_field_are_not_allowed():
-    definition = machine({"A": {"Type": "Pass", "End": True, "Resource": "x", "Reslt": 1}})
+    definition = make_definition({"A": {"Type": "Pass", "End": True, "Resource": "x", "Reslt": 1}})
     assert found(definition) == [
         ("ASL102", "/States/A/Resource", "field 'Resource' is not allowed in a Pass state"),
         ("ASL102", "/States/A/Reslt", "unknown field 'Reslt' in a Pass state")]
@@ -21,7 +18,7 @@ def test_a_field_of_another_state_type_and_an_unknown_field_are_not_allowed():
 
 
 def test_jsonpath_fields_in_a_jsonata_state_name_the_query_language():
-    definition = machine({"A": {"Type": "Pass", "End": True, "InputPath": "$.x"}},
+    definition = make_definition({"A": {"Type": "Pass", "End": True, "InputPath": "$.x"}},
                          QueryLanguage="JSONata")
     [diagnostic] = validate_definition(definition)
     assert (diagnostic.code, diagnostic.pointer, diagnostic.message) == (
@@ -30,19 +27,19 @@ def test_jsonpath_fields_in_a_jsonata_state_name_the_query_language():
 
 
 def test_a_jsonpath_state_inside_a_jsonata_machine_is_refused():
-    definition = machine({"A": {"Type": "Pass", "End": True, "QueryLanguage": "JSONPath"}},
+    definition = make_definition({"A": {"Type": "Pass", "End": True, "QueryLanguage": "JSONPath"}},
                          QueryLanguage="JSONata")
     assert [c for c, _, _ in found(definition)] == ["ASL407"]
 
 
 def test_a_jsonata_state_inside_a_jsonpath_machine_is_fine():
-    definition = machine({"A": {"Type": "Pass", "End": True, "QueryLanguage": "JSONata",
+    definition = make_definition({"A": {"Type": "Pass", "End": True, "QueryLanguage": "JSONata",
                                 "Output": "{% $states.input %}"}})
     assert found(definition) == []
 
 
 def test_unknown_type_suggests_the_closest_one():
-    [diagnostic] = validate_definition(machine({"A": {"Type": "Tusk", "End": True}}))
+    [diagnostic] = validate_definition(make_definition({"A": {"Type": "Tusk", "End": True}}))
     assert (diagnostic.code, diagnostic.pointer, diagnostic.message, diagnostic.hint) == (
         "ASL104", "/States/A/Type", 'unknown state Type "Tusk"', "did you mean 'Task'?")
 
@@ -54,7 +51,7 @@ def test_missing_top_level_fields():
 
 
 def test_timeout_pairs_and_heartbeat_below_timeout():
-    definition = machine({"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+    definition = make_definition({"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
                                 "End": True, "TimeoutSeconds": 5, "TimeoutSecondsPath": "$.t",
                                 "HeartbeatSeconds": 10}})
     assert found(definition) == [
@@ -65,26 +62,26 @@ def test_timeout_pairs_and_heartbeat_below_timeout():
 
 
 def test_a_wait_needs_exactly_one_duration():
-    assert [c for c, _, _ in found(machine({"A": {"Type": "Wait", "End": True}}))] == ["ASL105"]
-    both = machine({"A": {"Type": "Wait", "End": True, "Seconds": 5,
+    assert [c for c, _, _ in found(make_definition({"A": {"Type": "Wait", "End": True}}))] == ["ASL105"]
+    both = make_definition({"A": {"Type": "Wait", "End": True, "Seconds": 5,
                           "Timestamp": "2020-01-01T00:00:00Z"}})
     assert [(c, p) for c, p, _ in found(both)] == [("ASL105", "/States/A/Timestamp")]
 
 
 def test_wait_seconds_must_be_a_non_negative_integer():
-    definition = machine({"A": {"Type": "Wait", "End": True, "Seconds": -1}})
+    definition = make_definition({"A": {"Type": "Wait", "End": True, "Seconds": -1}})
     assert found(definition) == [("ASL103", "/States/A/Seconds",
                                   "Seconds must be an integer from 0 to 99999999, not -1")]
 
 
 def test_jsonata_expressions_are_accepted_where_numbers_are_expected():
-    definition = machine({"A": {"Type": "Wait", "End": True, "Seconds": "{% $states.input.s %}"}},
+    definition = make_definition({"A": {"Type": "Wait", "End": True, "Seconds": "{% $states.input.s %}"}},
                          QueryLanguage="JSONata")
     assert found(definition) == []
 
 
 def test_end_and_next_misuse():
-    definition = machine({"A": {"Type": "Pass", "Next": "B", "End": True},
+    definition = make_definition({"A": {"Type": "Pass", "Next": "B", "End": True},
                           "B": {"Type": "Pass"}, "C": {"Type": "Succeed", "Next": "B"}})
     codes = [(c, p) for c, p, _ in found(definition) if c == "ASL204"]
     assert codes == [("ASL204", "/States/A/End"), ("ASL204", "/States/B"),
@@ -93,13 +90,13 @@ def test_end_and_next_misuse():
 
 def test_state_names_longer_than_80_characters():
     name = "S" * 81
-    [diagnostic] = validate_definition(machine({name: {"Type": "Succeed"}}))
+    [diagnostic] = validate_definition(make_definition({name: {"Type": "Succeed"}}))
     assert (diagnostic.code, diagnostic.state, diagnostic.message) == (
         "ASL106", name, "state names must be 1 to 80 characters long; this one has 81")
 
 
 def test_map_fields_exclusive_and_in_range():
-    definition = machine({"M": {"Type": "Map", "End": True, "ItemsPath": "$.items",
+    definition = make_definition({"M": {"Type": "Map", "End": True, "ItemsPath": "$.items",
                                 "ItemSelector": {}, "Parameters": {},
                                 "ToleratedFailurePercentage": 101,
                                 "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Succeed"}}}}})
@@ -111,21 +108,21 @@ def test_map_fields_exclusive_and_in_range():
 
 
 def test_distributed_only_fields_on_an_inline_map():
-    definition = machine({"M": {"Type": "Map", "End": True, "Label": "x",
+    definition = make_definition({"M": {"Type": "Map", "End": True, "Label": "x",
                                 "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Succeed"}}}}})
     assert found(definition) == [("ASL102", "/States/M/Label",
                                   "Label is only allowed on a Distributed Map")]
 
 
 def test_many_problems_are_reported_at_once():
-    definition = machine({"A": {"Type": "Pass", "Next": "B", "Bad": 1},
+    definition = make_definition({"A": {"Type": "Pass", "Next": "B", "Bad": 1},
                           "B": {"Type": "Wait", "Next": "C"}, "C": {"Type": "Nope"}})
     # sorted by position: the States object (no terminal state) comes before the states in it
     assert [c for c, _, _ in found(definition)] == ["ASL203", "ASL102", "ASL105", "ASL104"]
 
 
 def test_malformed_shapes_are_diagnosed_not_crashed_on():
-    definition = machine({
+    definition = make_definition({
         "C": {"Type": "Choice", "Choices": 5, "Default": 7},
         "T": {"Type": "Task", "Resource": 3, "End": True, "Catch": {}, "Retry": ["x"], "Assign": None},
         "P": {"Type": "Parallel", "End": True, "Branches": {"StartAt": "x"}},

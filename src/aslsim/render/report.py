@@ -3,7 +3,7 @@
 The page is the machine's graph (render.svg) with the path taken drawn over it, a header with
 the execution's status, error and cause, a timeline of virtual time per state visit, and a side
 panel showing a clicked state's input, output, variables and service calls. Everything is read
-from the finished ``Execution`` (its AWS-shaped history, calls and trace), embedded as JSON, and
+from the finished ``Execution`` (its typed events, calls and trace), embedded as JSON, and
 drawn by a little vanilla JavaScript: no network, no CDN.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..definition.timestamps import epoch_ms, parse_timestamp
+from ..engine.events import Event
 from ..engine.paths import states_entered
 
 # Only so many visits of one state keep their payloads (a Map of 10,000 items visits its inner
@@ -60,64 +60,45 @@ class Visit:
                 "cause": self.cause}
 
 
-# -- from the history to visits ---------------------------------------------------------------------
+# -- from the typed events to visits -----------------------------------------------------------------
 
-def _ms(event: dict) -> int:
-    moment = parse_timestamp(event["timestamp"])
-    return epoch_ms(moment) if moment is not None else 0
-
-
-def _payload(text: Any) -> Any:
-    """History payloads are JSON text (as AWS sends them); the report shows the values."""
-    if not isinstance(text, str):
-        return text
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
-
-
-def _details(event: dict) -> dict:
-    return next((v for k, v in event.items() if k.endswith("EventDetails")), None) or {}
-
-
-def read_visits(history: list[dict]) -> tuple[list[Visit], dict[int, Visit]]:
+def read_visits(events: list[Event]) -> tuple[list[Visit], dict[int, Visit]]:
     """Every state visit in history order, and the visit each event belongs to (by event id).
 
     An event belongs to the visit its previousEventId chain leads back to, so concurrent Map
     iterations and Parallel branches keep their own attempts apart. An Exited event closes the
     nearest open visit of its state up its chain (a Parallel's Exited follows its branches').
     """
-    by_id = {e["id"]: e for e in history}
+    by_id = {e.id: e for e in events}
     visits: list[Visit] = []
     owner: dict[int, Visit] = {}
-    for event in history:
-        kind, details = event["type"], _details(event)
+    for event in events:
+        kind, details = event.type, event.details or {}
         if kind.endswith("StateEntered"):
-            visit = Visit(details.get("name", "?"), kind[:-len("StateEntered")], event["id"],
-                          _ms(event), _ms(event), input=_payload(details.get("input")))
-            _place(visit, owner.get(event.get("previousEventId")))
+            visit = Visit(details.get("name", "?"), kind[:-len("StateEntered")], event.id,
+                          event.time_ms, event.time_ms, input=details.get("input"))
+            _place(visit, owner.get(event.previous_id))
             visits.append(visit)
-            owner[event["id"]] = visit
+            owner[event.id] = visit
             continue
         if kind.endswith("StateExited"):
             visit = _open_visit_up_chain(event, details.get("name"), by_id, owner)
             if visit is not None:
-                visit.exited, visit.end_ms = True, _ms(event)
-                visit.output = _payload(details.get("output"))
-                visit.assigned = {k: _payload(v) for k, v in details.get("assignedVariables", {}).items()}
-                owner[event["id"]] = visit
+                visit.exited, visit.end_ms = True, event.time_ms
+                visit.output = details.get("output")
+                visit.assigned = dict(details.get("assignedVariables") or {})
+                owner[event.id] = visit
             continue
         if kind.startswith(("Map", "Parallel")):
             # a Map's or Parallel's own events follow its last inner event: find it by type
             state_type = "Map" if kind.startswith("Map") else "Parallel"
             visit = _open_visit_up_chain(event, None, by_id, owner, kind=state_type)
         else:
-            visit = owner.get(event.get("previousEventId"))
+            visit = owner.get(event.previous_id)
         if visit is None or visit.exited:
             continue   # execution events, events after an inner state's Exited
-        owner[event["id"]] = visit
-        visit.end_ms = max(visit.end_ms, _ms(event))
+        owner[event.id] = visit
+        visit.end_ms = max(visit.end_ms, event.time_ms)
         if kind in _SCHEDULED:
             visit.attempts += 1
             visit.failed = False       # a retry: the earlier attempt's error stays on show
@@ -158,34 +139,39 @@ def _tree_order(visits: list[Visit]) -> list[tuple[Visit, int]]:
     return ordered
 
 
-def _open_visit_up_chain(event: dict, name: str | None, by_id: dict, owner: dict,
+def _open_visit_up_chain(event: Event, name: str | None, by_id: dict, owner: dict,
                          kind: str | None = None) -> Visit | None:
     """The nearest visit up ``event``'s chain that is still open, of state ``name`` (or of
     state type ``kind``)."""
     seen = set()
-    previous = event.get("previousEventId")
+    previous = event.previous_id
     while previous and previous not in seen:
         seen.add(previous)
         visit = owner.get(previous)
         if visit is not None and not visit.exited and (visit.state == name if kind is None
                                                        else visit.type == kind):
             return visit
-        previous = by_id.get(previous, {}).get("previousEventId")
+        previous = _previous(by_id, previous)
     return None
 
 
-def _failure_chain(history: list[dict], by_id: dict, owner: dict) -> list[Visit]:
+def _previous(by_id: dict, event_id: int) -> int:
+    event = by_id.get(event_id)
+    return event.previous_id if event is not None else 0
+
+
+def _failure_chain(events: list[Event], by_id: dict, owner: dict) -> list[Visit]:
     """The visits still open on the chain that ends the execution, innermost first."""
-    end = next((e for e in reversed(history) if e["type"] in _ENDS), None)
+    end = next((e for e in reversed(events) if e.type in _ENDS), None)
     chain: list[Visit] = []
-    previous = end.get("previousEventId") if end else None
+    previous = end.previous_id if end else None
     seen = set()
     while previous and previous not in seen:
         seen.add(previous)
         visit = owner.get(previous)
         if visit is not None and not visit.exited and visit not in chain:
             chain.append(visit)
-        previous = by_id.get(previous, {}).get("previousEventId")
+        previous = _previous(by_id, previous)
     # a Parallel's or Map's own events come first on the chain; its inner states were entered later
     return sorted(chain, key=lambda visit: -visit.entered_id)
 
@@ -194,12 +180,12 @@ def _failure_chain(history: list[dict], by_id: dict, owner: dict) -> list[Visit]
 
 def summarise(execution) -> dict:
     """The report's data, JSON-ready: execution, per-state summaries, timeline, edges taken."""
-    history = execution.history
+    events = execution.events
     origin = execution.start_ms
     visits, failed = judge_visits(execution)
     states = _state_entries(visits, origin)
     _count_retries_from_trace(execution, states)
-    _count_map_iterations(execution, history, states)
+    _count_map_iterations(execution, events, states)
     for run in getattr(execution, "map_runs", None) or ():
         _add_child_states(run, states, origin)
     for call in execution.calls:
@@ -232,9 +218,9 @@ def summarise(execution) -> dict:
 def judge_visits(execution) -> tuple[list[Visit], list[Visit]]:
     """The visits of ``execution`` (or of a Distributed Map's child) with their final status,
     and the visits on the chain that failed it, innermost first."""
-    history = execution.history
-    visits, owner = read_visits(history)
-    failed = _failure_chain(history, {e["id"]: e for e in history}, owner) \
+    events = execution.events
+    visits, owner = read_visits(events)
+    failed = _failure_chain(events, {e.id: e for e in events}, owner) \
         if execution.status != "SUCCEEDED" else []
     for visit in visits:
         if visit in failed:
@@ -292,11 +278,11 @@ def _count_retries_from_trace(execution, states: dict) -> None:
             states[state]["retries"] = max(states[state]["retries"], retries)
 
 
-def _count_map_iterations(execution, history: list[dict], states: dict) -> None:
-    for event in history:
-        kind = event["type"]
+def _count_map_iterations(execution, events: list[Event], states: dict) -> None:
+    for event in events:
+        kind = event.type
         if kind.startswith("MapIteration") and kind != "MapIterationStarted":
-            name = _details(event).get("name")
+            name = (event.details or {}).get("name")
             if name in states:
                 counts = states[name].setdefault("map", {"succeeded": 0, "failed": 0, "aborted": 0})
                 outcome = kind[len("MapIteration"):].lower()

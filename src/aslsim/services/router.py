@@ -1,21 +1,37 @@
 """Which answerer answers a Task: the first of declared mocks, a Step Functions Local mock file's
 test case, local Lambda handlers, and moto's in-memory AWS that claims the call.
 
-Each answerer has a ``session()`` per execution whose ``answer(call)`` returns an ``Answer`` or
-None ("not mine"), and whose ``describe()`` says what it holds, for the message when nothing
-answers.
+Each answerer (``Answerer``) has a ``session()`` per execution (``AnswerSession``).
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
 from .calls import Answer, MockMissing, TaskCall, TaskFailure, TaskSuccess
+
+
+class AnswerSession(Protocol):
+    """One execution's use of an answerer. ``answer(call)`` returns an ``Answer`` or None ("not
+    mine"); ``describe()`` says what it holds, for the message when nothing answers. A session
+    may also have ``close()`` (the run is over: let go of what it holds) and ``unused()`` (the
+    mocks it never answered with)."""
+
+    def answer(self, call: TaskCall) -> Answer | None: ...
+
+    def describe(self) -> str: ...
+
+
+class Answerer(Protocol):
+    """Something that can answer Tasks: declared mocks, a mock file's test case, local Lambda
+    handlers, moto, child executions, a recorded history's answers."""
+
+    def session(self) -> AnswerSession: ...
 
 
 class Services:
     """Everything that can answer a Task in one run, in the order it is asked."""
 
-    def __init__(self, answerers: list, *, callbacks: dict | None = None,
+    def __init__(self, answerers: list[Answerer | None], *, callbacks: dict | None = None,
                  check_parameters: Callable[[TaskCall], None] | None = None, outside=None):
         self.answerers = [a for a in answerers if a is not None]
         self.callbacks = dict(callbacks or {})
@@ -31,7 +47,7 @@ class Services:
 class ServiceSession:
     def __init__(self, services: Services):
         self.services = services
-        self.sessions = [a.session() for a in services.answerers]
+        self.sessions: list[AnswerSession] = [a.session() for a in services.answerers]
 
     def check(self, call: TaskCall) -> None:
         """Refuse parameters the service's API model refuses, before anything is scheduled."""

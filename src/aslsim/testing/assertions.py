@@ -28,6 +28,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, NoReturn
 
 from ..definition.timestamps import epoch_ms, iso_ms, parse_timestamp
+from ..engine.events import Event
 from ..engine.paths import states_entered
 from ..services.calls import lambda_function_name
 from ..services.regions import mismatch_hints
@@ -80,9 +81,9 @@ def describe(execution, *, events: int = LAST_EVENTS) -> str:
         lines.append(f"  output  {_short(_json(execution.output), 200)}")
     lines.append(f"  path    {format_path(execution.path) or '(no state entered)'}")
     lines.extend(_describe_calls(execution))
-    history = execution.history
-    shown = history[-events:]
-    lines.append(f"  last {len(shown)} of {len(history)} events:")
+    logged = execution.events
+    shown = logged[-events:]
+    lines.append(f"  last {len(shown)} of {len(logged)} events:")
     lines.extend("    " + _describe_event(event, execution.start_ms) for event in shown)
     return "\n".join(lines)
 
@@ -108,14 +109,14 @@ def format_path(path: list) -> str:
 def _failing_state(execution) -> tuple[str, str] | None:
     """The state the failure came from: follow previousEventId back from the last event to the
     nearest StateEntered event (the only way to find it inside parallel branches)."""
-    history = execution.history
-    by_id = {event["id"]: event for event in history}
-    event = history[-1] if history else None
+    events = execution.events
+    by_id = {event.id: event for event in events}
+    event = events[-1] if events else None
     while event is not None:
-        details = event.get("stateEnteredEventDetails")
-        if details is not None:
-            return details.get("name"), details.get("input", "")
-        event = by_id.get(event.get("previousEventId"))
+        if event.type.endswith("StateEntered"):
+            details = event.details or {}
+            return details.get("name"), _json(details.get("input")) if "input" in details else ""
+        event = by_id.get(event.previous_id)
     return None
 
 
@@ -145,21 +146,21 @@ def _describe_call(call: dict, start_ms: int) -> str:
             f"{outcome}")
 
 
-def _describe_event(event: dict, start_ms: int) -> str:
-    details = next((v for k, v in event.items() if k.endswith("EventDetails")), None) or {}
+def _describe_event(event: Event, start_ms: int) -> str:
+    details = event.details or {}
     summary = []
     if "name" in details:
         summary.append(str(details["name"]))
-    if "error" in details:
+    if details.get("error") is not None:     # AWS leaves an absent error out of the history
         summary.append(f"error={details['error']}")
-    if "cause" in details and details["cause"]:
+    if details.get("cause"):
         summary.append(f"cause={_short(details['cause'], 60)}")
     for key in ("input", "output", "parameters"):
         if key in details:
-            summary.append(f"{key}={_short(details[key], 60)}")
+            summary.append(f"{key}={_short(_json(details[key]), 60)}")
             break
-    time = _offset(epoch_ms(parse_timestamp(event["timestamp"])), start_ms)
-    return f"{event['id']:>4}  {time}  {event['type']:<26} {'  '.join(summary)}".rstrip()
+    time = _offset(event.time_ms, start_ms)
+    return f"{event.id:>4}  {time}  {event.type:<26} {'  '.join(summary)}".rstrip()
 
 
 def _offset(ms: int, start_ms: int) -> str:
@@ -337,10 +338,9 @@ def _scoped_path(execution, inside) -> tuple[list, str]:
 
 
 def _kind_of_children(execution, state: str) -> str:
-    for event in execution.history:
-        if event["type"] in ("ParallelStateEntered", "MapStateEntered") and \
-                event["stateEnteredEventDetails"]["name"] == state:
-            return "branch" if event["type"] == "ParallelStateEntered" else "iteration"
+    for event in execution.events:
+        if event.type in ("ParallelStateEntered", "MapStateEntered") and event.details["name"] == state:
+            return "branch" if event.type == "ParallelStateEntered" else "iteration"
     return "branch"
 
 
