@@ -276,12 +276,12 @@ class LiveExecution:
 
     @property
     def now_ms(self) -> int:
-        return self.runner.clock.now
+        return self.runner.scheduler.now
 
     @property
     def awaiting(self) -> list:
         """The Outside waits the execution is blocked on."""
-        return self.runner.clock.awaiting
+        return self.runner.scheduler.awaiting
 
     def history(self) -> list[dict]:
         """The events so far, as GetExecutionHistory returns them."""
@@ -311,7 +311,7 @@ class LiveExecution:
     def deliver(self, waiter, message, until_ms: int | None = None) -> bool:
         """Wake the Task awaiting ``waiter`` with ``message`` and run on (up to ``until_ms``, when
         given); False when none awaits it."""
-        if self.execution is not None or not self.runner.clock.wake(waiter, message):
+        if self.execution is not None or not self.runner.scheduler.wake(waiter, message):
             return False
         self.advance(until_ms)
         return True
@@ -335,7 +335,7 @@ class LiveExecution:
                                    path=runner.top.path, calls=runner.calls,
                                    variables=dict(runner.top.scope.values), name=runner.name,
                                    execution_arn=runner.execution_arn, start_ms=runner.start_ms,
-                                   stop_ms=runner.clock.now, log=runner.recorder.log,
+                                   stop_ms=runner.scheduler.now, log=runner.recorder.log,
                                    unused_mocks=self._services.unused_mocks(), input=runner.input,
                                    trace=runner.trace, machine=self.machine, map_runs=runner.map_runs)
         notify(self.machine, self.execution)

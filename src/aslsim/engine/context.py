@@ -102,7 +102,7 @@ class StateContext:
 
     @property
     def now_ms(self) -> int:
-        return self.run.clock.now
+        return self.run.scheduler.now
 
     @property
     def context(self) -> dict:

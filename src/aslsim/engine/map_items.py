@@ -106,7 +106,7 @@ class ItemSelection:
             return item, size
         item_ctx = self.item_ctx
         item_ctx.frame = frame
-        item_ctx.entered_ms = item_ctx.run.clock.now
+        item_ctx.entered_ms = item_ctx.run.scheduler.now
         item_ctx.map_item = {"Index": index, "Value": item}
         item_ctx._context = None
         value = self.resolve(item_ctx)

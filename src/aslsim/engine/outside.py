@@ -17,7 +17,7 @@ def await_outside(ctx, call, events, outside: Outside, record: dict):
     """A generator: the Answer the outside world gives (result or failure); a timeout raises
     States.Timeout after recording the TimedOut event."""
     run = ctx.run
-    started = last_beat = run.clock.now
+    started = last_beat = run.scheduler.now
     timeout = None if call.timeout_s is None else call.timeout_s * 1000
     heartbeat = None if call.heartbeat_s is None else call.heartbeat_s * 1000
     try:
@@ -27,7 +27,7 @@ def await_outside(ctx, call, events, outside: Outside, record: dict):
             message = yield Await(outside, min(deadlines) if deadlines else None)
             if message is TIMED_OUT:
                 run.recorder.call_ended(record, {"error": "States.Timeout", "cause": "",
-                                                 "time_done": run.clock.now})
+                                                 "time_done": run.scheduler.now})
                 ctx.event(events.timed_out_type, {**events.tail, "error": "States.Timeout"})
                 raise StatesError("States.Timeout", "")
             kind = message[0]
@@ -35,7 +35,7 @@ def await_outside(ctx, call, events, outside: Outside, record: dict):
                 worker = message[1]
                 ctx.event(events.started_type, {"workerName": worker} if worker else None)
             elif kind == "heartbeat":
-                last_beat = run.clock.now
+                last_beat = run.scheduler.now
             elif kind == "success":
                 return Answer(result=message[1], source="outside")
             elif kind == "failure":

@@ -12,7 +12,7 @@ while virtual time stands still.
 
     execution.begin()                              # or begin(start_at, data) after redrive(...)
     outcome = execution.advance(until_ms=None)     # None while it waits on the outside world
-    execution.clock.wake(outside, message)         # SendTaskSuccess & co., an activity worker
+    execution.scheduler.wake(outside, message)         # SendTaskSuccess & co., an activity worker
     execution.stop(error, cause)                   # StopExecution: ABORTED
 
 A Distributed Map's children are Runs too (``Run.child``), on the parent's scheduler.
@@ -39,15 +39,15 @@ _CONTEXT_OVERHEAD = 8192
 class Run:
     """One execution's parts, as its executors see them through ``ctx.run``."""
 
-    __slots__ = ("identity", "seeds", "recorder", "clock", "services", "s3", "stopping", "map_runs",
+    __slots__ = ("identity", "seeds", "recorder", "scheduler", "services", "s3", "stopping", "map_runs",
                  "top", "context_bound", "max_states_at_one_instant", "tester")
 
-    def __init__(self, *, identity: Identity, seeds: Seeds, recorder: Recorder, clock: Scheduler,
+    def __init__(self, *, identity: Identity, seeds: Seeds, recorder: Recorder, scheduler: Scheduler,
                  services, s3=None, map_runs: list | None = None, input_size: int = 0):
         self.identity = identity
         self.seeds = seeds
         self.recorder = recorder
-        self.clock = clock              # the scheduler: its .now is the virtual time
+        self.scheduler = scheduler              # the scheduler: its .now is the virtual time
         self.services = services
         self.s3 = s3                    # the S3Store a Distributed Map reads and writes (or None)
         self.stopping = False           # the run ends by StopExecution: open states get no event
@@ -70,11 +70,11 @@ class Run:
         seeds = Seeds(self.seeds.ids.getrandbits(64))
         identity = Identity(machine_name=f"{parent.machine_name}/{label}", name=name,
                             region=parent.region, account=parent.account, express=express,
-                            start_ms=self.clock.now, execution_input=child_input, seeds=seeds,
+                            start_ms=self.scheduler.now, execution_input=child_input, seeds=seeds,
                             role_arn=parent.role_arn)
         child = Run(identity=identity, seeds=seeds,
                     recorder=self.recorder.child(limit=None if express else MAX_HISTORY_EVENTS),
-                    clock=self.clock, services=self.services, s3=self.s3, map_runs=self.map_runs,
+                    scheduler=self.scheduler, services=self.services, s3=self.s3, map_runs=self.map_runs,
                     input_size=input_size)
         child.stopping = self.stopping
         return child
@@ -113,10 +113,10 @@ class ExecutionRun:
                  timeout_seconds: int | None = None, stop_ms: int | None = None, s3=None,
                  input_size: int = 0):
         self.plan = plan
-        self.clock = Scheduler(identity.start_ms)
+        self.scheduler = Scheduler(identity.start_ms)
         limit = None if identity.express else MAX_HISTORY_EVENTS
-        self.run_state = run = Run(identity=identity, seeds=seeds, recorder=Recorder(self.clock, limit=limit),
-                                   clock=self.clock, services=services, s3=s3, input_size=input_size)
+        self.run_state = run = Run(identity=identity, seeds=seeds, recorder=Recorder(self.scheduler, limit=limit),
+                                   scheduler=self.scheduler, services=services, s3=s3, input_size=input_size)
         self.input = execution_input
         self.identity = identity
         self.timeout_seconds = timeout_seconds
@@ -146,19 +146,19 @@ class ExecutionRun:
         # a timeout (States.Timeout); TimeoutSeconds may end it sooner, StopExecution too.
         longest = EXPRESS_MAX_DURATION_S if self.identity.express else STANDARD_MAX_DURATION_S
         seconds = longest if self.timeout_seconds is None else min(self.timeout_seconds, longest)
-        self.deadline = self.clock.now + seconds * 1000
+        self.deadline = self.scheduler.now + seconds * 1000
         if self.stop_ms is not None and self.stop_ms < self.deadline:
             self.deadline = self.stop_ms
             run.stopping = True
-        self.clock.start(walker.run_graph(run, self.plan, data, run.top, start_at=start_at))
+        self.scheduler.start(walker.run_graph(run, self.plan, data, run.top, start_at=start_at))
 
     def advance(self, until_ms: int | None = None) -> Outcome | None:
         """Run on until the execution ends (its Outcome), or until it waits on the outside world
         with the clock at ``until_ms`` (or standing still): None."""
         try:
-            if self.clock.advance(until_ms, self.deadline) == BLOCKED:
+            if self.scheduler.advance(until_ms, self.deadline) == BLOCKED:
                 return None
-            finished, output = self.clock.outcome()
+            finished, output = self.scheduler.outcome()
         except StatesError as err:
             recorder = self.recorder
             recorder.end("ExecutionFailed", len(recorder), {"error": err.error, "cause": err.cause})
@@ -183,7 +183,7 @@ class ExecutionRun:
     def stop(self, error: str | None = None, cause: str | None = None) -> Outcome:
         """StopExecution of a waiting execution: its open states end without events (recorded)."""
         self.run_state.stopping = True
-        self.clock.stop()
+        self.scheduler.stop()
         details = {k: v for k, v in (("error", error), ("cause", cause)) if v is not None}
         self.recorder.end("ExecutionAborted", 0, details)
         return Outcome("ABORTED", None, error, cause)
@@ -193,7 +193,7 @@ class ExecutionRun:
         an ExecutionRedriven event that the redriven state follows."""
         recorder = self.recorder
         recorder.log.records[:] = log.records
-        self.clock.now = max(self.clock.now, at_ms)
+        self.scheduler.now = max(self.scheduler.now, at_ms)
         self.top.scope.values.update(variables)
         self.identity.execution_context["RedriveCount"] = count
         self.top.prev = recorder.end("ExecutionRedriven", len(recorder), {"redriveCount": count})

@@ -50,14 +50,14 @@ class StateTester:
         self.retries = retries
         self.inspection: dict = {}
         self.caught: tuple[int, StatesError] | None = None
-        self.clock = Scheduler(start_ms)
+        self.scheduler = Scheduler(start_ms)
         express = execution_type == "EXPRESS"
         seeds = Seeds(seed)
         self.identity = Identity(machine_name=machine_name, name=name, region=region, express=express,
                                  start_ms=start_ms, execution_input=execution_input, seeds=seeds,
                                  role_arn=role_arn)
-        recorder = Recorder(self.clock, limit=None if express else MAX_HISTORY_EVENTS)
-        self.run = Run(identity=self.identity, seeds=seeds, recorder=recorder, clock=self.clock,
+        recorder = Recorder(self.scheduler, limit=None if express else MAX_HISTORY_EVENTS)
+        self.run = Run(identity=self.identity, seeds=seeds, recorder=recorder, scheduler=self.scheduler,
                        services=services)
         self.run.tester = self
         self.top = self.run.top
@@ -75,14 +75,14 @@ class StateTester:
                 if isinstance(context.get(key), dict):
                     section.update(context[key])
         plan = _plan_of(self.machine, state)
-        self.clock.start(self._visit(plan, data, executor, context or {}))
-        self.clock.advance()
-        finished, value = self.clock.outcome()
+        self.scheduler.start(self._visit(plan, data, executor, context or {}))
+        self.scheduler.advance()
+        finished, value = self.scheduler.outcome()
         return value
 
     def _visit(self, plan, data, executor, context: dict):
         run = self.run
-        ctx = StateContext(run, self.top, plan.state, plan, data, self.clock.now)
+        ctx = StateContext(run, self.top, plan.state, plan, data, self.scheduler.now)
         ctx.entered_id = run.recorder.event(plan.entered_type, self.top, {"name": plan.name, "input": data})
         ctx.inspect = self.inspection.__setitem__
         ctx.task_token = (context.get("Task") or {}).get("Token")

@@ -218,7 +218,7 @@ class Backend:
                 self._settle(record)
                 if record.live is None:
                     return
-                due = live.runner.clock.next_timer
+                due = live.runner.scheduler.next_timer
                 wait = 1.0 if due is None else max(0.0, min(1.0, (due - time.time() * 1000) / 1000))
                 record.changed.wait(wait)
 

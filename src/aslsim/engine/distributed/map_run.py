@@ -48,7 +48,7 @@ class ChildExecution:
         self.item_count = item_count
         self.status = "RUNNING"
         self.output = self.error = self.cause = None
-        self.start_ms = run.clock.now
+        self.start_ms = run.scheduler.now
         self.stop_ms = None
         self.path: list = []
         self._history: Any = None
@@ -193,10 +193,10 @@ def attempt(ctx):
     try:
         output = yield from _execute(ctx, map_run, items, settings)
     except StatesError as err:
-        map_run.end("FAILED", run.clock.now, err.error, err.cause)
+        map_run.end("FAILED", run.scheduler.now, err.error, err.cause)
         ctx.event("MapRunFailed", {"error": err.error, "cause": err.cause})
         raise
-    map_run.end("SUCCEEDED", run.clock.now)
+    map_run.end("SUCCEEDED", run.scheduler.now)
     succeeded = ctx.event("MapRunSucceeded")
     ctx.event("MapStateSucceeded")
     ctx.frame.prev = succeeded  # recorded (most often): MapStateExited follows MapRunSucceeded
@@ -214,7 +214,7 @@ def _new_map_run(ctx, limit: int, settings) -> MapRun:
                            identity.account)
     return MapRun(arn=arn, label=label, state_name=state.name, execution_arn=identity.execution_arn,
                   execution_type=state.execution_type, max_concurrency=limit, settings=settings,
-                  start_ms=run.clock.now)
+                  start_ms=run.scheduler.now)
 
 
 def _execute(ctx, map_run: MapRun, items, settings):
@@ -259,17 +259,17 @@ def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, paths
     try:
         status, output, error, cause = yield from child_run.run_child(ctx.plan.processor)
     except GeneratorExit:
-        child.finish("ABORTED", None, None, None, run.clock.now, child_run.recorder.log)
+        child.finish("ABORTED", None, None, None, run.scheduler.now, child_run.recorder.log)
         raise
     except StatesError as err:      # nothing answered a Task: the test must say so, not a threshold
-        child.finish("FAILED", None, err.error, err.cause, run.clock.now, child_run.recorder.log)
+        child.finish("FAILED", None, err.error, err.cause, run.scheduler.now, child_run.recorder.log)
         raise
     finally:
         # identical paths share one list: 100,000 children that took the same way cost one
         path = child_run.top.path
         child.path = shared_paths.setdefault(tuple(_path_key(path)), path)
         paths.append(child.path)
-    child.finish(status, output, error, cause, run.clock.now, child_run.recorder.log)
+    child.finish(status, output, error, cause, run.scheduler.now, child_run.recorder.log)
     map_run.record(child)
     if map_run.exceeded():
         raise StatesError(EXCEEDED, EXCEEDED_CAUSE)

@@ -78,7 +78,7 @@ def _iteration(ctx, selection, index: int, item, frame: Frame):
     details = {"index": index, "name": ctx.state.name}
     if len(records) >= recorder.room:
         recorder.refuse()
-    records.append(("MapIterationStarted", frame.prev, details, run.clock.now))
+    records.append(("MapIterationStarted", frame.prev, details, run.scheduler.now))
     frame.prev = len(records)
     try:
         item_input, frame.size = selection.select(index, item, frame)

@@ -41,7 +41,7 @@ def attempt(ctx):
     heartbeat = plan.heartbeat.resolve(ctx)
     identity = run.identity
     call = TaskCall(state=plan.name, resource=plan.resource, parameters=parameters,
-                    time_ms=run.clock.now, attempt=ctx.retry_count, timeout_s=timeout,
+                    time_ms=run.scheduler.now, attempt=ctx.retry_count, timeout_s=timeout,
                     heartbeat_s=heartbeat, task_token=ctx.task_token,
                     execution_arn=identity.execution_arn, region=identity.region,
                     account=identity.account)

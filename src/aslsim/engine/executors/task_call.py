@@ -116,7 +116,7 @@ def wait(ctx, call: TaskCall, events: TaskEvents, slot: dict, answer: Answer):
     if limit is not None and duration > limit:
         if limit:
             yield Sleep(limit)
-        ctx.run.recorder.call_ended(slot, {"error": "States.Timeout", "cause": "", "time_done": ctx.run.clock.now})
+        ctx.run.recorder.call_ended(slot, {"error": "States.Timeout", "cause": "", "time_done": ctx.run.scheduler.now})
         ctx.event(events.timed_out_type, {**events.tail, "error": "States.Timeout"})
         raise StatesError("States.Timeout", "")  # caught as {"Error": "States.Timeout", "Cause": ""} (recorded)
     if duration:
@@ -125,7 +125,7 @@ def wait(ctx, call: TaskCall, events: TaskEvents, slot: dict, answer: Answer):
 
 def result(ctx, call: TaskCall, events: TaskEvents, slot: dict, answer: Answer):
     recorder = ctx.run.recorder
-    now = ctx.run.clock.now
+    now = ctx.run.scheduler.now
     if answer.failed:
         error, cause = answer.error, answer.cause
         if call.pattern == ".waitForTaskToken":
