@@ -32,9 +32,8 @@ from typing import Any
 
 import yaml
 
-from .. import load
 from ..engine.execution import Execution
-from ..machine import StateMachine
+from ..machine import StateMachine, load
 from ..sources.text import CoreLoader, SourceError
 from . import assertions as a
 
