@@ -26,6 +26,16 @@ from .run_setup import clock_start_ms, task_services
 from .sources import MachineSource, SourceError, choose, read_source
 from .test_state import test_state
 
+class _NoInput:
+    """The input of a run given none: ``{}``, as StartExecution without an input (None is null)."""
+
+    def __repr__(self) -> str:
+        return "<no input: {}>"
+
+
+NO_INPUT = _NoInput()
+
+
 # Called with (machine, execution) after every run, child executions included: the pytest
 # plugin's coverage and reports listen here.
 _execution_listeners: list = []
@@ -63,13 +73,16 @@ class StateMachine:
         """Every state of the machine, nested ones included, by name."""
         return dict(self._compiled.all_states)
 
-    def run(self, input: Any = None, *, mocks: dict | Mocks | None = None,
+    def run(self, input: Any = NO_INPUT, *, mocks: dict | Mocks | None = None,
             mock_config=None, test_case: str | None = None, lambdas=None, aws: str | None = None,
             callbacks: dict | None = None, machines=None, start_time=None, seed: int = 0,
             execution_type: str | None = None, name: str | None = None,
             stop_after: float | None = None, region: str = "us-east-1", account: str = ACCOUNT,
             s3=None, role_arn: str | None = None, answers=None) -> Execution:
         """Run one execution to its end on virtual time and return it.
+
+        ``input`` is any JSON value (None is JSON null, as in ``json.loads("null")``); without
+        one the execution gets ``{}``, as StartExecution without an input does.
 
         What answers a Task, in the order asked:
 
@@ -111,7 +124,7 @@ class StateMachine:
                        stop_after=stop_after, role_arn=role_arn, answers=answers)
         return self._launch(input, options, outside=None).execution
 
-    def start(self, input: Any = None, *, outside, until_ms: int | None = None, **options) -> "LiveExecution":
+    def start(self, input: Any = NO_INPUT, *, outside, until_ms: int | None = None, **options) -> "LiveExecution":
         """Start an execution whose activity and callback Tasks wait on ``outside`` (what the
         server's GetActivityTask and SendTask* answer): it runs until it ends or waits (with the
         clock held at ``until_ms`` when given, for real time); the LiveExecution then goes on with
@@ -344,7 +357,7 @@ def _raw_states(definition: dict):
 
 def _private_input(value) -> Any:
     """The execution input as a private copy of JSON (the caller's object is never touched)."""
-    execution_input = {} if value is None else value
+    execution_input = {} if value is NO_INPUT else value
     try:
         jsonvalues.check(execution_input)
     except jsonvalues.NotJSON as err:
