@@ -8,6 +8,7 @@ import json
 import re
 import uuid
 
+from ..definition.variables import variable_references
 from . import arns
 from .machines import get_machine, machine_does_not_exist, resolve
 from .protocol import ApiError, validation_error
@@ -142,10 +143,17 @@ def describe_state_machine_for_execution(call, params: dict) -> dict:
            "definition": revision.definition, "roleArn": revision.role_arn,
            "updateDate": record.machine.update_ms, "loggingConfiguration": revision.logging,
            "tracingConfiguration": revision.tracing, "revisionId": revision.revision_id,
-           "encryptionConfiguration": revision.encryption}
+           "encryptionConfiguration": revision.encryption,
+           "variableReferences": variable_references(revision.machine.definition) or None}
     if record.map_run_arn is not None:
+        processor = record.child_processor or {}
         out.update(mapRunArn=record.map_run_arn, label=record.label,
-                   stateMachineArn=record.state_machine_arn, definition=record.child_definition)
+                   stateMachineArn=record.state_machine_arn,
+                   definition=json.dumps(processor, separators=(",", ":")),
+                   variableReferences=variable_references(processor) or None)
+    if params.get("includedData") == "METADATA_ONLY":
+        out["definition"] = "{}"
+        out.pop("variableReferences")
     return out
 
 
