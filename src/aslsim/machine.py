@@ -128,7 +128,9 @@ class StateMachine:
         """Start an execution whose activity and callback Tasks wait on ``outside`` (what the
         server's GetActivityTask and SendTask* answer): it runs until it ends or waits (with the
         clock held at ``until_ms`` when given, for real time); the LiveExecution then goes on with
-        ``deliver``, ``advance`` and ``stop``. ``options`` are ``run``'s."""
+        ``deliver``, ``advance`` and ``stop``. ``options`` are ``run``'s, and ``children``: an
+        answerer of ``states:startExecution`` Tasks asked instead of ``machines``' (the server's,
+        whose child executions are executions of its own)."""
         return self._launch(input, options, outside=outside, until_ms=until_ms)
 
     def test_state(self, state_name: str, input: Any = None, **options):
@@ -158,7 +160,7 @@ class StateMachine:
         defaults = dict(mocks=None, mock_config=None, test_case=None, lambdas=None, aws=None,
                         callbacks=None, machines=None, region="us-east-1", account=ACCOUNT, s3=None,
                         start_time=None, seed=0, execution_type=None, name=None, stop_after=None,
-                        role_arn=None, answers=None)
+                        role_arn=None, answers=None, children=None)
         unknown = set(options) - set(defaults)
         if unknown:
             raise TypeError(f"unexpected options: {', '.join(sorted(unknown))}")
@@ -208,8 +210,8 @@ class StateMachine:
         return live
 
     def _services(self, options: dict, seed: int, outside=None) -> Services:
-        nested = None
-        if options["machines"]:
+        nested = options["children"]
+        if nested is None and options["machines"]:
             nested = NestedExecutions(_machines_by_key(options["machines"]), self._child_runner(options, seed))
         return task_services(options, machine_name=self.name, file=self.file, nested=nested, outside=outside)
 

@@ -42,6 +42,8 @@ class ExecutionRecord:
         self.child_processor: dict | None = None     # its ItemProcessor, as written
         self._events: list | None = None
         self._child_history = None
+        # called once it has ended (a parent waiting on it with .sync), with no lock held
+        self.on_end: list = []
         self.lock = threading.RLock()             # held while the engine runs it
         self.changed = threading.Condition(self.lock)
 
