@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import aslsim
+from aslsim.validate.checks.transitions import strongly_connected_components
 
 SRC = Path(aslsim.__file__).parent.parent
 
@@ -52,45 +53,9 @@ def _graph() -> dict[str, set[str]]:
 
 
 def _cycles(graph: dict[str, set[str]]) -> set[frozenset]:
-    """The strongly connected components of more than one module (Tarjan, without recursion)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found = set()
-    for root in graph:
-        if root in index:
-            continue
-        work = [(root, iter(sorted(graph[root])))]
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is not None:
-                if child not in index:
-                    index[child] = low[child] = len(index)
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(sorted(graph[child]))))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                component = set()
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.add(member)
-                    if member == node:
-                        break
-                if len(component) > 1:
-                    found.add(frozenset(component))
-    return found
+    """The strongly connected components of more than one module."""
+    ordered = {name: sorted(targets) for name, targets in graph.items()}
+    return {frozenset(c) for c in strongly_connected_components(ordered) if len(c) > 1}
 
 
 def test_the_cycle_finder_finds_a_cycle_through_a_function_level_import():
