@@ -26,6 +26,7 @@ from .run_setup import clock_start_ms, task_services
 from .sources import MachineSource, SourceError, choose, read_source
 from .test_state import test_state
 
+
 class _NoInput:
     """The input of a run given none: ``{}``, as StartExecution without an input (None is null)."""
 
