@@ -298,6 +298,14 @@ def test_input_defaults_to_an_empty_object():
     assert aslsim.load({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}).run().output == {}
 
 
+def test_none_is_the_json_null_input_not_an_absent_one():
+    machine = aslsim.load({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+    execution = machine.run(None)        # what json.loads("null") gives: AWS runs with null
+    assert (execution.input, execution.output) == (None, None)
+    assert execution.history[0]["executionStartedEventDetails"]["input"] == "null"
+    assert machine.run().output == {}
+
+
 def test_input_that_is_not_json_is_refused():
     with pytest.raises(aslsim.InputError):
         aslsim.load(hello()).run({"when": object()})

@@ -209,6 +209,13 @@ def test_invalid_start_time_exits_2():
     assert "not-a-time" in result.stderr
 
 
+def test_input_null_is_the_null_input():
+    definition = json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+    result = invoke(definition, "--input", "null")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) is None
+
+
 def test_input_file():
     result = invoke(DEFINITION, "--input-file", FIXTURES / "input.json", "--mocks", MOCKS,
                     "--format", "json")

@@ -2,6 +2,7 @@
 from .engine.execution import Execution
 from .errors import DefinitionError, InputError, StatesError
 from .machine import StateMachine, load
+from .replaying import replay
 from .services.calls import ServiceError, TaskCall, TaskFailure, TaskSuccess
 from .services.mocks import Mocks
 from .test_state import TestStateError, TestStateResult, test_state
@@ -9,7 +10,3 @@ from .test_state import TestStateError, TestStateResult, test_state
 __all__ = ["load", "replay", "StateMachine", "Execution", "Mocks", "test_state", "TestStateResult", "TestStateError", "TaskCall", "TaskSuccess", "TaskFailure", "ServiceError", "DefinitionError", "InputError", "StatesError"]
 __version__ = "0.1.0"
 
-
-# The package aslsim.replay and the function aslsim.replay share a name: importing the package
-# here first, then binding the name to the function, keeps ``aslsim.replay(...)`` the function.
-from .replay import replay  # noqa: E402

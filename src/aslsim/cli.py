@@ -14,7 +14,7 @@ import click
 from click.core import ParameterSource
 
 from .errors import DefinitionError, InputError
-from .machine_options import state_machine_option, sub_option, substitutions
+from .machine_options import lambda_option, local_lambdas, state_machine_option, sub_option, substitutions
 
 EXIT_SUCCEEDED, EXIT_FAILED, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -115,21 +115,6 @@ def _mock_config(file, test_case):
     return MockConfig.load(file)   # without a test case, run() says which ones the file has
 
 
-def _lambdas(specs):
-    """--lambda FUNCTION=HANDLER options; handler paths are relative to the current directory."""
-    if not specs:
-        return None
-    from .services.lambda_local import LocalLambdas
-    out = {}
-    for spec in specs:
-        function, sep, handler = spec.partition("=")
-        if not sep or not function or not handler:
-            raise InputError(f"--lambda {spec!r}: expected FUNCTION=HANDLER, e.g. "
-                             "checkSize=handlers/check_size.py:handler")
-        out[function] = handler
-    return LocalLambdas(out)
-
-
 @click.group()
 @click.version_option(package_name="aslsim")
 def main():
@@ -149,9 +134,7 @@ def main():
 @click.option("--state-machine-name", "machine_name", hidden=True,
               help="The older name of --state-machine.")
 @sub_option
-@click.option("--lambda", "lambda_specs", multiple=True, metavar="FUNCTION=HANDLER",
-              help="Answer Lambda FUNCTION (name or ARN) with a local Python handler, "
-                   "e.g. checkSize=handlers/check_size.py:handler. Repeatable.")
+@lambda_option
 @click.option("--aws", type=click.Choice(["moto"]),
               help="Answer the remaining Tasks with moto's in-memory AWS (state lasts for this run).")
 @click.option("--s3", "s3_folder", type=click.Path(file_okay=False),
@@ -177,7 +160,7 @@ def run(definition, input_text, input_file, mocks_file, mock_config_file, test_c
     """Run DEFINITION and print the execution's output. DEFINITION is a definition (JSON or
     YAML) or a file holding machines: a SAM / CloudFormation template (CDK's cdk.out/*.template
     .json too), a serverless.yml or a Terraform .tf file."""
-    from . import load
+    from .machine import load
     from .definition.timestamps import parse_timestamp
     from .services.mocks import Mocks
     try:
@@ -196,7 +179,7 @@ def run(definition, input_text, input_file, mocks_file, mock_config_file, test_c
         execution = machine.run(execution_input, mocks=mocks, seed=seed, start_time=start_time,
                                 mock_config=mock_config,
                                 test_case=test_case if mock_config is not None else None,
-                                lambdas=_lambdas(lambda_specs), aws=aws, s3=s3_folder,
+                                lambdas=local_lambdas(lambda_specs), aws=aws, s3=s3_folder,
                                 region=region, account=account,
                                 execution_type="EXPRESS" if express else None)
     except (DefinitionError, InputError) as err:
@@ -221,7 +204,7 @@ def run(definition, input_text, input_file, mocks_file, mock_config_file, test_c
 from .testing.cli_test import test_command  # noqa: E402
 from .validate.cli import validate_command  # noqa: E402
 from .render.cli import graph_command  # noqa: E402
-from .replay.cli import replay_command  # noqa: E402
+from .replaying.cli import replay_command  # noqa: E402
 from .server.cli import serve_command  # noqa: E402
 from .test_state_cli import test_state_command  # noqa: E402
 

@@ -7,13 +7,11 @@ import math
 import random
 import re
 import uuid
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from .definition.acceptance import size_problem
 from .definition.parse import check_json, parse_machine
-from .definition.timestamps import epoch_ms, parse_timestamp
 from . import arns
 from .definition.limits import PAYLOAD_BYTES as PAYLOAD_LIMIT
 from .engine.execution import Execution
@@ -30,10 +28,19 @@ from .services.calls import TaskFailure, TaskSuccess
 from .services.mocks import Mocks, MockTargets
 from .services.nested import NestedExecutions
 from .services.router import Services
+from .run_setup import clock_start_ms, task_services
 from .sources import MachineSource, SourceError, choose, read_source
+from .test_state import test_state
 
-# Virtual time starts here unless the caller says otherwise: runs are reproducible by default.
-DEFAULT_START = datetime(2025, 1, 1, tzinfo=timezone.utc)
+
+class _NoInput:
+    """The input of a run given none: ``{}``, as StartExecution without an input (None is null)."""
+
+    def __repr__(self) -> str:
+        return "<no input: {}>"
+
+
+NO_INPUT = _NoInput()
 
 
 class StateMachine:
@@ -59,13 +66,16 @@ class StateMachine:
         """Every state of the machine, nested ones included, by name."""
         return dict(self._compiled.all_states)
 
-    def run(self, input: Any = None, *, mocks: dict | Mocks | None = None,
+    def run(self, input: Any = NO_INPUT, *, mocks: dict | Mocks | None = None,
             mock_config=None, test_case: str | None = None, lambdas=None, aws: str | None = None,
             callbacks: dict | None = None, machines=None, start_time=None, seed: int = 0,
             execution_type: str | None = None, name: str | None = None,
             stop_after: float | None = None, region: str = arns.DEFAULT_REGION, account: str = arns.ACCOUNT,
             s3=None, role_arn: str | None = None, answers=None) -> Execution:
         """Run one execution to its end on virtual time and return it.
+
+        ``input`` is any JSON value (None is JSON null, as in ``json.loads("null")``); without
+        one the execution gets ``{}``, as StartExecution without an input does.
 
         What answers a Task, in the order asked:
 
@@ -107,16 +117,17 @@ class StateMachine:
                        stop_after=stop_after, role_arn=role_arn, answers=answers)
         return self._launch(input, options, outside=None).execution
 
-    def start(self, input: Any = None, *, outside, until_ms: int | None = None, **options) -> "LiveExecution":
+    def start(self, input: Any = NO_INPUT, *, outside, until_ms: int | None = None, **options) -> "LiveExecution":
         """Start an execution whose activity and callback Tasks wait on ``outside`` (what the
         server's GetActivityTask and SendTask* answer): it runs until it ends or waits (with the
         clock held at ``until_ms`` when given, for real time); the LiveExecution then goes on with
-        ``deliver``, ``advance`` and ``stop``. ``options`` are ``run``'s."""
+        ``deliver``, ``advance`` and ``stop``. ``options`` are ``run``'s, and ``children``: an
+        answerer of ``states:startExecution`` Tasks asked instead of ``machines``' (the server's,
+        whose child executions are executions of its own)."""
         return self._launch(input, options, outside=outside, until_ms=until_ms)
 
     def test_state(self, state_name: str, input: Any = None, **options):
         """TestState of one of this machine's top-level states (see ``aslsim.test_state``)."""
-        from .test_state import test_state
         return test_state(self.definition, input, state_name=state_name, **options)
 
     def redrive(self, execution: Execution, *, redrive_count: int = 1, at=None, outside=None,
@@ -129,7 +140,7 @@ class StateMachine:
             raise InputError(f"Execution is {execution.status} and cannot be redriven")
         state, data = _redrive_point(execution)
         state = state or self._compiled.graph.start_at
-        at_ms = execution.stop_ms if at is None else _start_ms(at)
+        at_ms = execution.stop_ms if at is None else clock_start_ms(at)
         options = {**options, "name": execution.name, "start_time": execution.start_ms,
                    "seed": options.get("seed", 0) + redrive_count}
         live = self._launch(execution.input, options, outside=outside, until_ms=until_ms,
@@ -142,7 +153,7 @@ class StateMachine:
         defaults = dict(mocks=None, mock_config=None, test_case=None, lambdas=None, aws=None,
                         callbacks=None, machines=None, region=arns.DEFAULT_REGION, account=arns.ACCOUNT, s3=None,
                         start_time=None, seed=0, execution_type=None, name=None, stop_after=None,
-                        role_arn=None, answers=None)
+                        role_arn=None, answers=None, children=None)
         unknown = set(options) - set(defaults)
         if unknown:
             raise TypeError(f"unexpected options: {', '.join(sorted(unknown))}")
@@ -159,7 +170,7 @@ class StateMachine:
             raise InputError(f"seed must be an integer, not {seed!r}")
         if name is not None and (not isinstance(name, str) or not name):
             raise InputError(f"name must be a non-empty string (the execution's name), not {name!r}")
-        start_ms = _start_ms(options["start_time"])
+        start_ms = clock_start_ms(options["start_time"])
         if name is None:
             name = _default_name(seed)
         if not isinstance(region, str) or not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", region):
@@ -196,34 +207,10 @@ class StateMachine:
         return live
 
     def _services(self, options: dict, seed: int, outside=None) -> Services:
-        mocks, mock_config, test_case = options["mocks"], options["mock_config"], options["test_case"]
-        lambdas, aws, callbacks = options["lambdas"], options["aws"], options["callbacks"]
-        answerers: list = [options["answers"], mocks if isinstance(mocks, Mocks) else Mocks(mocks)]
-        if mock_config is not None:
-            from .services.mock_config import MockConfig
-            config = mock_config if isinstance(mock_config, MockConfig) else MockConfig.load(mock_config)
-            answerers.append(config.answerer(self.name, test_case))
-        elif test_case is not None:
-            raise InputError("test_case names a test case of a mock config file: pass mock_config too")
-        if aws is not None and aws != "moto":
-            raise InputError(f"aws must be 'moto' (moto's in-memory AWS), not {aws!r}")
-        if aws is not None:
-            # imported before the handlers load: boto3 clients they make at import time then
-            # carry moto's hook, and reach moto during the run
-            from .services.moto_backend import MotoAWS
-        if lambdas is not None:
-            from .services.lambda_local import LocalLambdas
-            if not isinstance(lambdas, LocalLambdas):
-                # handler files are found beside the definition, as a repository lays them out
-                lambdas = LocalLambdas(lambdas, base_dir=Path(self.file).parent if self.file else None)
-            answerers.append(lambdas)
-        if aws is not None:
-            answerers.append(MotoAWS())
-        if options["machines"]:
-            answerers.insert(2, NestedExecutions(_machines_by_key(options["machines"]),
-                                                 self._child_runner(options, seed)))
-        return Services(answerers, callbacks=callbacks, check_parameters=api_models.check_parameters,
-                        outside=outside)
+        nested = options["children"]
+        if nested is None and options["machines"]:
+            nested = NestedExecutions(_machines_by_key(options["machines"]), self._child_runner(options, seed))
+        return task_services(options, machine_name=self.name, file=self.file, nested=nested, outside=outside)
 
     def _mock_targets(self, machines) -> MockTargets:
         """Every Task of this machine and of the child machines the run may start (they run with
@@ -375,7 +362,7 @@ def _default_name(seed: int) -> str:
 def _private_input(value) -> Any:
     """The execution input as a private copy of JSON (the caller's object is never touched),
     and its size in bytes."""
-    execution_input = {} if value is None else value
+    execution_input = {} if value is NO_INPUT else value
     try:
         jsonvalues.check(execution_input)
     except jsonvalues.NotJSON as err:
@@ -459,36 +446,6 @@ def _machines_by_key(machines) -> dict:
     return by_key
 
 
-# The clock must be able to print every instant of a year-long execution.
-_EARLIEST_MS, _LATEST_MS = 0, epoch_ms(datetime(9998, 12, 31, 23, 59, 59, tzinfo=timezone.utc))
-
-
-def _start_ms(start_time) -> int:
-    ms = _given_start_ms(start_time)
-    if not _EARLIEST_MS <= ms <= _LATEST_MS:
-        raise InputError(f"start_time must be between 1970-01-01T00:00:00Z and 9998-12-31T23:59:59Z "
-                         f"(epoch milliseconds 0 to {_LATEST_MS}), not {start_time!r}")
-    return ms
-
-
-def _given_start_ms(start_time) -> int:
-    if start_time is None:
-        return epoch_ms(DEFAULT_START)
-    if isinstance(start_time, int) and not isinstance(start_time, bool):
-        return start_time            # epoch milliseconds
-    if isinstance(start_time, datetime):
-        if start_time.tzinfo is None:
-            start_time = start_time.replace(tzinfo=timezone.utc)
-        return epoch_ms(start_time)
-    if isinstance(start_time, str):
-        moment = parse_timestamp(start_time)
-        if moment is None:
-            raise InputError(f"start_time {start_time!r} is not an ISO-8601 timestamp such as "
-                             "2025-01-01T00:00:00Z")
-        return epoch_ms(moment)
-    raise InputError("start_time must be a datetime, an ISO-8601 string or epoch milliseconds")
-
-
 def load(source: Any, *, name: str | None = None, state_machine: str | None = None,
          substitutions: dict | None = None) -> StateMachine:
     """Compile a state machine from a file path, a dict, or JSON/YAML text.
@@ -512,15 +469,6 @@ def load(source: Any, *, name: str | None = None, state_machine: str | None = No
     machine = StateMachine(compiled, name)
     machine.type = chosen.machine_type or "STANDARD"
     return machine
-
-
-def load_fragment(definition: dict, *, name: str) -> StateMachine:
-    """A machine built around states that are not a whole deployable machine (TestState's one
-    state with stand-ins for its targets): CreateStateMachine's rules on unreachable and
-    terminal states do not apply; every other rule does."""
-    compiled = parse_machine(definition, check_resource=api_models.check_definition_resource,
-                             fragment=True)
-    return StateMachine(compiled, name)
 
 
 def read_machine(source: Any, *, state_machine: str | None = None,

@@ -1,5 +1,6 @@
-"""The command-line options that say which machine of a file to use and with which values:
-``--state-machine NAME`` and ``--sub KEY=VALUE``, shared by run, graph, validate and test."""
+"""The command-line options several commands share: which machine of a file to use and with
+which values (``--state-machine NAME``, ``--sub KEY=VALUE``: run, graph, validate, test), and the
+local Lambda handlers that answer its Tasks (``--lambda FUNCTION=HANDLER``: run, serve)."""
 from __future__ import annotations
 
 import click
@@ -11,6 +12,8 @@ STATE_MACHINE_HELP = ("The state machine to use when the file holds several (a t
                       "mock config's StateMachines.")
 SUB_HELP = ("A value for a ${KEY} placeholder, a template parameter, a Terraform variable or a "
             "Serverless option (stage, region); repeatable. See docs/sources.md.")
+LAMBDA_HELP = ("Answer Lambda FUNCTION (name or ARN) with a local Python handler, "
+               "e.g. checkSize=handlers/check_size.py:handler. Repeatable.")
 
 
 def state_machine_option(command):
@@ -30,3 +33,24 @@ def substitutions(specs) -> dict | None:
             raise InputError(f"--sub {spec!r}: expected KEY=VALUE, e.g. --sub Timeout=30")
         out[key.strip()] = value
     return out or None
+
+
+def lambda_option(command):
+    return click.option("--lambda", "lambda_specs", multiple=True, metavar="FUNCTION=HANDLER",
+                        help=LAMBDA_HELP)(command)
+
+
+def local_lambdas(specs):
+    """--lambda FUNCTION=HANDLER options as LocalLambdas (None when none were given); handler
+    paths are relative to the current directory. InputError when malformed."""
+    if not specs:
+        return None
+    from .services.lambda_local import LocalLambdas
+    out = {}
+    for spec in specs:
+        function, sep, handler = spec.partition("=")
+        if not sep or not function or not handler:
+            raise InputError(f"--lambda {spec!r}: expected FUNCTION=HANDLER, e.g. "
+                             "checkSize=handlers/check_size.py:handler")
+        out[function] = handler
+    return LocalLambdas(out)

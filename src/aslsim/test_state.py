@@ -27,12 +27,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .definition.parse import parse_machine
 from .errors import DefinitionError, InputError, StatesError
 from .query.jsonpath import dumps
+from .run_setup import clock_start_ms, task_services
+from .services import api_models
 
 LEVELS = ("INFO", "DEBUG", "TRACE")
 _SUPPORTED = "[Task, Wait, Pass, Succeed, Fail, Choice]"
 _ABSENT = object()
+_MACHINE_NAME = "TestStateMachine"     # the one-state machine's name, in its ARNs
 
 
 class TestStateError(InputError):
@@ -92,8 +96,8 @@ def test_state(definition: Any, input: Any = None, *, state_name: str | None = N
     if inspection_level not in LEVELS:
         raise TestStateError("ValidationException", f"inspectionLevel must be one of {', '.join(LEVELS)}")
     configuration = dict(state_configuration or {})
-    name, body, machine = _the_state(definition, state_name)
-    state = machine._compiled.all_states[name]
+    name, body, compiled = _the_state(definition, state_name)
+    state = compiled.all_states[name]
     mocked = _check_mock(state, mock, reveal_secrets)
     if variables is not None and not isinstance(variables, dict):
         raise TestStateError("ValidationException", "variables must be a JSON object of variable values")
@@ -103,10 +107,9 @@ def test_state(definition: Any, input: Any = None, *, state_name: str | None = N
     options = dict(mocks=Mocks(spec) if mocked is not None else mocks, mock_config=None, test_case=None,
                    lambdas=None if mocked is not None else lambdas, aws=None if mocked is not None else aws,
                    callbacks=None, machines=None, region=region, s3=None, answers=None)
-    services = machine._services(options, 0).session()
-    from .machine import _start_ms
-    tester = StateTester(machine, input, services=services, start_ms=_start_ms(None), seed=0,
-                         execution_type="EXPRESS", name="TestState", machine_name=machine.name,
+    services = task_services(options, machine_name=_MACHINE_NAME).session()
+    tester = StateTester(compiled, input, services=services, start_ms=clock_start_ms(None), seed=0,
+                         execution_type="EXPRESS", name="TestState", machine_name=_MACHINE_NAME,
                          region=region, role_arn=role_arn,
                          retries=configuration.get("retrierRetryCount", 0))
     tester.top.scope.values.update(variables or {})
@@ -138,8 +141,9 @@ test_state.__test__ = False     # a test helper's name, not a pytest test
 
 def _the_state(definition: Any, state_name: str | None):
     """(name, body, compiled machine): the state alone in a machine of its own, its transitions
-    ending in stand-in Succeed states, its query language the definition's."""
-    from .machine import load_fragment
+    ending in stand-in Succeed states, its query language the definition's. It is not a whole
+    deployable machine: CreateStateMachine's rules on unreachable and terminal states do not
+    apply to it; every other rule does."""
     document = definition
     if isinstance(definition, str):
         try:
@@ -169,9 +173,9 @@ def _the_state(definition: Any, state_name: str | None):
         if assigned:
             states[_ASSIGNER] = {"Type": "Pass", "Assign": assigned, "End": True}
         try:
-            machine = load_fragment({"QueryLanguage": language, "StartAt": name, "States": states},
-                                    name="TestStateMachine")
-            return name, body, machine
+            compiled = parse_machine({"QueryLanguage": language, "StartAt": name, "States": states},
+                                     check_resource=api_models.check_definition_resource, fragment=True)
+            return name, body, compiled
         except DefinitionError as err:
             unassigned = _UNASSIGNED.match(err.message)
             if unassigned is None or unassigned.group(1) in assigned:

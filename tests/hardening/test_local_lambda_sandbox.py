@@ -132,3 +132,76 @@ def test_handlers_see_stand_in_credentials_never_the_shells(tmp_path, monkeypatc
     fake = FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"]
     assert execution.output["fa"]["value"] == {"import": fake, "call": fake, "profile": None}
     assert os.environ["AWS_ACCESS_KEY_ID"] == "AKIAREALLOOKINGKEY01" and os.environ["AWS_PROFILE"] == "production"
+
+
+# --- handlers called at the same moment from several threads (the server runs executions so) ---
+
+def _meeting(parties: int):
+    """Handlers that wait for each other (and the test) inside their calls, then report the
+    environment they see; the test checks its own while they are all inside."""
+    import threading
+    inside, leaving = threading.Barrier(parties, timeout=20), threading.Barrier(parties, timeout=20)
+
+    def handler(event, context):
+        inside.wait()
+        seen = {key: os.environ.get(key) for key in ("WHO", "AWS_LAMBDA_FUNCTION_NAME", "SET_BY_HANDLER")}
+        os.environ["SET_BY_HANDLER"] = seen["WHO"]          # each call's own, never the others'
+        seen["after_setting"] = os.environ["SET_BY_HANDLER"]
+        leaving.wait()
+        return seen
+    return handler, inside, leaving
+
+
+def test_concurrent_handlers_each_see_their_own_environment_and_the_test_sees_its_own():
+    import threading
+    handler, inside, leaving = _meeting(3)
+    machine = aslsim.load({"StartAt": "A", "States": {"A": invoke("who")}})
+    results = {}
+
+    def run(who):
+        lambdas = {"who": {"handler": handler, "environment": {"WHO": who}}}
+        results[who] = machine.run({}, lambdas=lambdas, name=f"run-{who}")
+    threads = [threading.Thread(target=run, args=(who,)) for who in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    inside.wait()          # both handlers are inside their calls now
+    during = {key: os.environ.get(key) for key in ("WHO", "AWS_LAMBDA_FUNCTION_NAME", "SET_BY_HANDLER")}
+    leaving.wait()
+    for thread in threads:
+        thread.join(20)
+    assert during == {"WHO": None, "AWS_LAMBDA_FUNCTION_NAME": None, "SET_BY_HANDLER": None}
+    for who in ("a", "b"):
+        assert results[who].status == "SUCCEEDED", results[who].cause
+        assert results[who].output["who"]["value"] == {"WHO": who, "AWS_LAMBDA_FUNCTION_NAME": "who",
+                                                        "SET_BY_HANDLER": None, "after_setting": who}
+    assert "SET_BY_HANDLER" not in os.environ and "WHO" not in os.environ
+
+
+def test_a_function_called_twice_at_once_lends_its_modules_and_takes_them_all_back(tmp_path):
+    import threading
+    import sandbox_meeting as meeting    # the test's module: shared, not the function's
+    write(tmp_path, "helper.py", "WHO = 'folder helper'\n")
+    write(tmp_path, "handler.py", """
+        import helper
+        import sandbox_meeting as meeting
+
+        def handler(event, context):
+            meeting.inside.wait()
+            import helper as again          # a call-time import, while the other call is inside too
+            meeting.leaving.wait()
+            return {"who": again.WHO, "same": again is helper}
+        """)
+    meeting.inside, meeting.leaving = threading.Barrier(2, timeout=20), threading.Barrier(2, timeout=20)
+    machine = aslsim.load({"StartAt": "A", "States": {"A": invoke("fa")}})
+    from aslsim.services.lambda_local import LocalLambdas
+    lambdas = LocalLambdas({"fa": str(tmp_path / "handler.py") + ":handler"})
+    results = []
+    threads = [threading.Thread(target=lambda n=n: results.append(machine.run({}, lambdas=lambdas, name=f"r{n}")))
+               for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert [r.output["fa"]["value"] for r in results] == [{"who": "folder helper", "same": True}] * 2
+    assert "helper" not in sys.modules          # lent for the calls, all taken back after
+    assert str(tmp_path) not in sys.path

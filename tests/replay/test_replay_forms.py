@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 import aslsim
 from aslsim.cli import main
-from aslsim.replay import HistoryError, read_history
-from aslsim.replay.reading import read_time
+from aslsim.replaying import HistoryError, read_history
+from aslsim.replaying.reading import read_time
 
 START = "2024-05-01T12:00:00Z"
 

@@ -65,6 +65,18 @@ def test_any_json_value_is_an_input(sfn, create, text):
     assert sfn.describe_execution(executionArn=execution)["output"] == json.dumps(json.loads(text))
 
 
+def test_a_null_input_is_null_and_no_input_is_an_empty_object(sfn, create):
+    # the developer guide: any JSON value is state machine data, null too; without an input, {}
+    arn = create({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+    null = sfn.start_execution(stateMachineArn=arn, input="null")["executionArn"]
+    described = sfn.describe_execution(executionArn=null)
+    assert (described["input"], json.loads(described["output"])) == ("null", None)
+    started = sfn.get_execution_history(executionArn=null)["events"][0]["executionStartedEventDetails"]
+    assert started["input"] == "null"
+    empty = sfn.describe_execution(executionArn=sfn.start_execution(stateMachineArn=arn)["executionArn"])
+    assert (empty["input"], json.loads(empty["output"])) == ("{}", {})
+
+
 def test_starting_a_missing_machine_or_describing_a_missing_execution_is_refused(sfn):
     machine = "arn:aws:states:us-east-1:123456789012:stateMachine:nope"
     assert error_of(sfn.start_execution, stateMachineArn=machine) == (

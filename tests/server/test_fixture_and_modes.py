@@ -36,6 +36,56 @@ def test_a_local_lambda_can_start_another_execution_on_the_same_server(aslsim_se
     assert sfn.describe_execution(executionArn=started)["status"] == "SUCCEEDED"
 
 
+class _Meeting:
+    """Two handler calls and the test, all inside at once: each handler reports the environment
+    its call sees; the test looks at its own meanwhile."""
+
+    def __init__(self):
+        import threading
+        self.inside = threading.Barrier(3, timeout=20)
+        self.leaving = threading.Barrier(3, timeout=20)
+
+    def handler(self, event, context):
+        self.inside.wait()
+        seen = {key: os.environ.get(key) for key in ("WHO", "AWS_LAMBDA_FUNCTION_NAME", "AWS_ENDPOINT_URL_SFN")}
+        self.leaving.wait()
+        return seen
+
+
+MEETING = _Meeting()
+WHO_READER = {"StartAt": "Read", "States": {"Read": {
+    "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "OutputPath": "$.Payload",
+    "Parameters": {"FunctionName.$": "$.function", "Payload": {}}, "End": True}}}
+
+
+@pytest.mark.aslsim_server(lambdas={"reader-a": {"handler": MEETING.handler, "environment": {"WHO": "a"}},
+                                    "reader-b": {"handler": MEETING.handler, "environment": {"WHO": "b"}}})
+def test_concurrent_executions_handlers_each_see_their_own_environment(aslsim_server, create):
+    import threading
+    arn = create(WHO_READER, name="reader")
+    started = {}
+
+    def start(who):
+        client = aslsim_server.client()     # one client per thread, as an application has
+        started[who] = client.start_execution(stateMachineArn=arn, name=f"read-{who}",
+                                              input=json.dumps({"function": f"reader-{who}"}))["executionArn"]
+    threads = [threading.Thread(target=start, args=(who,)) for who in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    MEETING.inside.wait()           # both handlers are inside their calls, in the server's threads
+    during = {key: os.environ.get(key) for key in ("WHO", "AWS_LAMBDA_FUNCTION_NAME")}
+    MEETING.leaving.wait()
+    for thread in threads:
+        thread.join(20)
+    assert during == {"WHO": None, "AWS_LAMBDA_FUNCTION_NAME": None}
+    sfn = aslsim_server.client()
+    for who in ("a", "b"):
+        described = sfn.describe_execution(executionArn=started[who])
+        assert described["status"] == "SUCCEEDED", described
+        assert json.loads(described["output"]) == {"WHO": who, "AWS_LAMBDA_FUNCTION_NAME": f"reader-{who}",
+                                                   "AWS_ENDPOINT_URL_SFN": aslsim_server.endpoint}
+
+
 @pytest.mark.aslsim_server(time="real")
 def test_on_real_time_a_wait_takes_its_time(sfn, create):
     arn = create({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "End": True}}})

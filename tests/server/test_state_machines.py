@@ -120,3 +120,36 @@ def test_validate_state_machine_definition_reports_aslsim_diagnostics_in_awss_sh
     assert sfn.validate_state_machine_definition(definition=json.dumps(PASS))["result"] == "OK"
     limited = sfn.validate_state_machine_definition(definition=bad, maxResults=1, severity="WARNING")
     assert len(limited["diagnostics"]) == 1
+
+
+REFERENCING = {"StartAt": "Setup", "States": {
+    "Setup": {"Type": "Pass", "Assign": {"guess": "g", "answer": "a"}, "Next": "Check"},
+    "Check": {"Type": "Choice", "Choices": [{"Variable": "$guess", "StringEqualsPath": "$answer", "Next": "Done"}],
+              "Default": "Done"},
+    "Done": {"Type": "Pass", "Parameters": {"it.$": "$answer"}, "End": True}}}
+
+
+def test_variable_references_are_described_per_state_as_aws_lists_them(sfn, create):
+    arn = create(REFERENCING, name="refs")
+    expected = {"Check": ["answer", "guess"], "Done": ["answer"]}
+    assert sfn.describe_state_machine(stateMachineArn=arn)["variableReferences"] == expected
+    execution = sfn.start_execution(stateMachineArn=arn)["executionArn"]
+    assert sfn.describe_state_machine_for_execution(executionArn=execution)["variableReferences"] == expected
+    # read from the definition, so withheld with it
+    assert "variableReferences" not in sfn.describe_state_machine(stateMachineArn=arn, includedData="METADATA_ONLY")
+    assert "variableReferences" not in sfn.describe_state_machine(stateMachineArn=create(name="plain"))
+
+
+def test_a_map_run_childs_machine_is_the_map_s_item_processor(sfn, create):
+    processor = {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Use",
+                 "States": {"Use": {"Type": "Pass", "Parameters": {"seen.$": "$limit"}, "End": True}}}
+    arn = create({"StartAt": "Setup", "States": {
+        "Setup": {"Type": "Pass", "Assign": {"limit": 3}, "Next": "Fan"},
+        "Fan": {"Type": "Map", "Label": "Fan", "End": True, "ItemProcessor": processor}}}, name="fan")
+    execution = sfn.start_execution(stateMachineArn=arn, input="[1]")["executionArn"]
+    run = sfn.list_map_runs(executionArn=execution)["mapRuns"][0]["mapRunArn"]
+    child = sfn.list_executions(mapRunArn=run)["executions"][0]["executionArn"]
+    described = sfn.describe_state_machine_for_execution(executionArn=child)
+    assert (described["label"], json.loads(described["definition"])) == ("Fan", processor)
+    assert described["variableReferences"] == {"Use": ["limit"]}
+    assert sfn.describe_state_machine(stateMachineArn=arn + "/Fan")["variableReferences"] == {"Use": ["limit"]}

@@ -134,6 +134,17 @@ cases:
     assert replaces.run_options == {"machine": "b.asl.json", "input": {"size": 1}, "seed": 1}
 
 
+def test_a_case_input_of_null_runs_with_null_and_no_input_with_an_empty_object(tmp_path):
+    (tmp_path / "echo.asl.json").write_text(json.dumps({"StartAt": "P", "States": {
+        "P": {"Type": "Pass", "End": True}}}))
+    path = tmp_path / "x.aslsim.yaml"
+    path.write_text("machine: echo.asl.json\ncases:\n  - name: null input\n    input: null\n"
+                    "  - name: no input\n")
+    given_null, absent = read_cases(path)
+    assert given_null.run().output is None
+    assert absent.run().output == {}
+
+
 def test_a_mock_config_test_case(pytester, example):
     (pytester.path / "LambdaSQSIntegration.asl.json").write_text(json.dumps({
         "StartAt": "LambdaState", "States": {"LambdaState": {

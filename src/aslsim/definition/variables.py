@@ -10,6 +10,11 @@
   for variables") states the rule; no recording shows it, and we apply it at load because it is a
   property of the definition's names, not of a run. A Distributed Map's children start with no
   variables, so they are a fresh outer scope.
+- ``variable_references`` lists the variables each state reads, as DescribeStateMachine's
+  ``variableReferences`` does (recorded by LocalStack's test_sfn_api_variable_references on AWS:
+  ``$name`` in ``.$`` values, intrinsic functions and path fields, nested states under their own
+  names, names sorted, a state that reads none left out; JSONata's ``$states`` and functions are
+  not variables).
 - ``$states.result`` exists only in the Output and Assign of a Task, Parallel or Map state, and
   ``$states.errorOutput`` only in a Catcher's Output and Assign (developer guide, "Reserved
   variable: $states").
@@ -19,6 +24,7 @@ from __future__ import annotations
 import re
 
 from ..errors import DefinitionError
+from ..query.jsonata import JsonataError, JsonataSyntaxError, compile_expression
 from ..query.templates import is_expression
 
 _REFERENCE = re.compile(r"(?<![\w$])\$([^\W\d]\w*)")
@@ -168,3 +174,51 @@ def check_states_members(expression, state, field, allowed):
                      if member == "result" else "a Catcher's Output and Assign")
             raise DefinitionError(f"$states.{member} is not available here: it exists only in {where}",
                                   state=state, field=field)
+
+
+def variable_references(definition: dict) -> dict[str, list[str]]:
+    """State name -> the workflow variables it reads, sorted; states that read none are left out."""
+    out: dict[str, list[str]] = {}
+    containers = [(definition, definition.get("QueryLanguage", "JSONPath"))]
+    while containers:
+        container, language = containers.pop(0)
+        for name, body in (container.get("States") or {}).items():
+            if not isinstance(body, dict):
+                continue
+            state_language = body.get("QueryLanguage", language)
+            names = _state_reads(body, name, state_language)
+            if names:
+                out[name] = sorted(names)
+            for key in NESTED_MACHINE_FIELDS:
+                inner = body.get(key)
+                for graph in inner if isinstance(inner, list) else [inner]:
+                    if isinstance(graph, dict):
+                        containers.append((graph, state_language))
+    return out
+
+
+def _state_reads(body: dict, state: str, language: str) -> set[str]:
+    fields = {k: v for k, v in body.items() if k not in NESTED_MACHINE_FIELDS and k != "Result"}
+    if language != "JSONata":
+        references: list = []
+        for key, value in fields.items():
+            collect_jsonpath_references(value, state, key, references)
+        return {name for name, _, _ in references}
+    names: set[str] = set()
+    strings = list(fields.values())
+    while strings:
+        value = strings.pop()
+        if isinstance(value, dict):
+            strings.extend(value.values())
+        elif isinstance(value, list):
+            strings.extend(value)
+        elif isinstance(value, str) and value.strip().startswith("{%") and value.strip().endswith("%}"):
+            names |= _jsonata_reads(value.strip()[2:-2])
+    return names
+
+
+def _jsonata_reads(expression: str) -> set[str]:
+    try:
+        return compile_expression(expression).variables_read() or set()
+    except (JsonataError, JsonataSyntaxError):       # load refuses it first; nothing to list
+        return set()

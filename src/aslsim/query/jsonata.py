@@ -363,6 +363,14 @@ class Expression:
         the validator uses it for AWS's rule that only ``$states`` and variables may be read."""
         return self._compiled.reads().get("input")
 
+    def variables_read(self) -> set[str] | None:
+        """The workflow variables the expression reads (``$states``, AWS's functions, local
+        bindings and parameters are not among them); None when the engine cannot tell."""
+        reads = self._compiled.reads()
+        if reads.get("everyBinding"):
+            return None
+        return set(reads["bindings"]) - {"states"} - set(_AWS_FUNCTIONS)
+
     def __repr__(self) -> str:
         return f"Expression({self.text!r})"
 

@@ -38,7 +38,7 @@ def draw(machine, output_format: str) -> str:
 def graph_command(definition, output_format, output, state_machine, subs):
     """Draw DEFINITION's state graph: states by type, Choice rules, Catch and Retry edges.
     DEFINITION is a definition or a template, serverless.yml or .tf file holding machines."""
-    from .. import load
+    from ..machine import load
     try:
         machine = load(definition, state_machine=state_machine, substitutions=substitutions(subs))
     except (DefinitionError, InputError) as err:

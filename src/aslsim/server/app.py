@@ -50,7 +50,10 @@ class Application:
             operation = self._operation(request)
             params = check_request(operation, self._body(request))
             call = Call(self.backend, self._region(request), request.headers)
-            result = OPERATIONS[operation](call, params)
+            try:
+                result = OPERATIONS[operation](call, params)
+            finally:
+                self.backend.run_ended()       # parents waiting on executions this request ended
             return self._json(200, render_response(operation, result), request_id)
         except ApiError as err:
             response = self._json(err.status, err.body(), request_id)

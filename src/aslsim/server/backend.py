@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputError
+from .children import ChildExecutions
 from .protocol import ApiError, validation_error
 from .store import Store, now_ms
 from .workers import POLL_SECONDS, Tasks
@@ -50,6 +51,7 @@ class Backend:
         self.tasks = Tasks()
         self.poll_seconds = POLL_SECONDS
         self._closed = False
+        self._local = threading.local()
         self._moto = None
         if self.config.aws == "moto":
             # one moto AWS for the server's whole life: what one execution writes, the next reads
@@ -123,8 +125,9 @@ class Backend:
         return record.redrive_ms
 
     def _options(self, record) -> dict:
+        # the machines for the mocks' key check; the children are started as the server's own
         return dict(mocks=self.config.mocks, lambdas=self.config.lambdas, aws=self.config.aws,
-                    s3=self.config.s3, machines=self._machines())
+                    s3=self.config.s3, machines=self._machines(), children=ChildExecutions(self, record))
 
     def _launch(self, record, start) -> None:
         real = self.config.time == "real"
@@ -157,6 +160,22 @@ class Backend:
             record.live = None
             register_map_runs(self.store, record)
         record.changed.notify_all()
+        self._ended().extend(record.on_end)
+        record.on_end = []
+
+    def _ended(self) -> list:
+        """This thread's callbacks of executions that have ended (a parent waiting on a child)."""
+        if not hasattr(self._local, "ended"):
+            self._local.ended = []
+        return self._local.ended
+
+    def run_ended(self) -> None:
+        """Run the callbacks of the executions that ended in this thread: once its request is
+        done with them and holds no lock (a parent goes on under its own lock, so never while
+        a child's is held), before the response is sent."""
+        ended = self._ended()
+        while ended:
+            ended.pop(0)()
 
     def _abandon(self, record, error: str, cause: str) -> None:
         with self.store.lock:
@@ -205,6 +224,7 @@ class Backend:
                 live.advance(live.now_ms + int(round(seconds * 1000)))
                 self._settle(record)
                 moved += 1
+        self.run_ended()
         return moved
 
     def _drive(self, record) -> None:
@@ -216,11 +236,14 @@ class Backend:
                     return
                 live.advance(int(time.time() * 1000))
                 self._settle(record)
-                if record.live is None:
-                    return
-                due = live.runner.scheduler.next_timer
-                wait = 1.0 if due is None else max(0.0, min(1.0, (due - time.time() * 1000) / 1000))
-                record.changed.wait(wait)
+                ended = record.live is None
+                if not ended:
+                    due = live.runner.scheduler.next_timer
+                    wait = 1.0 if due is None else max(0.0, min(1.0, (due - time.time() * 1000) / 1000))
+                    record.changed.wait(wait)
+            self.run_ended()
+            if ended:
+                return
 
     def _machines(self) -> dict:
         """The server's state machines, for ``states:startExecution`` Tasks that start them."""

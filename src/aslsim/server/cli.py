@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
+from ..machine_options import lambda_option, local_lambdas
 
 EXIT_INVALID = 2
 
@@ -25,9 +26,7 @@ EXIT_INVALID = 2
                    "when present); start executions with stateMachineArn#TestCase.")
 @click.option("--aws", type=click.Choice(["moto"]),
               help="Answer the Tasks nothing else answers with moto's in-memory AWS (kept for the server's life).")
-@click.option("--lambda", "lambda_specs", multiple=True, metavar="FUNCTION=HANDLER",
-              help="Answer Lambda FUNCTION with a local Python handler, e.g. "
-                   "checkSize=handlers/check_size.py:handler. Repeatable.")
+@lambda_option
 @click.option("--s3", "s3_folder", type=click.Path(file_okay=False),
               help="Folder whose sub-folders are S3 buckets, for Distributed Maps.")
 @click.option("--time", "time_mode", type=click.Choice(["virtual", "real"]), default="virtual", show_default=True,
@@ -36,13 +35,12 @@ EXIT_INVALID = 2
 @click.option("--log-requests", is_flag=True, help="Log every request on standard error.")
 def serve_command(host, port, region, mock_config_file, aws, lambda_specs, s3_folder, time_mode, log_requests):
     """Serve the Step Functions API (AWS JSON 1.0) backed by aslsim."""
-    from ..cli import _lambdas
     from .app import Server
     from .backend import ServerConfig
     try:
         mock_config = _mock_config(mock_config_file)
         config = ServerConfig(region=region, mock_config=mock_config, aws=aws, s3=s3_folder,
-                              lambdas=_lambdas(lambda_specs), time=time_mode)
+                              lambdas=local_lambdas(lambda_specs), time=time_mode)
         server = Server(config, host=host, port=port, log_requests=log_requests)
     except InputError as err:
         click.echo(f"aslsim: {err}", err=True)

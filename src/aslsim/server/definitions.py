@@ -16,7 +16,7 @@ def compile_definition(text: str, name: str):
     "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: These fields are required:
     [States] at /'" (recorded) becomes "... 'ASL101: ... at /'".
     """
-    from .. import load
+    from ..machine import load
     try:
         document = json.loads(text)
     except json.JSONDecodeError as err:

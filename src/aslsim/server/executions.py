@@ -8,6 +8,7 @@ import json
 import re
 import uuid
 
+from ..definition.variables import variable_references
 from . import arns
 from .machines import get_machine, machine_does_not_exist, resolve
 from .protocol import ApiError, validation_error
@@ -49,7 +50,9 @@ def _parser_message(text: str, err: json.JSONDecodeError) -> str:
     return f"Unexpected character ('{char}' (code {ord(char)}))"
 
 
-def _start(call, params: dict, *, sync: bool) -> ExecutionRecord:
+def start(call, params: dict, *, sync: bool, start_ms: int | None = None) -> ExecutionRecord:
+    """StartExecution (and StartSyncExecution, and a states:startExecution Task, which starts it
+    at ``start_ms``, its own clock's now): the execution's record, run until it ends or waits."""
     target, _, test_case = params["stateMachineArn"].partition("#")   # Step Functions Local's #TestCase
     ref = arns.machine_ref(target)
     if ref.label is not None:
@@ -82,7 +85,8 @@ def _start(call, params: dict, *, sync: bool) -> ExecutionRecord:
         execution = ExecutionRecord(
             arn=arn, name=name, machine=record, revision=revision, input_text=input_text,
             input_value=input_value, version_arn=version.arn if version is not None else None,
-            alias_arn=alias.arn if alias is not None else None, express=express, start_ms=now_ms(),
+            alias_arn=alias.arn if alias is not None else None, express=express,
+            start_ms=now_ms() if start_ms is None else start_ms,
             test_case=test_case or None, trace_header=params.get("traceHeader"))
         if not express:
             call.store.executions[arn] = execution
@@ -97,13 +101,13 @@ def ref_region(machine_arn: str) -> str:
 
 @operation("StartExecution")
 def start_execution(call, params: dict) -> dict:
-    execution = _start(call, params, sync=False)
+    execution = start(call, params, sync=False)
     return {"executionArn": execution.arn, "startDate": execution.start_ms}
 
 
 @operation("StartSyncExecution")
 def start_sync_execution(call, params: dict) -> dict:
-    execution = _start(call, params, sync=True)
+    execution = start(call, params, sync=True)
     out = execution.describe()
     out["billingDetails"] = execution.billing()
     for key in ("redriveCount", "redriveStatus", "redriveStatusReason", "stateMachineVersionArn",
@@ -142,10 +146,17 @@ def describe_state_machine_for_execution(call, params: dict) -> dict:
            "definition": revision.definition, "roleArn": revision.role_arn,
            "updateDate": record.machine.update_ms, "loggingConfiguration": revision.logging,
            "tracingConfiguration": revision.tracing, "revisionId": revision.revision_id,
-           "encryptionConfiguration": revision.encryption}
+           "encryptionConfiguration": revision.encryption,
+           "variableReferences": variable_references(revision.machine.definition) or None}
     if record.map_run_arn is not None:
+        processor = record.child_processor or {}
         out.update(mapRunArn=record.map_run_arn, label=record.label,
-                   stateMachineArn=record.state_machine_arn, definition=record.child_definition)
+                   stateMachineArn=record.state_machine_arn,
+                   definition=json.dumps(processor, separators=(",", ":")),
+                   variableReferences=variable_references(processor) or None)
+    if params.get("includedData") == "METADATA_ONLY":
+        out["definition"] = "{}"
+        out.pop("variableReferences")
     return out
 
 

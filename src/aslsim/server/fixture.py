@@ -61,7 +61,7 @@ class RunningServer:
                              role_arn: str = "arn:aws:iam::123456789012:role/aslsim") -> str:
         """Create a state machine from a file, a dict or JSON text; returns its ARN."""
         if isinstance(definition, Path) or (isinstance(definition, str) and not definition.lstrip().startswith("{")):
-            from .. import load
+            from ..machine import load
             machine = load(definition)
             name = name or machine.name
             definition = machine.definition

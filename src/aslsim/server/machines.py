@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import uuid
 
+from ..definition.variables import variable_references
 from . import arns
 from .definitions import compile_definition
 from .protocol import ApiError, validation_error
@@ -124,7 +125,8 @@ def describe(record: MachineRecord, revision: Revision, *, arn: str, creation_ms
            "definition": revision.definition, "roleArn": revision.role_arn, "type": record.type,
            "creationDate": creation_ms, "loggingConfiguration": revision.logging,
            "tracingConfiguration": revision.tracing, "revisionId": revision.revision_id,
-           "description": description, "encryptionConfiguration": revision.encryption}
+           "description": description, "encryptionConfiguration": revision.encryption,
+           "variableReferences": variable_references(revision.machine.definition) or None}
     return out
 
 
@@ -144,27 +146,36 @@ def describe_state_machine(call, params: dict) -> dict:
         out = describe(record, record.current, arn=record.arn, creation_ms=record.creation_ms)
     if params.get("includedData") == "METADATA_ONLY":
         out["definition"] = "{}"
+        out.pop("variableReferences", None)     # read from the definition, withheld with it
     return out
 
 
 def _describe_label(record: MachineRecord, label: str, arn: str) -> dict:
     """A Distributed Map's child workflow, described as AWS describes ``machine/label``."""
-    for state in record.current.machine.states.values():
+    processor = label_processor(record.current.machine, label)
+    if processor is None:
+        raise machine_does_not_exist(arn)
+    out = describe(record, record.current, arn=arn, creation_ms=record.creation_ms)
+    out.update(definition=json.dumps(processor, separators=(",", ":")), label=label, name=record.name,
+               variableReferences=variable_references(processor) or None)
+    return out
+
+
+def label_processor(machine, label: str) -> dict | None:
+    """The ItemProcessor (or Iterator) of ``machine``'s Distributed Map labelled ``label``, as
+    the definition wrote it; None when it has none of that label."""
+    for state in machine.states.values():
         if state.type == "Map" and getattr(state, "distributed", False) and map_label(state) == label:
-            processor = state_source(record, state.name)
-            processor = processor.get("ItemProcessor") or processor.get("Iterator") or {}
-            out = describe(record, record.current, arn=arn, creation_ms=record.creation_ms)
-            out.update(definition=json.dumps(processor, separators=(",", ":")), label=label,
-                       name=record.name)
-            return out
-    raise machine_does_not_exist(arn)
+            body = _state_source(machine.definition, state.name)
+            return body.get("ItemProcessor") or body.get("Iterator") or {}
+    return None
 
 
 def map_label(state) -> str:
     return getattr(state, "label", None) or state.name
 
 
-def state_source(record: MachineRecord, name: str) -> dict:
+def _state_source(definition: dict, name: str) -> dict:
     """The JSON of the state ``name`` as the definition wrote it, wherever it is nested."""
     def walk(states: dict):
         for state_name, body in states.items():
@@ -179,7 +190,7 @@ def state_source(record: MachineRecord, name: str) -> dict:
                 if found is not None:
                     return found
         return None
-    return walk(json.loads(record.current.definition).get("States", {})) or {}
+    return walk(definition.get("States", {})) or {}
 
 
 @operation("UpdateStateMachine")

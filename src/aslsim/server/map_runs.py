@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from . import arns
 from .protocol import ApiError, validation_error
+from .machines import label_processor
 from .records import ExecutionRecord, child_record
 from .registry import operation
 from .store import page
@@ -22,7 +23,8 @@ def register_map_runs(store, record: ExecutionRecord) -> None:
     """Make an ended execution's Map Runs, and their children, readable through the API."""
     result = record.result
     for map_run in getattr(result, "map_runs", ()):
-        children = [child_record(c, map_run, record) for c in map_run.children if c is not None]
+        processor = label_processor(record.revision.machine, map_run.label)
+        children = [child_record(c, map_run, record, processor) for c in map_run.children if c is not None]
         store.map_runs[map_run.arn] = MapRunEntry(map_run, record, children)
         for child in children:
             store.executions[child.arn] = child

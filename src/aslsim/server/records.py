@@ -39,9 +39,11 @@ class ExecutionRecord:
         self.map_run_arn: str | None = None
         self.label: str | None = None
         self.state_machine_arn = machine.arn if machine is not None else None
-        self.child_definition: str | None = None
+        self.child_processor: dict | None = None     # its ItemProcessor, as written
         self._events: list | None = None
         self._child_history = None
+        # called once it has ended (a parent waiting on it with .sync), with no lock held
+        self.on_end: list = []
         self.lock = threading.RLock()             # held while the engine runs it
         self.changed = threading.Condition(self.lock)
 
@@ -123,8 +125,9 @@ class ExecutionRecord:
         return {"billedMemoryUsedInMB": 64, "billedDurationInMilliseconds": max(100, -(-duration // 100) * 100)}
 
 
-def child_record(child, map_run, parent: ExecutionRecord) -> ExecutionRecord:
-    """A Map Run's child execution as the API shows it (DescribeExecution, ListExecutions)."""
+def child_record(child, map_run, parent: ExecutionRecord, processor: dict | None) -> ExecutionRecord:
+    """A Map Run's child execution as the API shows it (DescribeExecution, ListExecutions);
+    ``processor`` is the Map's ItemProcessor, the child's definition."""
     record = ExecutionRecord(arn=child.execution_arn, name=child.name, machine=parent.machine,
                              revision=parent.revision, input_text=dumps(child.input),
                              input_value=child.input, start_ms=child.start_ms,
@@ -133,5 +136,6 @@ def child_record(child, map_run, parent: ExecutionRecord) -> ExecutionRecord:
     record.error, record.cause, record.stop_ms = child.error, child.cause, child.stop_ms
     record.map_run_arn, record.label = map_run.arn, map_run.label
     record.state_machine_arn = child.state_machine_arn
+    record.child_processor = processor
     record._child_history = lambda: child.history
     return record

@@ -10,6 +10,7 @@ fails the Task with ``States.TaskFailed`` and that description as JSON cause.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any, Callable
 
 from ..query.jsonpath import dumps
@@ -57,16 +58,21 @@ class NestedExecutions:
         started = {"ExecutionArn": child.execution_arn, "StartDate": child.start_ms}
         if not call.pattern:
             return Answer(result=started, source="machines")
-        description = _describe(child, parameters.get("StateMachineArn"), text=call.pattern == ".sync")
-        duration = child.stop_ms - child.start_ms
-        if child.status != "SUCCEEDED":
-            return Answer(error="States.TaskFailed", cause=dumps(description), failed=True,
-                          duration_ms=duration, submitted=started, has_submitted=True, source="machines")
-        return Answer(result=description, duration_ms=duration, submitted=started, has_submitted=True,
-                      source="machines")
+        answer = ended_child_answer(child, parameters.get("StateMachineArn"), call.pattern, "machines")
+        return replace(answer, duration_ms=child.stop_ms - child.start_ms, submitted=started,
+                       has_submitted=True)
 
     def describe(self) -> str:
         return "machines " + ", ".join(f"'{k}'" for k in sorted(self.machines)) if self.machines else ""
+
+
+def ended_child_answer(child, machine_arn, pattern: str, source: str) -> Answer:
+    """What a ``.sync`` / ``.sync:2`` Task gets once its child (an ended Execution) has ended:
+    the description when it succeeded, else States.TaskFailed with the description as cause."""
+    description = _describe(child, machine_arn, text=pattern == ".sync")
+    if child.status != "SUCCEEDED":
+        return Answer(error="States.TaskFailed", cause=dumps(description), failed=True, source=source)
+    return Answer(result=description, source=source)
 
 
 def _describe(child, machine_arn, *, text: bool) -> dict:

@@ -32,9 +32,8 @@ from typing import Any
 
 import yaml
 
-from .. import load
 from ..engine.execution import Execution
-from ..machine import StateMachine
+from ..machine import NO_INPUT, StateMachine, load
 from ..sources.text import CoreLoader, SourceError
 from . import assertions as a
 
@@ -215,7 +214,7 @@ class Case:
         if "input_file" in options:
             execution_input = self._data_file(options["input_file"])
         else:
-            execution_input = options.get("input")
+            execution_input = options.get("input", NO_INPUT)      # null when the case says null
         mocks = options.get("mocks")
         if isinstance(mocks, str):
             mocks = self._data_file(mocks)

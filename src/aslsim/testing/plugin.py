@@ -19,6 +19,7 @@ from typing import Any, Callable
 import pytest
 
 from ..errors import DefinitionError, InputError
+from ..machine import NO_INPUT
 from ..observers import observing
 from ..services.mocks import Mocks
 from .assertions import WorkflowAssertionError, describe
@@ -186,13 +187,13 @@ def aslsim_start_time(request):
 
 @pytest.fixture
 def aslsim_run(request, aslsim_start_time) -> Callable:
-    """``aslsim_run(input=None, *, machine=None, **options)``: run and return the Execution.
+    """``aslsim_run([input], *, machine=None, **options)``: run and return the Execution.
 
     Defaults: the ``aslsim_machine`` (from the marker), the test's ``aslsim_mocks``, the
     ``aslsim_start_time``, and ``aws="moto"`` when the test uses ``aslsim_aws``. ``machine`` may
     be a StateMachine or a path; ``options`` are those of ``StateMachine.run`` and win.
     """
-    def run(input: Any = None, *, machine=None, **options):
+    def run(input: Any = NO_INPUT, *, machine=None, **options):
         if machine is None:
             machine = request.getfixturevalue("aslsim_machine")
         elif not hasattr(machine, "run"):

@@ -118,7 +118,7 @@ def _reach(graph: dict, start: str) -> set:
 
 def _closed_loops(scope: Scope, graph: dict, reached: set, out):
     """A strongly connected set of reachable states with no edge out and no terminal state."""
-    for component in _components({n: targets for n, targets in graph.items() if n in reached}):
+    for component in strongly_connected_components({n: targets for n, targets in graph.items() if n in reached}):
         first = component[0]
         if len(component) == 1 and first not in graph[first]:
             continue
@@ -133,7 +133,7 @@ def _closed_loops(scope: Scope, graph: dict, reached: set, out):
                 hint="add a Choice rule or Default that leaves the loop")
 
 
-def _components(graph: dict) -> list[list[str]]:
+def strongly_connected_components(graph: dict) -> list[list[str]]:
     """Tarjan's strongly connected components, iteratively (machines can be deep)."""
     index, low, on_stack, stack, result = {}, {}, set(), [], []
     counter = 0

@@ -22,7 +22,7 @@ def replay(machine, history, *, mocks=None, input: Any = _UNSET, express: bool =
     """Run ``machine`` with what a recorded execution's outside world answered, and compare.
 
     ``history`` is a file path, JSON text, a GetExecutionHistory response or a list of events
-    (see ``aslsim.replay.reading``). The input and the start time come from ExecutionStarted
+    (see ``aslsim.replaying.reading``). The input and the start time come from ExecutionStarted
     (``input=`` replaces an input the recording holds only as placeholders), every Task answer
     from the recording; ``mocks`` answer Tasks the recording never ran. ``placeholders`` are words
     that stand for any value in the recording; times agree within ``time_tolerance`` seconds.

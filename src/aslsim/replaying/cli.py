@@ -34,7 +34,7 @@ def replay_command(definition, history, express, mocks_file, input_text, machine
                    time_tolerance, s3_folder, output_format, case_file):
     """Replay a recorded execution HISTORY (from `aws stepfunctions get-execution-history`) against
     DEFINITION on virtual time, with the answers the history holds, and show where it diverges."""
-    from .. import load
+    from ..machine import load
     from ..errors import DefinitionError, InputError
     from ..services.mocks import Mocks
     from .replayer import replay
