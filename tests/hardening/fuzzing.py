@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aslsim
-from aslsim.errors import DefinitionError
+from aslsim.errors import DefinitionError, InputError
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 STATUSES = {"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"}
-# Virtual seconds a fuzzed run may last; every mocked Task takes one second, so a Task loop
-# stops here, and a loop of states that take no time stops at the 25,000-event history limit.
+# Virtual seconds a fuzzed STANDARD run may last; every mocked Task takes one second, so a Task
+# loop stops here, and a loop of states that take no time stops at the 25,000-event history
+# limit. Each case also runs as EXPRESS with no stop: AWS's 5-minute bound must end it.
 STOP_AFTER = 600
 
 
@@ -255,9 +256,19 @@ def check_case(definition, execution_input, mocks_for, report_dir: Path | None =
         for output_format in FORMATS:
             draw(machine, output_format)
         stage = "run"
-        execution = machine.run(execution_input, mocks=mocks_for(machine), stop_after=STOP_AFTER)
+        mocks = mocks_for(machine)
+        execution = machine.run(execution_input, mocks=mocks, stop_after=STOP_AFTER)
         if execution.status not in STATUSES:
             return Crash("run", f"status {execution.status!r}", "")
+        # EXPRESS with no stop: AWS's 5-minute bound (or the zero-time loop check) must end it
+        stage = "run (EXPRESS)"
+        try:
+            express = machine.run(execution_input, mocks=mocks, execution_type="EXPRESS")
+        except (DefinitionError, InputError):
+            express = None          # a state EXPRESS machines cannot have (.sync, callbacks)
+        if express is not None and express.status not in STATUSES:
+            return Crash(stage, f"status {express.status!r}", "")
+        stage = "run"
         json.dumps(execution.to_dict(), allow_nan=False)
         json.dumps(execution.history, allow_nan=False)
         stage = "report"
