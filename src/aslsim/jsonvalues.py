@@ -36,6 +36,8 @@ class NotJSON(ValueError):
 
 def check(value: Any) -> None:
     """Raise NotJSON, naming the place, when ``value`` is not a JSON value aslsim can carry."""
+    if _plainly_json(value):
+        return
     if _first_problem(value, with_path=False) is not None:
         message, parts = _first_problem(value, with_path=True)
         raise NotJSON(message, _pointer(parts))
@@ -115,6 +117,45 @@ def _scalar_problem(value: Any) -> str | None:
             return f"{name} is not JSON: AWS refuses NaN and Infinity"
         return None
     return f"a {kind.__name__} is not a JSON value"
+
+
+def _plainly_json(value: Any) -> bool:
+    """True when ``value`` is built of plain dicts, lists, ASCII strings, bools, None, small ints
+    and finite floats, nesting no deeper than MAX_DEPTH: JSON without asking _first_problem.
+    False means "look closer" (tuples, subclasses, non-ASCII text, long ints too), never "not
+    JSON". Mocks and inputs are checked on every run, so this walk is the common case's one."""
+    stack = [(value, 1)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, depth = pop()
+        if depth > MAX_DEPTH:
+            return False
+        kind = type(node)
+        if kind is dict:
+            for key in node:
+                if type(key) is not str or not key.isascii():
+                    return False
+            items = node.values()
+        elif kind is list:
+            items = node
+        else:
+            return False
+        for item in items:
+            kind = type(item)
+            if kind is str:
+                if not item.isascii():
+                    return False
+            elif kind is dict or kind is list:
+                push((item, depth + 1))
+            elif kind is int:
+                if item.bit_length() > _SAFE_BITS:
+                    return False
+            elif kind is float:
+                if item - item != 0.0:      # inf - inf and nan - nan are nan
+                    return False
+            elif item is not None and kind is not bool:
+                return False
+    return True
 
 
 def _first_problem(value: Any, *, with_path: bool):

@@ -158,3 +158,19 @@ def test_a_mock_function_returning_a_set_is_a_clear_error():
 def test_a_mocks_file_that_is_not_json_is_exit_2(write, content, message):
     definition = write("task.asl.json", json.dumps(TASK))
     assert_clear_refusal(cli("run", definition, "--mocks", write("mocks.json", content)), "mocks.json", message)
+
+
+@pytest.mark.parametrize("bad, message", [
+    (math.nan, "NaN is not JSON"), (-math.inf, "-Infinity is not JSON"), ("\ud800", "lone surrogate"),
+    ((1, {2}), "a set is not a JSON value"), (10 ** 5000, "more than 4300 digits"), (b"x", "a bytes"),
+    (nested(jsonvalues.MAX_DEPTH), "nests deeper than 256 levels"),
+], ids=["nan", "-inf", "surrogate", "in-a-tuple", "long-int", "bytes", "deep"])
+def test_what_is_not_json_is_found_deep_inside_plain_objects_and_arrays(bad, message):
+    # plain dicts, lists and ASCII text around it: the quick walk must not pass it
+    value = {"a": [1, 2.5, None, True, "x", {"b": [{"c": bad}]}]}
+    with pytest.raises(jsonvalues.NotJSON, match="(at /a/5/b/0/c)") as caught:
+        jsonvalues.check(value)
+    assert message in str(caught.value)
+    with pytest.raises(jsonvalues.NotJSON, match="an object key"):
+        jsonvalues.check({"a": [{"k\udc00": 1}]})
+    jsonvalues.check({"é": ["ü", (1, 2), 2 ** 100, {"a": nested(jsonvalues.MAX_DEPTH - 5)}]})
