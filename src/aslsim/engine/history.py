@@ -10,7 +10,29 @@ from .events import EventLog
 
 # Detail fields that hold a JSON payload: AWS sends them as JSON text with a *Details sibling.
 _PAYLOAD_FIELDS = {"input": "inputDetails", "output": "outputDetails", "parameters": None}
+_OTHER = object()
+_SPECIAL = frozenset({"error", "cause", "assignedVariables"})
 _TEXT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def _not_json(value):
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+try:   # the C encoder made once: JSONEncoder.encode builds one per call, most of a small value's cost
+    from json.encoder import c_make_encoder, encode_basestring
+    _chunks = c_make_encoder(None, _not_json, encode_basestring, None, ":", ",", False, False, True)
+except (ImportError, TypeError):   # pragma: no cover - a Python without the C accelerator
+    _chunks = None
+
+
+def _payload_text(value) -> str:
+    """``_TEXT(value)``; no circular check: every payload passed jsonvalues' depth-bounded walk."""
+    if _chunks is None:   # pragma: no cover
+        return _TEXT(value)
+    if type(value) is str:
+        return encode_basestring(value)
+    return "".join(_chunks(value, 0))
 
 
 def _details_key(event_type: str) -> str:
@@ -25,47 +47,51 @@ def _details_key(event_type: str) -> str:
 def aws_events(log: EventLog) -> list[dict]:
     """The events as AWS returns them: payloads as JSON strings, timestamps ISO-8601."""
     out = []
+    append = out.append
     # a state's output is the next state's input, the very same object: serialise it once
     texts: dict[int, tuple] = {}
     stamps: dict[int, str] = {}   # virtual time: a handful of distinct instants
     keys: dict[str, str] = {}
-    for i, (event_type, previous, details, ms) in enumerate(log.records, start=1):
+    payload_fields, other, special = _PAYLOAD_FIELDS, _OTHER, _SPECIAL
+    i = 0
+    for event_type, previous, details, ms in log.records:
+        i += 1
         stamp = stamps.get(ms)
         if stamp is None:
             stamp = stamps[ms] = iso_ms(ms)
-        event: dict[str, Any] = {"timestamp": stamp, "type": event_type, "id": i,
-                                 "previousEventId": previous}
-        if details is not None:
-            key = keys.get(event_type)
-            if key is None:
-                key = keys[event_type] = _details_key(event_type)
-            event[key] = _render_details(details, texts)
-        out.append(event)
+        if details is None:
+            append({"timestamp": stamp, "type": event_type, "id": i, "previousEventId": previous})
+            continue
+        key = keys.get(event_type)
+        if key is None:
+            key = keys[event_type] = _details_key(event_type)
+        rendered = {}
+        for field, value in details.items():
+            sibling = payload_fields.get(field, other)
+            if sibling is other:
+                if field in special:
+                    _render_special(rendered, field, value)
+                else:
+                    rendered[field] = value
+                continue
+            known = texts.get(id(value))
+            if known is not None and known[0] is value:
+                rendered[field] = known[1]
+            else:
+                text = rendered[field] = _payload_text(value)
+                texts[id(value)] = (value, text)  # keeping value alive keeps its id unique
+            if sibling:
+                rendered[sibling] = {"truncated": False}
+        append({"timestamp": stamp, "type": event_type, "id": i, "previousEventId": previous,
+                key: rendered})
     return out
 
 
-def _text(value, texts: dict) -> str:
-    known = texts.get(id(value))
-    if known is not None and known[0] is value:
-        return known[1]
-    text = _TEXT(value)
-    texts[id(value)] = (value, text)  # keeping value alive keeps its id unique
-    return text
-
-
-def _render_details(details: dict, texts: dict) -> dict:
-    rendered = {}
-    for key, value in details.items():
-        if key in _PAYLOAD_FIELDS:
-            rendered[key] = _text(value, texts)
-            sibling = _PAYLOAD_FIELDS[key]
-            if sibling:
-                rendered[sibling] = {"truncated": False}
-        elif key in ("error", "cause") and (value is None or (key == "cause" and value == "")):
-            continue  # AWS leaves out an absent error or cause rather than sending null (recorded)
-        elif key == "assignedVariables":
-            rendered[key] = {name: _TEXT(v) for name, v in value.items()}
-            rendered["assignedVariablesDetails"] = {"truncated": False}
-        else:
-            rendered[key] = value
-    return rendered
+def _render_special(rendered: dict, key: str, value) -> None:
+    """assignedVariables (each value as JSON text), error and cause (left out when absent)."""
+    if key == "assignedVariables":
+        rendered[key] = {name: _payload_text(v) for name, v in value.items()}
+        rendered["assignedVariablesDetails"] = {"truncated": False}
+    elif not (value is None or (key == "cause" and value == "")):
+        # AWS leaves out an absent error or cause rather than sending null (recorded)
+        rendered[key] = value
