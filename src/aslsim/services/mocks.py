@@ -74,6 +74,17 @@ def _seconds(spec: dict, key: str, where: str) -> int | None:
     return int(round(value * 1000))
 
 
+_ANSWER_KEYS = frozenset({"return", "throw", "call", "duration", "heartbeat_every", "submitted"})
+_THROW_KEYS = frozenset({"Error", "Cause"})
+
+
+def _all_text(thrown: dict) -> bool:
+    for value in thrown.values():
+        if not isinstance(value, str):
+            return False
+    return True
+
+
 def _answer(spec: Any, where: str) -> Answer | _Callable:
     if callable(spec):
         return _Callable(spec, 0, where)
@@ -81,17 +92,17 @@ def _answer(spec: Any, where: str) -> Answer | _Callable:
         return spec.answer()
     if not isinstance(spec, dict):
         raise InputError(f"{where}: a mock answer must be an object with 'return', 'throw' or 'call'")
-    kinds = [k for k in ("return", "throw", "call") if k in spec]
-    extra = set(spec) - {"return", "throw", "call", "duration", "heartbeat_every", "submitted"}
-    if extra or len(kinds) != 1:
+    kinds = ("return" in spec) + ("throw" in spec) + ("call" in spec)
+    if kinds != 1 or not _ANSWER_KEYS.issuperset(spec):
         raise InputError(f"{where}: a mock answer needs exactly one of 'return', 'throw' or 'call' "
                          f"(and optionally 'duration', 'heartbeat_every', 'submitted'); got keys "
                          f"{sorted(spec)}")
-    for key in ("return", "submitted"):
-        if key in spec:
-            _check_json(spec[key], f"{where}: '{key}'")
-    ms = _seconds(spec, "duration", where) or 0
-    heartbeat = _seconds(spec, "heartbeat_every", where)
+    if "return" in spec:
+        _check_json(spec["return"], f"{where}: 'return'")
+    if "submitted" in spec:
+        _check_json(spec["submitted"], f"{where}: 'submitted'")
+    ms = _seconds(spec, "duration", where) or 0 if "duration" in spec else 0
+    heartbeat = _seconds(spec, "heartbeat_every", where) if "heartbeat_every" in spec else None
     # .sync / .waitForTaskToken: the response of the call that started the job (TaskSubmitted)
     submitted = {"submitted": spec["submitted"], "has_submitted": True} if "submitted" in spec else {}
     if "call" in spec:
@@ -102,8 +113,7 @@ def _answer(spec: Any, where: str) -> Answer | _Callable:
         return Answer(result=spec["return"], duration_ms=ms, heartbeat_ms=heartbeat, source="mock",
                       **submitted)
     thrown = spec["throw"]
-    if (not isinstance(thrown, dict) or set(thrown) - {"Error", "Cause"}
-            or not all(isinstance(v, str) for v in thrown.values())):
+    if not isinstance(thrown, dict) or not _THROW_KEYS.issuperset(thrown) or not _all_text(thrown):
         raise InputError(f"{where}: 'throw' must be an object with 'Error' and optionally 'Cause', "
                          "both strings")
     return Answer(error=thrown.get("Error"), cause=thrown.get("Cause"), failed=True, duration_ms=ms,
