@@ -7,7 +7,8 @@ from __future__ import annotations
 from ...errors import StatesError
 from .. import map_items
 from ..attempts import run_attempts
-from ..context import Frame, Scope
+from .. import redrive
+from ..context import Frame, Scope, Unfinished
 from ..distributed import map_run
 from ..scheduler import ChildFailed, Join
 from ..walker import run_graph
@@ -49,11 +50,18 @@ def attempt(ctx):
     frame.path.append(paths)
     frames = []
     children = []
+    ctx.frames = frames
+    earlier = redrive.earlier_for(ctx, len(items))
     for index, item in enumerate(items):
         child = Frame(Scope(frame.scope), frame.prev)
         frames.append(child)
         paths.append(child.path)
-        children.append(_iteration(ctx, selection, index, item, child))
+        if earlier is None:
+            children.append(_iteration(ctx, selection, index, item, child))
+        elif earlier[index] is None or isinstance(earlier[index], Unfinished):
+            children.append(_iteration(ctx, selection, index, item, child, earlier[index]))
+        else:   # redriven: an iteration that succeeded keeps its output and runs no state again
+            children.append(redrive.thread(ctx.run, None, None, child, earlier[index]))
     try:
         results = yield Join(children, limit, never_waits=plan.processor.never_waits)
     except ChildFailed as failed:
@@ -71,7 +79,7 @@ def attempt(ctx):
     return flow.with_result(ctx, result), ctx.state.next, assigned
 
 
-def _iteration(ctx, selection, index: int, item, frame: Frame):
+def _iteration(ctx, selection, index: int, item, frame: Frame, earlier=None):
     run = ctx.run
     recorder = run.recorder
     records = recorder.log.records
@@ -82,7 +90,10 @@ def _iteration(ctx, selection, index: int, item, frame: Frame):
     frame.prev = len(records)
     try:
         item_input, frame.size = selection.select(index, item, frame)
-        output = yield from run_graph(run, ctx.plan.processor, item_input, frame)
+        if earlier is None:
+            output = yield from run_graph(run, ctx.plan.processor, item_input, frame)
+        else:
+            output = yield from redrive.thread(run, ctx.plan.processor, item_input, frame, earlier)
     except StatesError:
         recorder.event("MapIterationFailed", frame, details)
         raise
