@@ -10,11 +10,6 @@ import pytest
 from replay_recorded import SHARED, as_cli_text, eligible, has_placeholder_ids, replay_case
 
 NOT_SAME = {
-    # aslsim's TaskScheduled has no taskCredentials for a Task with Credentials (an engine gap)
-    "tests/aws/services/stepfunctions/v2/credentials/test_credentials_base.py::TestCredentialsBase::"
-    "test_cross_account_service_lambda_invoke": "taskCredentials",
-    "tests/aws/services/stepfunctions/v2/credentials/test_credentials_base.py::TestCredentialsBase::"
-    "test_cross_account_service_lambda_invoke_retry": "taskCredentials",
     # recorded before AWS added RedriveCount to the Context object: the payload differs there
     "tests/aws/services/stepfunctions/v2/scenarios/test_base_scenarios.py::TestBaseScenarios::"
     "test_lambda_service_invoke_with_retry_extended_input": "RedriveCount",

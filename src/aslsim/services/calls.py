@@ -28,6 +28,7 @@ class TaskCall:
     execution_arn: str = ""
     region: str = DEFAULT_REGION     # the execution's region: services answer there
     account: str = ACCOUNT
+    role_arn: str | None = None      # Credentials' RoleArn, resolved: the role the call is made as
 
     @property
     def pattern(self) -> str:

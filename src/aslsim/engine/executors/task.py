@@ -44,10 +44,21 @@ def attempt(ctx):
                     time_ms=run.scheduler.now, attempt=ctx.retry_count, timeout_s=timeout,
                     heartbeat_s=heartbeat, task_token=ctx.task_token,
                     execution_arn=identity.execution_arn, region=identity.region,
-                    account=identity.account)
+                    account=identity.account, role_arn=_role_arn(ctx))
     result = yield from call_service(ctx, call, plan.events)
     if ctx.inspect is not None:
         ctx.inspect("result", result)
     flow = plan.flow
     assigned = flow.assigned(ctx, result, result=result)
     return flow.with_result(ctx, result), ctx.state.next, assigned
+
+
+def _role_arn(ctx) -> str | None:
+    """The role a Task with Credentials is called as: its RoleArn, resolved like the Parameters
+    (recorded: TaskScheduled and LambdaFunctionScheduled show it as taskCredentials.roleArn)."""
+    credentials = ctx.state.credentials
+    if credentials is None:
+        return None
+    resolved = ctx.plan.flow.arguments(ctx, credentials)
+    role = resolved.get("RoleArn") if isinstance(resolved, dict) else None
+    return role if isinstance(role, str) else None

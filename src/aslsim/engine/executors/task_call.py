@@ -51,6 +51,8 @@ class TaskEvents:
             details["timeoutInSeconds"] = call.timeout_s
         if call.heartbeat_s is not None:
             details["heartbeatInSeconds"] = call.heartbeat_s
+        if call.role_arn is not None:
+            details["taskCredentials"] = {"roleArn": call.role_arn}
         return details
 
 
