@@ -69,3 +69,20 @@ def test_a_redriven_inline_map_reruns_only_its_failed_iteration(sfn, create):
     rerun = [e["mapIterationStartedEventDetails"] for e in events[[e["type"] for e in events].index(
         "ExecutionRedriven"):] if e["type"] == "MapIterationStarted"]
     assert rerun == [{"index": 2, "name": "Each"}]
+
+
+def test_a_stopped_parallel_reruns_only_the_branch_that_was_waiting(sfn, create):
+    activity = sfn.create_activity(name="approve")["activityArn"]
+    definition = {"StartAt": "Fan", "States": {"Fan": {"Type": "Parallel", "End": True, "Branches": [
+        {"StartAt": "Quick", "States": {"Quick": {"Type": "Pass", "Result": "quick", "End": True}}},
+        {"StartAt": "Approve", "States": {"Approve": {"Type": "Task", "Resource": activity, "End": True}}}]}}}
+    execution = sfn.start_execution(stateMachineArn=create(definition))["executionArn"]
+    sfn.get_activity_task(activityArn=activity)
+    sfn.stop_execution(executionArn=execution, error="Paused")
+    assert sfn.describe_execution(executionArn=execution)["status"] == "ABORTED"
+    sfn.redrive_execution(executionArn=execution)
+    task = sfn.get_activity_task(activityArn=activity)
+    sfn.send_task_success(taskToken=task["taskToken"], output='"approved"')
+    described = sfn.describe_execution(executionArn=execution)
+    assert (described["status"], json.loads(described["output"])) == ("SUCCEEDED", ["quick", "approved"])
+    assert entered_after_redrive(sfn, execution) == ["Fan", "Approve"]
