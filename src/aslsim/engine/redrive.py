@@ -18,8 +18,8 @@ from .context import Unfinished
 
 
 def children_of(point) -> list | None:
-    """How the children of the state ``point`` stopped in ran last ended (None: not a
-    Parallel or Map that got as far as starting them)."""
+    """How the children (branches, iterations) of the state a thread stopped in ended, as
+    ``point`` has it; None when that state is no Parallel or Map, or had not started them."""
     if not isinstance(point, Unfinished) or point.children is None:
         return None
     return [frame.resume for frame in point.children]
@@ -33,6 +33,11 @@ def earlier_for(ctx, count: int) -> list | None:
     return earlier
 
 
+def succeeded(earlier) -> bool:
+    """Whether a child ended with an output (then a redrive keeps it)."""
+    return earlier is not None and not isinstance(earlier, Unfinished)
+
+
 def thread(run, graph, data, frame, earlier):
     """A generator running one child thread again from where it ``earlier`` stopped: a finished
     one gives its output without entering a state, an unfinished one goes on from the state it
@@ -43,13 +48,13 @@ def thread(run, graph, data, frame, earlier):
         frame.scope.values.update(earlier.variables)
         return walker.run_graph(run, graph, earlier.data, frame, start_at=earlier.state,
                                 resume=children_of(earlier))
-    return _finished(frame, earlier)
+    return _succeeded(frame, earlier)
 
 
-def _finished(frame, earlier):
+def _succeeded(frame, earlier):
     frame.resume = earlier
     return earlier[0]
     yield  # a generator that never waits
 
 
-__all__ = ["children_of", "earlier_for", "thread"]
+__all__ = ["children_of", "earlier_for", "succeeded", "thread"]

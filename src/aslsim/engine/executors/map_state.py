@@ -5,14 +5,13 @@ workflow execution (``distributed.map_run``)."""
 from __future__ import annotations
 
 from ...errors import StatesError
-from .. import map_items
+from .. import map_items, redrive
 from ..attempts import run_attempts
-from .. import redrive
-from ..context import Frame, Scope, Unfinished
+from ..context import Frame, Scope
 from ..distributed import map_run
 from ..scheduler import ChildFailed, Join
-from ..walker import run_graph
 from ..sizes import results_size
+from ..walker import run_graph
 
 
 def choose(state):
@@ -56,12 +55,11 @@ def attempt(ctx):
         child = Frame(Scope(frame.scope), frame.prev)
         frames.append(child)
         paths.append(child.path)
-        if earlier is None:
-            children.append(_iteration(ctx, selection, index, item, child))
-        elif earlier[index] is None or isinstance(earlier[index], Unfinished):
-            children.append(_iteration(ctx, selection, index, item, child, earlier[index]))
-        else:   # redriven: an iteration that succeeded keeps its output and runs no state again
-            children.append(redrive.thread(ctx.run, None, None, child, earlier[index]))
+        before = None if earlier is None else earlier[index]
+        if redrive.succeeded(before):   # redriven: it keeps its output and enters no state again
+            children.append(redrive.thread(ctx.run, None, None, child, before))
+        else:
+            children.append(_iteration(ctx, selection, index, item, child, before))
     try:
         results = yield Join(children, limit, never_waits=plan.processor.never_waits)
     except ChildFailed as failed:
