@@ -15,7 +15,7 @@ import pytest
 from moto import mock_aws
 
 from aslsim.engine.distributed.item_reader import (
-    GET_OBJECT, LIST_OBJECTS_V2, read_items)
+    GET_OBJECT, LIST_OBJECTS_V2, read_items, read_sourced_items)
 from aslsim.errors import StatesError
 from aslsim.engine.distributed.s3_store import LocalS3Store
 
@@ -296,6 +296,10 @@ def test_manifest_items_are_the_rows_of_the_inventory_data_files(store, tmp_path
          "LastModifiedDate": "2022-11-16T00:29:32.000Z"},
         {"Bucket": "source", "Key": "img/a.jpg", "Size": "27034",
          "LastModifiedDate": "2022-11-15T20:02:16.000Z"}]
+    _, sources = read_sourced_items(GET_OBJECT, {"Bucket": "inventory", "Key": "dest/manifest.json"},
+                                    {"InputType": "MANIFEST"}, store)
+    assert [sources[i] for i in range(3)] == ["S3://inventory/dest/data/part-1.csv.gz"] * 2 + [
+        "S3://inventory/dest/data/part-2.csv.gz"]
     # ManifestType S3_INVENTORY is the same reader
     assert read_items(GET_OBJECT, {"Bucket": "inventory", "Key": "dest/manifest.json"},
                       {"ManifestType": "S3_INVENTORY", "MaxItems": 1}, store) == items[:1]
@@ -315,6 +319,12 @@ def test_athena_manifest_items_are_those_of_the_listed_files(store):
     items = read_items(GET_OBJECT, {"Bucket": "bucket-name", "Key": "q-manifest.csv"},
                        {"ManifestType": "ATHENA_DATA", "InputType": "JSONL"}, store)
     assert items == [{"n": 1}, {"n": 2}, {"n": 3}]
+    # each item's $$.Map.Item.Source is the data file it was read from (aslsim's reading: the
+    # guide names "the Amazon S3 URI" without saying which of manifest and data file)
+    items, sources = read_sourced_items(GET_OBJECT, {"Bucket": "bucket-name", "Key": "q-manifest.csv"},
+                                        {"ManifestType": "ATHENA_DATA", "InputType": "JSONL"}, store)
+    assert [sources[i] for i in range(3)] == ["S3://bucket-name/out/1.jsonl", "S3://bucket-name/out/1.jsonl",
+                                              "S3://bucket-name/out/2.jsonl.gz"]
 
 
 # ---- listObjectsV2 ------------------------------------------------------------------------

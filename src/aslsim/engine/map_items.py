@@ -75,15 +75,24 @@ def items_size(ctx, items: list) -> int:
     return ctx.frame.size
 
 
+# $$.Map.Item.Source of an item taken from the state's data (documented)
+STATE_DATA = "STATE_DATA"
+
+
 class ItemSelection:
     """Each item's input after ItemSelector, which alone sees ``$$.Map.Item``, and a bound on
     its size: ``select(index, item, frame)`` -> (input, size), in the variables scope of the
-    iteration's ``frame``. ``item_bound`` bounds the size of any one item."""
+    iteration's ``frame``. ``item_bound`` bounds the size of any one item; ``sources[index]``
+    names where an ItemReader read the item (None: the items are the state's data).
 
-    __slots__ = ("resolve", "item_ctx", "item_bound", "name", "a", "c", "b")
+    ``$$.Map.Item`` holds Index, Value and Source as the guide lists them. Its Key ("only valid
+    for JSON objects") never applies: a Map iterates arrays only (recorded), so it is absent."""
 
-    def __init__(self, ctx, item_bound: int):
+    __slots__ = ("resolve", "item_ctx", "item_bound", "name", "a", "c", "b", "sources")
+
+    def __init__(self, ctx, item_bound: int, sources=None):
         self.item_bound = item_bound
+        self.sources = sources
         self.name = ctx.state.name
         selector = ctx.state.item_selector
         self.resolve = selector.resolve if selector is not None else None
@@ -107,7 +116,9 @@ class ItemSelection:
         item_ctx = self.item_ctx
         item_ctx.frame = frame
         item_ctx.entered_ms = item_ctx.run.scheduler.now
-        item_ctx.map_item = {"Index": index, "Value": item}
+        sources = self.sources
+        item_ctx.map_item = {"Index": index, "Value": item,
+                             "Source": STATE_DATA if sources is None else sources[index]}
         item_ctx._context = None
         value = self.resolve(item_ctx)
         size = self.b

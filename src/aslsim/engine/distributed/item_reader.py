@@ -11,12 +11,15 @@ into the list of items the Map iterates over, as AWS reads them:
   S3_INVENTORY`` (the rows of an S3 Inventory's CSV data files) or ``ManifestType: ATHENA_DATA``
   (the data files an Athena UNLOAD manifest lists).
 
+``ItemSources`` records which S3 object each item came from, for ``$$.Map.Item.Source``.
+
 Objects compressed with GZIP are read through (ZSTD too when the ``zstandard`` package is
 installed). Streaming formats stop reading at ``MaxItems``. Everything that goes wrong fails the
 Map with ``States.ItemReaderFailed``, worded as AWS words it where AWS's wording is recorded.
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import gzip
 import io
@@ -47,14 +50,48 @@ _READ_BUFFER = 1 << 20
 _MAX_CSV_FIELD = 8 * 1024 * 1024
 
 
+class ItemSources:
+    """Where each item read came from, as ``$$.Map.Item.Source`` names it (documented:
+    "S3://bucket-name/object-key", the bucket alone for a ListObjectsV2 listing), kept as runs
+    of consecutive items that share one source."""
+
+    __slots__ = ("items", "_starts", "_sources")
+
+    def __init__(self, items: list):
+        self.items = items              # the list being filled: its length is the next index
+        self._starts: list[int] = []
+        self._sources: list[str] = []
+
+    def begin(self, bucket: str, key: str | None = None) -> None:
+        """The items read from now on come from ``bucket`` (and ``key``)."""
+        # the guide writes the scheme "S3://" (not recorded)
+        source = f"S3://{bucket}" if key is None else f"S3://{bucket}/{key}"
+        self._starts.append(len(self.items))
+        self._sources.append(source)
+
+    def __getitem__(self, index: int) -> str:
+        return self._sources[bisect.bisect_right(self._starts, index) - 1]
+
+
 def read_items(resource: str, arguments: dict, reader_config: dict | None,
                store: S3Store) -> list:
     """The items the ItemReader yields, at most MaxItems of them."""
+    return read_sourced_items(resource, arguments, reader_config, store)[0]
+
+
+def read_sourced_items(resource: str, arguments: dict, reader_config: dict | None,
+                       store: S3Store) -> tuple[list, ItemSources]:
+    """The items the ItemReader yields, at most MaxItems of them, and where each came from."""
     config = reader_config or {}
     limit = max_items(config.get("MaxItems"))
-    items = _items(resource, arguments or {}, config, store)
+    read: list = []
+    sources = ItemSources(read)
+    items = _items(resource, arguments or {}, config, store, sources)
     try:
-        return list(itertools.islice(items, limit))
+        # one at a time: a source begins when the reader resumes for its first item
+        for item in itertools.islice(items, limit):
+            read.append(item)
+        return read, sources
     except S3StoreError as failure:
         raise StatesError(ITEM_READER_FAILED, s3_failure_cause(failure)) from None
     except UnicodeDecodeError as failure:
@@ -92,7 +129,8 @@ def s3_failure_cause(failure: S3StoreError) -> str:
 
 # ---- sources ----------------------------------------------------------------------------------
 
-def _items(resource: str, arguments: dict, config: dict, store: S3Store) -> Iterator:
+def _items(resource: str, arguments: dict, config: dict, store: S3Store,
+           sources: ItemSources) -> Iterator:
     if resource == LIST_OBJECTS_V2:
         bucket = _argument(arguments, "Bucket")
         prefix = arguments.get("Prefix")
@@ -102,19 +140,20 @@ def _items(resource: str, arguments: dict, config: dict, store: S3Store) -> Iter
         listing = store.list_objects_v2(bucket, prefix)
         if config.get("Transformation") == "LOAD_AND_FLATTEN":
             for entry in listing:
-                yield from _object_items(store, bucket, entry["Key"], None, config)
+                yield from _object_items(store, bucket, entry["Key"], None, config, sources)
         else:
+            sources.begin(bucket)
             yield from map(listed_object_item, listing)
     elif resource == GET_OBJECT:
         bucket, key = _argument(arguments, "Bucket"), _argument(arguments, "Key")
         version = arguments.get("VersionId")
         manifest_type = config.get("ManifestType")
         if manifest_type == "S3_INVENTORY" or config.get("InputType") == "MANIFEST":
-            yield from _inventory_items(store, bucket, key, version, config)
+            yield from _inventory_items(store, bucket, key, version, config, sources)
         elif manifest_type == "ATHENA_DATA":
-            yield from _athena_items(store, bucket, key, version, config)
+            yield from _athena_items(store, bucket, key, version, config, sources)
         else:
-            yield from _object_items(store, bucket, key, version, config)
+            yield from _object_items(store, bucket, key, version, config, sources)
     else:
         raise StatesError(ITEM_READER_FAILED, f"Unsupported ItemReader resource: {resource}")
 
@@ -144,11 +183,12 @@ def _argument(arguments: dict, name: str) -> str:
 
 
 def _object_items(store: S3Store, bucket: str, key: str, version: str | None,
-                  config: dict) -> Iterator:
+                  config: dict, sources: ItemSources) -> Iterator:
     input_type = config.get("InputType")
     parse = _PARSERS.get(input_type)
     if parse is None:
         raise StatesError(ITEM_READER_FAILED, _unsupported_input_type(input_type))
+    sources.begin(bucket, key)
     with _open(store, bucket, key, version) as body:
         yield from parse(body, config)
 
@@ -161,7 +201,7 @@ def _unsupported_input_type(input_type: Any) -> str:
 
 
 def _inventory_items(store: S3Store, bucket: str, key: str, version: str | None,
-                     config: dict) -> Iterator[dict]:
+                     config: dict, sources: ItemSources) -> Iterator[dict]:
     """The rows of the CSV data files an S3 Inventory manifest.json lists."""
     with _open(store, bucket, key, version) as body:
         manifest = _json_document(body)
@@ -175,18 +215,20 @@ def _inventory_items(store: S3Store, bucket: str, key: str, version: str | None,
     headers = [name.strip() for name in str(manifest.get("fileSchema", "")).split(",")]
     destination = str(manifest.get("destinationBucket", bucket)).removeprefix("arn:aws:s3:::")
     for data_file in manifest["files"]:
+        # not recorded: an item's source is the data file it is a row of, not the manifest
+        sources.begin(destination, data_file["key"])
         with _open(store, destination, data_file["key"], None) as data:
             yield from _csv_rows(data, config, headers)
 
 
 def _athena_items(store: S3Store, bucket: str, key: str, version: str | None,
-                  config: dict) -> Iterator:
+                  config: dict, sources: ItemSources) -> Iterator:
     """The items of every data file an Athena UNLOAD manifest lists (one s3:// URI a line)."""
     with _open(store, bucket, key, version) as body:
         uris = [line.strip() for line in _text(body) if line.strip()]
     for uri in uris:
         data_bucket, _, data_key = uri.removeprefix("s3://").partition("/")
-        yield from _object_items(store, data_bucket, data_key, None, config)
+        yield from _object_items(store, data_bucket, data_key, None, config, sources)
 
 
 # ---- formats ----------------------------------------------------------------------------------

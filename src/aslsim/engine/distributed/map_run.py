@@ -220,11 +220,12 @@ def _new_map_run(ctx, limit: int, settings) -> MapRun:
 def _execute(ctx, map_run: MapRun, items, settings):
     """Read, select, batch, run the children; returns the Map's result."""
     state = ctx.state
+    sources = None      # the items are the state's data
     if items is None:
-        items = _read_items(ctx, settings)
+        items, sources = _read_items(ctx, settings)
     map_run.total_items = len(items)
     if state.item_selector is not None:
-        select = map_items.ItemSelection(ctx, ctx.frame.size).select
+        select = map_items.ItemSelection(ctx, ctx.frame.size, sources).select
         items = [select(index, item, ctx.frame)[0] for index, item in enumerate(items)]
     if state.item_batcher is not None:
         inputs = list(batch_inputs(items, max_items=settings.batch_items, max_bytes=settings.batch_bytes,
@@ -306,8 +307,9 @@ def _batch_head(ctx) -> dict:
     return {"BatchInput": ctx.plan.flow.value(ctx, template)}
 
 
-def _read_items(ctx, settings) -> list:
-    from .item_reader import read_items
+def _read_items(ctx, settings) -> tuple:
+    """The items the ItemReader reads, and where each came from."""
+    from .item_reader import read_sourced_items
     reader = ctx.state.item_reader
     store = _store(ctx, "reads its items from S3 (ItemReader)")
     arguments = {}
@@ -316,7 +318,7 @@ def _read_items(ctx, settings) -> list:
     config = dict(reader.reader_config)
     if settings.max_items is not None:
         config["MaxItems"] = settings.max_items
-    return read_items(reader.resource, arguments, config, store)
+    return read_sourced_items(reader.resource, arguments, config, store)
 
 
 def _results(ctx, map_run: MapRun):
