@@ -16,6 +16,7 @@ from . import arns
 from .definition.limits import PAYLOAD_BYTES as PAYLOAD_LIMIT
 from .engine.execution import Execution
 from .engine.history import aws_events
+from .engine import redrive
 from .engine.identity import Identity, Seeds
 from .engine.plan import compile_plan
 from .engine.run import ExecutionRun
@@ -135,17 +136,21 @@ class StateMachine:
         """RedriveExecution: go on with an execution that did not succeed, from the top-level
         state where it stopped, with that state's input and the variables it had; its history
         goes on after an ExecutionRedriven event, on the clock from ``at`` (default: where it
-        stopped). A Parallel or Map state is run again whole."""
+        stopped). In a Parallel or inline Map state only the branches and iterations that failed,
+        were aborted or never ran run again (each from the state it stopped in), as on AWS; the
+        others keep their outputs. A Distributed Map is run again whole."""
         if execution.status in ("RUNNING", "SUCCEEDED"):
             raise InputError(f"Execution is {execution.status} and cannot be redriven")
         state, data = _redrive_point(execution)
         state = state or self._compiled.graph.start_at
+        point = execution._resume
+        children = redrive.children_of(point) if getattr(point, "state", None) == state else None
         at_ms = execution.stop_ms if at is None else clock_start_ms(at)
         options = {**options, "name": execution.name, "start_time": execution.start_ms,
                    "seed": options.get("seed", 0) + redrive_count}
         live = self._launch(execution.input, options, outside=outside, until_ms=until_ms,
                             history=execution._log, redrive=(redrive_count, at_ms, state, data,
-                                                                 execution.variables))
+                                                                 execution.variables, children))
         return live
 
     def _launch(self, input: Any, options: dict, outside, until_ms: int | None = None, history=None,
@@ -201,9 +206,9 @@ class StateMachine:
         if redrive is None:
             live.begin(until_ms=until_ms)
             return live
-        count, at_ms, state, data, variables = redrive
+        count, at_ms, state, data, variables, children = redrive
         runner.redrive(history, count, at_ms, variables)
-        live.begin(state, data, until_ms=until_ms)
+        live.begin(state, data, until_ms=until_ms, resume=children)
         return live
 
     def _services(self, options: dict, seed: int, outside=None) -> Services:
@@ -274,8 +279,9 @@ class LiveExecution:
         """The events so far, as GetExecutionHistory returns them."""
         return self.execution.history if self.execution is not None else aws_events(self.runner.recorder.log)
 
-    def begin(self, start_at: str | None = None, data: Any = None, until_ms: int | None = None) -> bool:
-        self.runner.begin(start_at, data)
+    def begin(self, start_at: str | None = None, data: Any = None, until_ms: int | None = None,
+              resume: list | None = None) -> bool:
+        self.runner.begin(start_at, data, resume)
         return self.advance(until_ms)
 
     def advance(self, until_ms: int | None = None) -> bool:
@@ -324,7 +330,8 @@ class LiveExecution:
                                    execution_arn=runner.execution_arn, start_ms=runner.start_ms,
                                    stop_ms=runner.scheduler.now, log=runner.recorder.log,
                                    unused_mocks=self._services.unused_mocks(), input=runner.input,
-                                   trace=runner.trace, machine=self.machine, map_runs=runner.map_runs)
+                                   trace=runner.trace, machine=self.machine, map_runs=runner.map_runs,
+                                   resume=runner.top.resume)
         notify(self.machine, self.execution)
 
 

@@ -10,7 +10,7 @@ child threads). An ``inspect`` hook, when set (TestState), is told each step of 
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..definition.timestamps import iso_ms
 from ..query.templates import ABSENT
@@ -51,7 +51,7 @@ class Frame:
     event id (AWS's previousEventId), the path of state names it took and a bound on the size
     of the data it carries (bytes of JSON, for the 256 KiB limit)."""
 
-    __slots__ = ("scope", "prev", "path", "in_parallel", "size")
+    __slots__ = ("scope", "prev", "path", "in_parallel", "size", "resume")
 
     def __init__(self, scope: Scope, prev: int, in_parallel: bool = False, size: int = 0):
         self.scope = scope
@@ -59,6 +59,19 @@ class Frame:
         self.path: list = []
         self.in_parallel = in_parallel
         self.size = size
+        self.resume = None      # how the thread ended, for a redrive (see engine.redrive)
+
+
+class Unfinished(NamedTuple):
+    """A thread that failed or was aborted in ``state`` (see engine.redrive)."""
+    state: str
+    data: Any                  # the state's input, as its Entered event has it
+    variables: dict            # the thread's variables then
+    children: list | None      # the Frames of the children it ran, when it is a Parallel or Map
+
+    @classmethod
+    def at(cls, name: str, data, frame: "Frame", ctx: "StateContext") -> "Unfinished":
+        return cls(name, data, dict(frame.scope.values), ctx.frames)
 
 
 class StateContext:
@@ -75,6 +88,8 @@ class StateContext:
     map_item = None
     inspect = None               # TestState's hook: told the value after each data-flow step
     started = False              # whether this attempt got as far as its Started event
+    frames = None                # a Parallel's or Map's children's Frames, once it starts them
+    resume = None                # a redriven Parallel's or Map's children's ends (engine.redrive)
     result_size = 0              # a bound on the size of the result, once there is one
     _context = None
 

@@ -14,10 +14,11 @@ class Execution:
 
     __slots__ = ("input", "status", "output", "error", "cause", "path", "calls", "variables", "name",
                  "execution_arn", "start_ms", "stop_ms", "unused_mocks", "trace", "machine", "map_runs",
-                 "_log", "_history")
+                 "_log", "_history", "_resume")
 
     def __init__(self, *, status, output, error, cause, path, calls, variables, name, execution_arn,
-                 start_ms, stop_ms, log, unused_mocks=(), input=None, trace=(), machine=None, map_runs=()):
+                 start_ms, stop_ms, log, unused_mocks=(), input=None, trace=(), machine=None, map_runs=(),
+                 resume=None):
         self.input = input
         # the Distributed Map runs it started, children's included: arn, label, status, counts,
         # children (each with its own status, input, output and history)
@@ -39,6 +40,7 @@ class Execution:
         self.stop_ms = stop_ms
         self.unused_mocks = list(unused_mocks)   # mocks this execution never called
         self._log = log
+        self._resume = resume    # how the top level ended, for a redrive (engine.redrive)
         self._history = None
 
     @property

@@ -133,9 +133,10 @@ class ExecutionRun:
             raise RuntimeError("an execution without an outside world waits on it")
         return outcome
 
-    def begin(self, start_at: str | None = None, data: Any = None) -> None:
+    def begin(self, start_at: str | None = None, data: Any = None, resume: list | None = None) -> None:
         """Record ExecutionStarted and schedule the top-level graph (from ``start_at`` with
-        ``data`` when an execution is redriven: its history then goes on where it was)."""
+        ``data`` when an execution is redriven: its history then goes on where it was; ``resume``:
+        how the children of that state, a Parallel or Map, ended before, see ``engine.redrive``)."""
         run = self.run_state
         if start_at is None:
             run.recorder.end("ExecutionStarted", 0, {"input": self.input, "roleArn": self.identity.role_arn})
@@ -150,7 +151,8 @@ class ExecutionRun:
         if self.stop_ms is not None and self.stop_ms < self.deadline:
             self.deadline = self.stop_ms
             run.stopping = True
-        self.scheduler.start(walker.run_graph(run, self.plan, data, run.top, start_at=start_at))
+        self.scheduler.start(walker.run_graph(run, self.plan, data, run.top, start_at=start_at,
+                                                  resume=resume))
 
     def advance(self, until_ms: int | None = None) -> Outcome | None:
         """Run on until the execution ends (its Outcome), or until it waits on the outside world

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..definition.limits import PAYLOAD_BYTES
 from ..errors import StatesError, runtime_error
-from .context import StateContext
+from .context import StateContext, Unfinished
 from .failures import failed
 from .sizes import measured
 
@@ -19,9 +19,10 @@ from .sizes import measured
 MAX_STATES_AT_ONE_INSTANT = 100_000
 
 
-def run_graph(run, graph, data, frame, start_at: str | None = None):
+def run_graph(run, graph, data, frame, start_at: str | None = None, resume: list | None = None):
     """A generator running ``graph`` (a PlanGraph) from its StartAt (or ``start_at``) to an end;
-    returns the output."""
+    returns the output. ``resume``: when a redrive goes on from ``start_at``, a Parallel or Map,
+    how its children ended before (``engine.redrive``). The thread's end is left in ``frame.resume``."""
     plans = graph.plans
     name = start_at or graph.start_at
     recorder = run.recorder
@@ -50,6 +51,8 @@ def run_graph(run, graph, data, frame, start_at: str | None = None):
         append((plan.entered_type, before, {"name": name, "input": data}, now))
         frame.prev = entered = len(records)
         ctx = StateContext(run, frame, plan.state, plan, data, now, entered, before)
+        if resume is not None:
+            ctx.resume, resume = resume, None
         try:
             if plan.reads_input_path:
                 ctx.data = plan.flow.effective(ctx)
@@ -63,11 +66,13 @@ def run_graph(run, graph, data, frame, start_at: str | None = None):
             frame.size = size if size <= PAYLOAD_BYTES else measured(output, name)
         except StatesError as err:
             settled = failed(ctx, err)
+            frame.resume = Unfinished.at(name, data, frame, ctx)
             if frame.in_parallel and plan.type == "Task":
                 # recorded: a Task failing in a Parallel branch is then marked aborted
                 recorder.event("TaskStateAborted", frame)
             raise settled from None
         except GeneratorExit:
+            frame.resume = Unfinished.at(name, data, frame, ctx)
             if not run.stopping:   # recorded: a stopped execution's open states get no event
                 recorder.add(plan.aborted_type, frame.prev)
             raise
@@ -82,6 +87,7 @@ def run_graph(run, graph, data, frame, start_at: str | None = None):
         frame.prev = len(records)
         note(plan.transitions.get(next_name) or ("transition", name, next_name))
         if next_name is None:
+            frame.resume = (output,)
             return output
         data = output
         name = next_name

@@ -5,13 +5,13 @@ workflow execution (``distributed.map_run``)."""
 from __future__ import annotations
 
 from ...errors import StatesError
-from .. import map_items
+from .. import map_items, redrive
 from ..attempts import run_attempts
 from ..context import Frame, Scope
 from ..distributed import map_run
 from ..scheduler import ChildFailed, Join
-from ..walker import run_graph
 from ..sizes import results_size
+from ..walker import run_graph
 
 
 def choose(state):
@@ -49,11 +49,17 @@ def attempt(ctx):
     frame.path.append(paths)
     frames = []
     children = []
+    ctx.frames = frames
+    earlier = redrive.earlier_for(ctx, len(items))
     for index, item in enumerate(items):
         child = Frame(Scope(frame.scope), frame.prev)
         frames.append(child)
         paths.append(child.path)
-        children.append(_iteration(ctx, selection, index, item, child))
+        before = None if earlier is None else earlier[index]
+        if redrive.succeeded(before):   # redriven: it keeps its output and enters no state again
+            children.append(redrive.thread(ctx.run, None, None, child, before))
+        else:
+            children.append(_iteration(ctx, selection, index, item, child, before))
     try:
         results = yield Join(children, limit, never_waits=plan.processor.never_waits)
     except ChildFailed as failed:
@@ -71,7 +77,7 @@ def attempt(ctx):
     return flow.with_result(ctx, result), ctx.state.next, assigned
 
 
-def _iteration(ctx, selection, index: int, item, frame: Frame):
+def _iteration(ctx, selection, index: int, item, frame: Frame, earlier=None):
     run = ctx.run
     recorder = run.recorder
     records = recorder.log.records
@@ -82,7 +88,10 @@ def _iteration(ctx, selection, index: int, item, frame: Frame):
     frame.prev = len(records)
     try:
         item_input, frame.size = selection.select(index, item, frame)
-        output = yield from run_graph(run, ctx.plan.processor, item_input, frame)
+        if earlier is None:
+            output = yield from run_graph(run, ctx.plan.processor, item_input, frame)
+        else:
+            output = yield from redrive.thread(run, ctx.plan.processor, item_input, frame, earlier)
     except StatesError:
         recorder.event("MapIterationFailed", frame, details)
         raise

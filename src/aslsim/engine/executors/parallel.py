@@ -4,6 +4,7 @@ others."""
 from __future__ import annotations
 
 from ..attempts import run_attempts
+from .. import redrive
 from ..context import Frame, Scope
 from ..scheduler import ChildFailed, Join
 from ..sizes import checked_input, results_size
@@ -36,8 +37,15 @@ def attempt(ctx):
     frame = ctx.frame
     frames = [Frame(Scope(frame.scope), frame.prev, in_parallel=True, size=size) for _ in plan.branches]
     frame.path.append([f.path for f in frames])
-    thread = ctx.run.thread
-    children = [thread(graph, branch_input, f) for graph, f in zip(plan.branches, frames)]
+    ctx.frames = frames
+    earlier = redrive.earlier_for(ctx, len(frames))
+    if earlier is None:
+        thread = ctx.run.thread
+        children = [thread(graph, branch_input, f) for graph, f in zip(plan.branches, frames)]
+    else:       # redriven: only the branches that did not succeed run (again)
+        run = ctx.run
+        children = [redrive.thread(run, graph, branch_input, f, before)
+                    for graph, f, before in zip(plan.branches, frames, earlier)]
     try:
         results = yield Join(children, never_waits=plan.branches_never_wait)
     except ChildFailed as failed:

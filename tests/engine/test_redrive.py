@@ -1,0 +1,134 @@
+"""RedriveExecution through the Python API: a redriven Parallel or inline Map runs again only its
+branches and iterations that failed, were aborted or never ran, each from the state it stopped
+in; the others keep their outputs and enter no state again (AWS, API_RedriveExecution: "For
+workflows that include an Inline Map or Parallel state, RedriveExecution API action reschedules
+and redrives only the iterations and branches that failed or aborted")."""
+import aslsim
+
+LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:"
+
+
+def task(name, **more):
+    return {"Type": "Task", "Resource": LAMBDA + name, **more}
+
+
+def after_redrive(execution):
+    """(event type, state name) of the events after ExecutionRedriven."""
+    events = execution.history
+    start = [e["type"] for e in events].index("ExecutionRedriven")
+    return [(e["type"], (e.get("stateEnteredEventDetails") or {}).get("name")) for e in events[start + 1:]]
+
+
+def entered(execution):
+    return [name for kind, name in after_redrive(execution) if name]
+
+
+PARALLEL = aslsim.load({"StartAt": "First", "States": {
+    "First": {"Type": "Pass", "Result": {"order": 7}, "Next": "Fan"},
+    "Fan": {"Type": "Parallel", "Next": "Last", "Branches": [
+        {"StartAt": "Charge", "States": {"Charge": task("charge", End=True)}},
+        {"StartAt": "Notify", "States": {"Notify": task("notify", End=True)}},
+        {"StartAt": "Reserve", "States": {
+            "Reserve": {"Type": "Pass", "Assign": {"reserved": "{% $states.input.order %}"},
+                        "QueryLanguage": "JSONata", "Next": "Ship"},
+            "Ship": {"Type": "Task", "Resource": LAMBDA + "ship", "QueryLanguage": "JSONata",
+                     "Arguments": {"order": "{% $reserved %}"}, "End": True}}}]},
+    "Last": {"Type": "Pass", "End": True}}})
+
+
+def test_a_redriven_parallel_runs_only_its_failed_branch_from_the_state_that_failed():
+    first = PARALLEL.run({}, mocks={"charge": {"return": "charged"}, "ship": {"throw": {"Error": "Down"}},
+                                    "notify": {"return": "told"}})
+    assert (first.status, first.error) == ("FAILED", "Down")
+    again = PARALLEL.redrive(first, mocks={"ship": {"return": "shipped"}}).execution
+    assert again.status == "SUCCEEDED"
+    assert again.output == ["charged", "told", "shipped"]           # the others' outputs kept
+    assert [(c.state, c.parameters) for c in again.calls] == [("Ship", {"order": 7})]
+    # Fan is entered again, then only Ship (Reserve's variable is the branch's again), then Last
+    assert entered(again) == ["Fan", "Ship", "Last"]
+    assert after_redrive(again)[:3] == [("ParallelStateEntered", "Fan"), ("ParallelStateStarted", None),
+                                        ("TaskStateEntered", "Ship")]
+
+
+def test_a_branch_aborted_by_a_sibling_goes_on_from_where_it_was_aborted():
+    machine = aslsim.load({"StartAt": "Fan", "States": {"Fan": {"Type": "Parallel", "End": True, "Branches": [
+        {"StartAt": "Fails", "States": {"Fails": task("fails", End=True)}},
+        {"StartAt": "Slow", "States": {
+            "Slow": task("slow", Next="Wait"),
+            "Wait": {"Type": "Wait", "Seconds": 60, "Next": "After"},
+            "After": task("after", End=True)}}]}}})
+    first = machine.run({}, mocks={"fails": {"throw": {"Error": "Boom"}, "duration": 5}, "slow": {"return": 1},
+                                   "after": {"return": 2}})
+    assert first.status == "FAILED"
+    assert [c.state for c in first.calls] == ["Fails", "Slow"]      # aborted in its Wait
+    again = machine.redrive(first, mocks={"fails": {"return": "ok"}, "after": {"return": 2}}).execution
+    assert again.output == ["ok", 2]
+    assert sorted(entered(again)) == ["After", "Fails", "Fan", "Wait"]     # Slow is not run again
+    assert [c.state for c in again.calls] == ["Fails", "After"]
+
+
+MAP = aslsim.load({"StartAt": "Each", "States": {"Each": {
+    "Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 2, "End": True,
+    "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "Work",
+                      "States": {"Work": task("work", End=True)}}}}})
+
+
+def work(item):
+    if item == 3:
+        raise aslsim.ServiceError("Bad", f"item {item}")
+    return item * 10
+
+
+def test_a_redriven_inline_map_runs_only_the_iterations_that_did_not_succeed():
+    first = MAP.run({"items": [1, 2, 3, 4, 5]}, mocks={"work": {"call": work}})
+    assert (first.status, first.error) == ("FAILED", "Bad")
+    ran_first = [c.parameters for c in first.calls]
+    assert 3 in ran_first and 5 not in ran_first            # MaxConcurrency 2: item 5 never started
+    again = MAP.redrive(first, mocks={"work": {"call": lambda item: item * 10}}).execution
+    assert again.status == "SUCCEEDED"
+    assert again.output == [10, 20, 30, 40, 50]
+    succeeded = [i for i in ran_first if i != 3 and i * 10 in [10, 20, 40]]
+    rerun = sorted(c.parameters for c in again.calls)
+    assert rerun == sorted(set([1, 2, 3, 4, 5]) - set(succeeded))
+    assert 3 in rerun and 5 in rerun and 1 not in rerun
+    kinds = [kind for kind, _ in after_redrive(again)]
+    assert kinds.count("MapIterationStarted") == len(rerun) == kinds.count("MapIterationSucceeded")
+
+
+def test_a_map_inside_a_parallel_branch_reruns_only_its_failed_iteration():
+    machine = aslsim.load({"StartAt": "Fan", "States": {"Fan": {"Type": "Parallel", "End": True, "Branches": [
+        {"StartAt": "Solo", "States": {"Solo": task("solo", End=True)}},
+        {"StartAt": "Each", "States": {"Each": {
+            "Type": "Map", "ItemsPath": "$.items", "End": True,
+            "ItemProcessor": {"StartAt": "Work", "States": {
+                "Work": task("work", End=True)}}}}}]}}})
+    first = machine.run({"items": [1, 2, 3]}, mocks={"solo": {"return": "s"}, "work": {"call": work}})
+    assert first.status == "FAILED"
+    again = machine.redrive(first, mocks={"work": {"return": 33}}).execution
+    assert again.output == ["s", [10, 20, 33]]
+    assert [c.parameters for c in again.calls] == [3]
+    assert entered(again) == ["Fan", "Each", "Work"]
+
+
+def test_a_parallel_that_fails_again_keeps_what_succeeded_for_the_next_redrive():
+    first = PARALLEL.run({}, mocks={"charge": {"throw": {"Error": "No"}, "duration": 5}, "ship": {"throw": {"Error": "No"}},
+                                    "notify": {"return": "told"}})
+    second = PARALLEL.redrive(first, mocks={"charge": {"return": "charged"},
+                                            "ship": {"throw": {"Error": "Still"}}}).execution
+    assert (second.status, second.error) == ("FAILED", "Still")
+    assert sorted(c.state for c in second.calls) == ["Charge", "Ship"]     # Charge was aborted
+    third = PARALLEL.redrive(second, redrive_count=2, mocks={"ship": {"return": "shipped"}}).execution
+    assert third.output == ["charged", "told", "shipped"]
+    assert [c.state for c in third.calls] == ["Ship"]
+
+
+def test_a_retried_parallel_in_a_redrive_runs_all_its_branches_again():
+    machine = aslsim.load({"StartAt": "Fan", "States": {"Fan": {
+        "Type": "Parallel", "End": True, "Retry": [{"ErrorEquals": ["Again"], "IntervalSeconds": 1}],
+        "Branches": [{"StartAt": "A", "States": {"A": task("a", End=True)}},
+                     {"StartAt": "B", "States": {"B": task("b", End=True)}}]}}})
+    first = machine.run({}, mocks={"a": {"return": 1}, "b": {"throw": {"Error": "Boom"}}})
+    again = machine.redrive(first, mocks={"a": {"return": 11}, "b": [{"throw": {"Error": "Again"}},
+                                                                    {"return": 2}]}).execution
+    assert again.output == [11, 2]            # the retry is a new attempt: A runs in it
+    assert [c.state for c in again.calls] == ["B", "A", "B"]

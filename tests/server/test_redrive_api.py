@@ -1,0 +1,88 @@
+"""RedriveExecution over the API, with boto3: a redriven Parallel runs again only the branch that
+failed, an inline Map only the iterations that did not succeed; the history after
+ExecutionRedriven enters only their states, and the mocks are called only for them."""
+import json
+
+import pytest
+
+LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:"
+CALLS: list = []
+
+
+def flaky(item):
+    """Fails the first time it is given a 3 (or "ship"), as a service that is down for a while."""
+    CALLS.append(item)
+    if item in (3, "ship") and CALLS.count(item) == 1:
+        from aslsim import ServiceError
+        raise ServiceError("Down", f"{item} failed")
+    return item * 10 if isinstance(item, int) else f"{item}ped"
+
+
+MOCKS = {"work": {"call": flaky}}
+
+
+@pytest.fixture(autouse=True)
+def fresh_calls():
+    CALLS.clear()
+
+
+def entered_after_redrive(sfn, execution):
+    events = sfn.get_execution_history(executionArn=execution, maxResults=1000)["events"]
+    start = [e["type"] for e in events].index("ExecutionRedriven")
+    assert events[start]["executionRedrivenEventDetails"] == {"redriveCount": 1}
+    return [e["stateEnteredEventDetails"]["name"] for e in events[start:] if "stateEnteredEventDetails" in e]
+
+
+def redriven(sfn, create, definition, given):
+    execution = sfn.start_execution(stateMachineArn=create(definition), input=json.dumps(given))["executionArn"]
+    described = sfn.describe_execution(executionArn=execution)
+    assert (described["status"], described["error"]) == ("FAILED", "Down")
+    sfn.redrive_execution(executionArn=execution)
+    return execution, sfn.describe_execution(executionArn=execution)
+
+
+@pytest.mark.aslsim_server(mocks=MOCKS)
+def test_a_redriven_parallel_reruns_only_its_failed_branch(sfn, create):
+    work = {"Type": "Task", "Resource": LAMBDA + "work", "End": True}
+    definition = {"StartAt": "Fan", "States": {"Fan": {"Type": "Parallel", "End": True, "Branches": [
+        {"StartAt": "Pack", "States": {"Pack": {**work, "InputPath": "$.pack"}}},
+        {"StartAt": "Label", "States": {"Label": {"Type": "Pass", "InputPath": "$.ship", "Next": "Ship"},
+                                        "Ship": work}}]}}}
+    execution, described = redriven(sfn, create, definition, {"pack": 1, "ship": "ship"})
+    assert (described["status"], json.loads(described["output"])) == ("SUCCEEDED", [10, "shipped"])
+    assert described["redriveCount"] == 1
+    assert CALLS == [1, "ship", "ship"]                # Pack ran once: its output was kept
+    assert entered_after_redrive(sfn, execution) == ["Fan", "Ship"]
+
+
+@pytest.mark.aslsim_server(mocks=MOCKS)
+def test_a_redriven_inline_map_reruns_only_its_failed_iteration(sfn, create):
+    definition = {"StartAt": "Each", "States": {"Each": {
+        "Type": "Map", "End": True, "ItemsPath": "$.items",
+        "ItemProcessor": {"StartAt": "Work", "States": {
+            "Work": {"Type": "Task", "Resource": LAMBDA + "work", "End": True}}}}}}
+    execution, described = redriven(sfn, create, definition, {"items": [1, 2, 3]})
+    assert (described["status"], json.loads(described["output"])) == ("SUCCEEDED", [10, 20, 30])
+    assert CALLS == [1, 2, 3, 3]
+    assert entered_after_redrive(sfn, execution) == ["Each", "Work"]
+    events = sfn.get_execution_history(executionArn=execution, maxResults=1000)["events"]
+    rerun = [e["mapIterationStartedEventDetails"] for e in events[[e["type"] for e in events].index(
+        "ExecutionRedriven"):] if e["type"] == "MapIterationStarted"]
+    assert rerun == [{"index": 2, "name": "Each"}]
+
+
+def test_a_stopped_parallel_reruns_only_the_branch_that_was_waiting(sfn, create):
+    activity = sfn.create_activity(name="approve")["activityArn"]
+    definition = {"StartAt": "Fan", "States": {"Fan": {"Type": "Parallel", "End": True, "Branches": [
+        {"StartAt": "Quick", "States": {"Quick": {"Type": "Pass", "Result": "quick", "End": True}}},
+        {"StartAt": "Approve", "States": {"Approve": {"Type": "Task", "Resource": activity, "End": True}}}]}}}
+    execution = sfn.start_execution(stateMachineArn=create(definition))["executionArn"]
+    sfn.get_activity_task(activityArn=activity)
+    sfn.stop_execution(executionArn=execution, error="Paused")
+    assert sfn.describe_execution(executionArn=execution)["status"] == "ABORTED"
+    sfn.redrive_execution(executionArn=execution)
+    task = sfn.get_activity_task(activityArn=activity)
+    sfn.send_task_success(taskToken=task["taskToken"], output='"approved"')
+    described = sfn.describe_execution(executionArn=execution)
+    assert (described["status"], json.loads(described["output"])) == ("SUCCEEDED", ["quick", "approved"])
+    assert entered_after_redrive(sfn, execution) == ["Fan", "Approve"]
