@@ -138,13 +138,16 @@ class StateMachine:
         goes on after an ExecutionRedriven event, on the clock from ``at`` (default: where it
         stopped). In a Parallel or inline Map state only the branches and iterations that failed,
         were aborted or never ran run again (each from the state it stopped in), as on AWS; the
-        others keep their outputs. A Distributed Map is run again whole."""
+        others keep their outputs. A Distributed Map goes on with its Map Run (a MapRunRedriven
+        event): only its child executions that did not succeed run again, under their names."""
         if execution.status in ("RUNNING", "SUCCEEDED"):
             raise InputError(f"Execution is {execution.status} and cannot be redriven")
         state, data = _redrive_point(execution)
         state = state or self._compiled.graph.start_at
         point = execution._resume
         children = redrive.children_of(point) if getattr(point, "state", None) == state else None
+        if children is None:    # a Distributed Map goes on with its Map Run
+            children = redrive.map_run_of(execution, state)
         at_ms = execution.stop_ms if at is None else clock_start_ms(at)
         options = {**options, "name": execution.name, "start_time": execution.start_ms,
                    "seed": options.get("seed", 0) + redrive_count}

@@ -132,3 +132,27 @@ def test_a_retried_parallel_in_a_redrive_runs_all_its_branches_again():
                                                                     {"return": 2}]}).execution
     assert again.output == [11, 2]            # the retry is a new attempt: A runs in it
     assert [c.state for c in again.calls] == ["B", "A", "B"]
+
+
+DISTRIBUTED = aslsim.load({"StartAt": "Each", "States": {"Each": {
+    "Type": "Map", "ItemsPath": "$.items", "End": True,
+    "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                      "StartAt": "Work", "States": {"Work": task("work", End=True)}}}}})
+
+
+def test_a_redriven_distributed_map_redrives_its_map_run_and_reruns_only_failed_children():
+    first = DISTRIBUTED.run({"items": [1, 2, 3]}, mocks={"work": {"call": work}})
+    assert (first.status, first.error) == ("FAILED", "States.ExceedToleratedFailureThreshold")
+    (map_run,) = first.map_runs
+    arn, failed_name = map_run.arn, map_run.children[2].name
+    again = DISTRIBUTED.redrive(first, mocks={"work": {"call": lambda item: item * 10}}).execution
+    assert (again.status, again.output) == ("SUCCEEDED", [10, 20, 30])
+    assert [c.parameters for c in again.calls] == [3]
+    kinds = after_redrive(again)
+    assert kinds[:3] == [("MapStateEntered", "Each"), ("MapStateStarted", None), ("MapRunRedriven", None)]
+    redriven = next(e for e in again.history if e["type"] == "MapRunRedriven")
+    assert redriven["mapRunRedrivenEventDetails"] == {"mapRunArn": arn, "redriveCount": 1}
+    (same,) = again.map_runs
+    assert (same.arn, same.status, same.redrive_count) == (arn, "SUCCEEDED", 1)
+    assert [c.status for c in same.children] == ["SUCCEEDED"] * 3
+    assert same.children[2].name == failed_name           # the same child execution, run again

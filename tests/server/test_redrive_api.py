@@ -86,3 +86,27 @@ def test_a_stopped_parallel_reruns_only_the_branch_that_was_waiting(sfn, create)
     described = sfn.describe_execution(executionArn=execution)
     assert (described["status"], json.loads(described["output"])) == ("SUCCEEDED", ["quick", "approved"])
     assert entered_after_redrive(sfn, execution) == ["Fan", "Approve"]
+
+
+@pytest.mark.aslsim_server(mocks=MOCKS)
+def test_a_redriven_distributed_map_redrives_its_map_run(sfn, create):
+    definition = {"StartAt": "Each", "States": {"Each": {
+        "Type": "Map", "End": True, "ItemsPath": "$.items",
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                          "StartAt": "Work", "States": {
+                              "Work": {"Type": "Task", "Resource": LAMBDA + "work", "End": True}}}}}}
+    execution = sfn.start_execution(stateMachineArn=create(definition), input='{"items": [1, 2, 3]}')["executionArn"]
+    (run,) = sfn.list_map_runs(executionArn=execution)["mapRuns"]
+    assert sfn.describe_map_run(mapRunArn=run["mapRunArn"])["status"] == "FAILED"
+    sfn.redrive_execution(executionArn=execution)
+    described = sfn.describe_execution(executionArn=execution)
+    assert (described["status"], json.loads(described["output"])) == ("SUCCEEDED", [10, 20, 30])
+    assert CALLS == [1, 2, 3, 3]
+    (same,) = sfn.list_map_runs(executionArn=execution)["mapRuns"]
+    assert same["mapRunArn"] == run["mapRunArn"]
+    map_run = sfn.describe_map_run(mapRunArn=run["mapRunArn"])
+    assert (map_run["status"], map_run["redriveCount"]) == ("SUCCEEDED", 1)
+    assert map_run["executionCounts"]["succeeded"] == 3 and "redriveDate" in map_run
+    events = sfn.get_execution_history(executionArn=execution, maxResults=1000)["events"]
+    redriven = [e for e in events if e["type"] == "MapRunRedriven"]
+    assert [e["mapRunRedrivenEventDetails"] for e in redriven] == [{"mapRunArn": run["mapRunArn"], "redriveCount": 1}]

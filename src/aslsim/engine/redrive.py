@@ -25,6 +25,14 @@ def children_of(point) -> list | None:
     return [frame.resume for frame in point.children]
 
 
+def map_run_of(execution, state: str):
+    """The Map Run the top-level Distributed Map ``state`` of ``execution`` stopped in, when it
+    got as far as starting children (a redrive goes on with it); else None."""
+    runs = [run for run in execution.map_runs if run.state_name == state and run.children
+            and run.execution_arn == execution.execution_arn and run.status != "SUCCEEDED"]
+    return runs[-1] if runs else None
+
+
 def earlier_for(ctx, count: int) -> list | None:
     """The redrive's memory of this state's ``count`` children, once (a retry runs them all)."""
     earlier, ctx.resume = ctx.resume, None
@@ -57,4 +65,4 @@ def _succeeded(frame, earlier):
     yield  # a generator that never waits
 
 
-__all__ = ["children_of", "earlier_for", "succeeded", "thread"]
+__all__ = ["children_of", "map_run_of", "earlier_for", "succeeded", "thread"]

@@ -58,7 +58,7 @@ def describe_map_run(call, params: dict) -> dict:
             "toleratedFailureCount": run.tolerated_failure_count or 0,
             "itemCounts": _counts(items, items["succeeded"]),
             "executionCounts": _counts(executions, executions["succeeded"]),
-            "redriveCount": 0}
+            "redriveCount": run.redrive_count, **({"redriveDate": run.redrive_ms} if run.redrive_ms else {})}
 
 
 @operation("ListMapRuns")

@@ -107,6 +107,8 @@ class MapRun:
         self.stop_ms: int | None = None
         self.total_items = 0
         self.failed_items = 0
+        self.redrive_count = 0
+        self.redrive_ms: int | None = None
         self.children: list[ChildExecution | None] = []   # by item (or batch) index; None: never started
 
     def record(self, child: ChildExecution) -> None:
@@ -127,6 +129,13 @@ class MapRun:
 
     def end(self, status: str, now: int, error=None, cause=None) -> None:
         self.status, self.stop_ms, self.error, self.cause = status, now, error, cause
+
+    def redrive(self, now: int) -> None:
+        """Redriven with its parent: running again, its failures counted anew."""
+        self.redrive_count += 1
+        self.redrive_ms = now
+        self.status, self.stop_ms, self.error, self.cause = "RUNNING", None, None, None
+        self.failed_items = 0
 
     def item_counts(self) -> dict:
         """Items by the status of the child that had them (DescribeMapRun's itemCounts)."""
@@ -186,9 +195,16 @@ def attempt(ctx):
     # recorded: a bad ToleratedFailure*Path or MaxItemsPath fails after MapStateStarted,
     # with no MapRun events and no MapStateFailed
     settings = resolve_settings(plan, ctx)
-    map_run = _new_map_run(ctx, limit, settings)
-    run.map_runs.append(map_run)
-    ctx.event("MapRunStarted", {"mapRunArn": map_run.arn})
+    # a redrive goes on with the Map Run that failed: same ARN, its succeeded children kept
+    map_run, ctx.resume = ctx.resume, None
+    if isinstance(map_run, MapRun):
+        map_run.redrive(run.scheduler.now)
+        run.map_runs.append(map_run)
+        ctx.event("MapRunRedriven", {"mapRunArn": map_run.arn, "redriveCount": map_run.redrive_count})
+    else:
+        map_run = _new_map_run(ctx, limit, settings)
+        run.map_runs.append(map_run)
+        ctx.event("MapRunStarted", {"mapRunArn": map_run.arn})
     ctx.started = True
     try:
         output = yield from _execute(ctx, map_run, items, settings)
@@ -233,13 +249,15 @@ def _execute(ctx, map_run: MapRun, items, settings):
         sizes = [len(batch["Items"]) for batch in inputs]
     else:
         inputs, sizes = items, None
+    earlier = map_run.children if len(map_run.children) == len(inputs) else [None] * len(inputs)
     map_run.children = [None] * len(inputs)
     paths: list = []
     ctx.frame.path.append(paths)
     shared_paths: dict = {}
-    children = (_child(ctx, map_run, index, child_input, 1 if sizes is None else sizes[index],
-                       paths, shared_paths)
-                for index, child_input in enumerate(inputs))
+    children = (_kept(map_run, before) if before is not None and before.status == "SUCCEEDED" else
+                _child(ctx, map_run, index, child_input, 1 if sizes is None else sizes[index],
+                       paths, shared_paths, before)
+                for index, (child_input, before) in enumerate(zip(inputs, earlier)))
     limit = min(map_run.max_concurrency or MAX_CHILDREN_AT_ONCE, MAX_CHILDREN_AT_ONCE)
     try:
         yield Join(children, limit, never_waits=ctx.plan.processor.never_waits)
@@ -248,11 +266,21 @@ def _execute(ctx, map_run: MapRun, items, settings):
     return _results(ctx, map_run)
 
 
-def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, paths, shared_paths):
-    """One child execution, as a task of the parent's scheduler; returns its output."""
+def _kept(map_run: MapRun, child: ChildExecution):
+    """A child that succeeded before a redrive: its output again, and it runs no more."""
+    map_run.children[child.index] = child
+    return child.output
+    yield  # a task that never waits
+
+
+def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, paths, shared_paths,
+           before: ChildExecution | None = None):
+    """One child execution, as a task of the parent's scheduler; returns its output. Redriven,
+    a child that did not succeed runs again under its name (``before``'s)."""
     run = ctx.run
     state = ctx.state
-    child_run = run.child(child_input, name=run.seeds.new_id(), label=map_run.label,
+    name = run.seeds.new_id() if before is None else before.name
+    child_run = run.child(child_input, name=name, label=map_run.label,
                           express=state.execution_type == "EXPRESS",
                           input_size=_input_size(ctx, child_input))
     child = ChildExecution(index, child_run, item_count)
