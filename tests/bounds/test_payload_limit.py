@@ -110,3 +110,27 @@ def test_parallel_results_too_large_fail_the_parallel():
 def test_small_payloads_everywhere_succeed():
     ex = run(map_of(10_000), [1, 2, 3])
     assert ex.status == "SUCCEEDED" and len(ex.output) == 3
+
+
+def selector_map(selector: dict, processor_parameters: dict | None = None):
+    make = {"Type": "Pass", "End": True}
+    if processor_parameters is not None:
+        make["Parameters"] = processor_parameters
+    return {"S": {"Type": "Map", "End": True, "ItemsPath": "$.items", "ItemSelector": selector,
+                  "ItemProcessor": {"StartAt": "Make", "States": {"Make": make}}}}
+
+
+def test_an_item_selector_repeating_a_large_item_fails_the_map():
+    selector = {"a.$": "$$.Map.Item.Value", "b.$": "$$.Map.Item.Value", "c.$": "$$.Map.Item.Value"}
+    assert_too_large(run(selector_map(selector), {"items": ["i" * 100_000]}), "S")
+
+
+def test_an_item_selector_over_a_large_input_stays_checked_inside_the_iteration():
+    # each item's input (the item and a 100 kB field of the Map's input) is within the limit;
+    # the iteration's Pass doubles it past the limit
+    selector = {"i.$": "$$.Map.Item.Index", "v.$": "$$.Map.Item.Value", "p.$": "$.pad"}
+    data = {"items": [0, 1], "pad": "p" * 100_000}
+    ex = run(selector_map(selector), data)
+    assert ex.status == "SUCCEEDED" and ex.output[1] == {"i": 1, "v": 1, "p": data["pad"]}
+    ex = run(selector_map(selector, {"a.$": "$.p", "b.$": "$.p", "c.$": "$.p"}), data)
+    assert_too_large(ex, "Make")

@@ -18,7 +18,7 @@ def prepare(plan) -> None:
     state = plan.state
     plan.items = _jsonata_items(state) if plan.flow.jsonata else _jsonpath_items(state)
     plan.max_concurrency = max_concurrency(state.max_concurrency)
-    plan.selector_bound = bound_of(state.item_selector) if state.item_selector is not None else None
+    plan.selector_bound = bound_of(state.item_selector, item=True) if state.item_selector is not None else None
 
 
 class _jsonpath_items:
@@ -82,34 +82,49 @@ STATE_DATA = "STATE_DATA"
 class ItemSelection:
     """Each item's input after ItemSelector, which alone sees ``$$.Map.Item``, and a bound on
     its size: ``select(index, item, frame)`` -> (input, size), in the variables scope of the
-    iteration's ``frame``. ``item_bound`` bounds the size of any one item; ``sources[index]``
-    names where an ItemReader read the item (None: the items are the state's data).
+    iteration's ``frame``. ``item_bound`` bounds the size of any one item (``b``: of any one
+    input); ``sources[index]`` names where an ItemReader read the item (None: the items are the
+    state's data).
 
     ``$$.Map.Item`` holds Index, Value and Source as the guide lists them. Its Key ("only valid
     for JSON objects") never applies: a Map iterates arrays only (recorded), so it is absent."""
 
-    __slots__ = ("resolve", "item_ctx", "item_bound", "name", "a", "c", "b", "sources")
+    __slots__ = ("resolve", "item_ctx", "name", "b", "sources")
 
     def __init__(self, ctx, item_bound: int, sources=None):
-        self.item_bound = item_bound
         self.sources = sources
         self.name = ctx.state.name
         selector = ctx.state.item_selector
         self.resolve = selector.resolve if selector is not None else None
+        document = ctx.frame.size
         if selector is not None:
             # one context serves every item: each selection is made and done before the next
             self.item_ctx = item_ctx = StateContext(ctx.run, ctx.frame, ctx.state, ctx.plan, ctx.input, 0)
             item_ctx.data = item_ctx.document = ctx.data
-            bound = ctx.plan.selector_bound
-            if bound is None:
-                self.a, self.c, self.b = 0, 0, PAYLOAD_BYTES + 1
-            else:   # the Context object holds the item beside the execution's input
-                self.a, self.c = bound.a, bound.c
-                self.b = bound.a * ctx.frame.size + bound.c * (ctx.run.context_bound + item_bound) + bound.b
+        bound = self._bound(ctx, document, item_bound)
+        if bound > PAYLOAD_BYTES and (selector is None or ctx.plan.selector_bound is not None):
+            # a loose bound would measure every item: measure the state's data once instead
+            exact = measure(ctx.data)
+            if sources is None and not (ctx.plan.flow.jsonata and ctx.plan.items.template is not None):
+                item_bound = min(item_bound, exact)    # the items are parts of the data
+            document = min(document, exact)
+            bound = self._bound(ctx, document, item_bound)
+        self.b = bound
+
+    def _bound(self, ctx, document: int, item_bound: int) -> int:
+        """A bound on the size of any one item's input, the items bounded by ``item_bound``."""
+        if self.resolve is None:
+            return item_bound
+        bound = ctx.plan.selector_bound
+        if bound is None:
+            return PAYLOAD_BYTES + 1
+        # the Context object holds the item beside the execution's input
+        return (bound.a * document + bound.c * (ctx.run.context_bound + item_bound)
+                + bound.i * item_bound + bound.b)
 
     def select(self, index: int, item, frame) -> tuple:
         if self.resolve is None:
-            size = self.item_bound
+            size = self.b
             if size > PAYLOAD_BYTES:
                 size = _checked(item, self.name)
             return item, size

@@ -55,36 +55,43 @@ _GROWTH = 3
 
 
 class Bound:
-    """``a * document + r * result + c * context + b`` bytes (the result: a state's, for the
-    bound of its output)."""
+    """``a * document + r * result + c * context + i * item + b`` bytes (the result: a state's,
+    for the bound of its output; the item: a Map's, which only an ItemSelector reads)."""
 
-    __slots__ = ("a", "r", "c", "b")
+    __slots__ = ("a", "r", "c", "b", "i")
 
-    def __init__(self, a: int = 0, c: int = 0, b: int = 0, r: int = 0):
-        self.a, self.r, self.c, self.b = a, r, c, b
+    def __init__(self, a: int = 0, c: int = 0, b: int = 0, r: int = 0, i: int = 0):
+        self.a, self.r, self.c, self.b, self.i = a, r, c, b, i
 
     def __add__(self, other: "Bound") -> "Bound":
-        return Bound(self.a + other.a, self.c + other.c, self.b + other.b, self.r + other.r)
+        return Bound(self.a + other.a, self.c + other.c, self.b + other.b, self.r + other.r,
+                     self.i + other.i)
 
     def scaled(self, factor: int) -> "Bound":
-        return Bound(self.a * factor, self.c * factor, self.b * factor, self.r * factor)
+        return Bound(self.a * factor, self.c * factor, self.b * factor, self.r * factor,
+                     self.i * factor)
 
     def at(self, document: int, context: int) -> int:
         return self.a * document + self.c * context + self.b
 
 
-def bound_of(value) -> Bound | None:
-    """The linear size bound of a compiled template or value node, or None when unknown."""
+# ``$$.Map.Item.Index`` is a number; ``$$.Map.Item.Value`` is the item (in an ItemSelector)
+_ITEM_INDEX, _ITEM_VALUE = ("Map", "Item", "Index"), ("Map", "Item", "Value")
+
+
+def bound_of(value, item: bool = False) -> Bound | None:
+    """The linear size bound of a compiled template or value node, or None when unknown.
+    ``item``: the value is an ItemSelector, whose Context object holds the Map's item."""
     if value is None:
         return Bound()
     if isinstance(value, Template):
-        return bound_of(value.root)
+        return bound_of(value.root, item)
     if isinstance(value, Constant):
         return Bound(b=measure(value.value))
     if isinstance(value, Object):
         total = Bound(b=2 + max(len(value.children) - 1, 0))
         for key, child in value.children:
-            node = bound_of(child)
+            node = bound_of(child, item)
             if node is None:
                 return None
             total = total + node + Bound(b=len(_ASCII(key)) + 1)
@@ -92,7 +99,7 @@ def bound_of(value) -> Bound | None:
     if isinstance(value, Array):
         total = Bound(b=2 + max(len(value.children) - 1, 0))
         for child in value.children:
-            node = bound_of(child)
+            node = bound_of(child, item)
             if node is None:
                 return None
             total = total + node
@@ -102,14 +109,14 @@ def bound_of(value) -> Bound | None:
         if root is INPUT:
             return Bound(a=1)
         if root is CONTEXT:
-            return Bound(c=1)
+            return _context_bound(value.path.steps) if item else Bound(c=1)
         return None    # a variable: its size is not tracked
     if isinstance(value, Intrinsic):
         if value.name in _FIXED:
             return Bound(b=_FIXED[value.name])
         total = Bound(b=len(value.text) * 6)
         for arg in value.args:
-            node = bound_of(arg) if not hasattr(arg, "template") else Bound(b=measure(arg.value))
+            node = bound_of(arg, item) if not hasattr(arg, "template") else Bound(b=measure(arg.value))
             if node is None:
                 return None
             total = total + node.scaled(_GROWTH) + Bound(b=24)
@@ -117,6 +124,18 @@ def bound_of(value) -> Bound | None:
     if isinstance(value, Expression):
         return Bound(b=PAYLOAD_BYTES)   # jlens refuses a larger result (PayloadTooLarge)
     return None
+
+
+def _context_bound(steps) -> Bound:
+    """A path into an ItemSelector's Context object: the item's index, the item (or a part of
+    it), or anything else the Context holds."""
+    if steps:
+        head = steps[:3]
+        if head == _ITEM_INDEX and len(steps) == 3:
+            return Bound(b=24)
+        if head == _ITEM_VALUE:
+            return Bound(i=1)
+    return Bound(c=1)
 
 
 # -- checks ----------------------------------------------------------------------------------
