@@ -208,3 +208,15 @@ def test_a_callback_failure_without_error_or_cause_gives_nulls_to_the_catcher():
         "Caught": {"Type": "Pass", "End": True}}})
     run = machine.run({}, mocks={"T": lambda p: aslsim.TaskFailure()})
     assert run.output == {"error": {"Error": None, "Cause": None}}
+
+
+def test_one_answer_object_repeated_in_a_list_answers_each_of_its_places_in_order():
+    throw = {"throw": {"Error": "Busy", "Cause": "try again"}}
+    ok, other = {"return": "ok"}, {"return": "other"}
+    machine = one_task(LAMBDA_ARN, Retry=[{"ErrorEquals": ["Busy"], "MaxAttempts": 5,
+                                           "IntervalSeconds": 1}])
+    mocks = {"T": [throw, throw, ok, throw, other]}
+    assert machine.run({}, mocks=mocks).output == "ok"
+    run = machine.run({}, mocks={"T": [throw] * 3 + [other] + [ok] * 2})
+    assert run.output == "other" and len(run.calls) == 4
+    assert run.unused_mocks == ["T (4 of 6 answers used)"]

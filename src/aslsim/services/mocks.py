@@ -132,12 +132,24 @@ class Mocks:
                              "Lambda function names to answers")
         self._spec = dict(spec)
         self._by_key: dict[str, list | Answer | _Callable] = {}
+        # one answer object repeated in a list ([throw] * 5 + [ok]) is read once: by its id,
+        # which stays its own while ``spec`` holds it (a callable is wrapped per place, which
+        # names it in its messages)
+        seen: dict[int, Answer] = {}
         for key, answers in spec.items():
             where = f"mock '{key}'"
             if isinstance(answers, list):
                 if not answers:
                     raise InputError(f"{where}: an empty list answers nothing")
-                self._by_key[key] = [_answer(a, f"{where} [{i}]") for i, a in enumerate(answers)]
+                parsed = []
+                for i, a in enumerate(answers):
+                    answer = seen.get(id(a))
+                    if answer is None:
+                        answer = _answer(a, f"{where} [{i}]")
+                        if isinstance(answer, Answer):
+                            seen[id(a)] = answer
+                    parsed.append(answer)
+                self._by_key[key] = parsed
             else:
                 self._by_key[key] = _answer(answers, where)
 
