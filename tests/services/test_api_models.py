@@ -419,3 +419,44 @@ def test_aws_sdk_results_carry_the_java_sdk_v2_names():
     result = from_response({"DBInstances": [{"DBInstanceIdentifier": "db-1", "Engine": "postgres"}]},
                            shape, sdk=True)
     assert result == {"DbInstances": [{"DbInstanceIdentifier": "db-1", "Engine": "postgres"}]}
+
+
+# ---- parameters whose check cannot fail are checked once, at load -------------------------------
+
+def always_accepted(resource, parameters, jsonata=False):
+    from aslsim.query.templates import compile_jsonata_template, compile_template
+    template = (compile_jsonata_template if jsonata else compile_template)(parameters, "Parameters")
+    return api_models.parameters_always_accepted(describe_resource(STATES + resource), template)
+
+
+@pytest.mark.parametrize("resource, parameters, jsonata, expected", [
+    # constants that pass, paths where the model takes any JSON (a Lambda's Payload)
+    ("lambda:invoke", {"FunctionName": "f", "Payload": {"item.$": "$", "n.$": "$$.State.RetryCount"}},
+     False, True),
+    ("lambda:invoke", {"FunctionName": "f", "Payload.$": "$"}, False, True),
+    ("sns:publish", {"TopicArn": "arn:aws:sns:us-east-1:111111111111:t", "Message": "{% $m %}"},
+     True, True),
+    ("sns:publish", {"TopicArn": "arn:aws:sns:us-east-1:111111111111:t", "Message": "m",
+                     "Subject": "{% $s %}"}, True, False),
+    ("dynamodb:putItem", {"TableName": "t", "Item": {"id": {"S": "1"}}}, False, True),
+    # a constant the model refuses: checked at run time, where AWS refuses it
+    ("dynamodb:putItem", {"TableName": "t", "Item": {"id": {"N": 2014}}}, False, False),
+    ("lambda:invoke", {"FunctionName": "f", "Nope": 1}, False, False),
+    # a value read into a member the model types: checked at run time
+    ("dynamodb:putItem", {"TableName": "t", "Item": {"id": {"S.$": "$.id"}}}, False, False),
+    ("lambda:invoke", {"FunctionName.$": "$.fn"}, False, False),
+    ("lambda:invoke", "{% $args %}", True, False),
+])
+def test_parameters_always_accepted(resource, parameters, jsonata, expected):
+    assert always_accepted(resource, parameters, jsonata) is expected
+
+
+def test_a_run_still_refuses_a_read_value_the_model_refuses():
+    import aslsim
+    machine = aslsim.load({"StartAt": "Put", "States": {"Put": {
+        "Type": "Task", "Resource": STATES + "dynamodb:putItem", "End": True,
+        "Parameters": {"TableName": "t", "Item": {"id": {"S.$": "$.id"}}}}}})
+    ex = machine.run({"id": 7}, mocks={"Put": {"return": {}}})
+    assert ex.status == "FAILED" and ex.error == "States.Runtime"
+    assert "The value for the field 'S' must be a STRING" in ex.cause and ex.calls == []
+    assert machine.run({"id": "7"}, mocks={"Put": {"return": {}}}).status == "SUCCEEDED"

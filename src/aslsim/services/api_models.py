@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import DefinitionError, StatesError
 from ..query.jsonpath import dumps
+from ..query.templates import Constant, Object
 from .resources import Resource, describe_resource
 from .shapes import sfn_name
 
@@ -311,6 +312,49 @@ def check_parameters(call) -> None:
     if problems:
         raise StatesError("States.Runtime", f"The Parameters '{dumps(parameters)}' could not be "
                           f"used to start the Task: [{', '.join(problems)}]", prefix_state=True)
+
+
+def parameters_always_accepted(resource: Resource, template) -> bool:
+    """Whether ``check_parameters`` accepts whatever ``template`` (a state's compiled Parameters
+    or Arguments, None without) resolves to: its constant parts pass and every value it reads
+    lands where the model takes any JSON. Such a state's calls need no check at run time."""
+    target = _input_for(resource) if template is not None else None
+    if target is None:
+        return True
+    shape, any_json, sdk = target
+    root = template.root
+    checking = _Checking(any_json, sdk, [])
+    if isinstance(root, Constant):
+        if isinstance(root.value, dict):
+            _check_members(root.value, shape, "", checking)
+        return not checking.problems
+    return isinstance(root, Object) and _object_accepted(root, shape, "", checking)
+
+
+def _object_accepted(node, shape, path: str, checking: "_Checking") -> bool:
+    members = _members(shape, checking.sdk)
+    for key, child in node.children:
+        member = members.get(key)
+        if member is None:
+            return False
+        member_path = f"{path}.{key}" if path else key
+        if member_path in checking.any_json or _takes_any_json(member):
+            continue
+        if isinstance(child, Constant):
+            _check_value(child.value, member, key, member_path, checking)
+            if checking.problems:
+                return False
+        elif not (isinstance(child, Object) and member.type_name == "structure"
+                  and _object_accepted(child, member, member_path, checking)):
+            return False
+    return True
+
+
+def _takes_any_json(shape) -> bool:
+    kind = shape.type_name
+    if kind == "structure":
+        return bool(shape.metadata.get("document"))
+    return kind not in ("list", "map") and kind not in _SCALARS
 
 
 @functools.lru_cache(maxsize=None)

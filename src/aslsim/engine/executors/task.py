@@ -6,6 +6,7 @@ and shapes the result (Assign, ResultSelector, ResultPath/Output, OutputPath).
 """
 from __future__ import annotations
 
+from ...services.api_models import parameters_always_accepted
 from ...services.calls import TaskCall
 from ...services.resources import describe_resource
 from ..attempts import run_attempts
@@ -21,6 +22,8 @@ def prepare(plan) -> None:
     plan.timeout = task_seconds(state.timeout_seconds, "TimeoutSeconds")
     plan.heartbeat = task_seconds(state.heartbeat_seconds, "HeartbeatSeconds")
     plan.arguments_step = "afterArguments" if plan.flow.jsonata else "afterParameters"
+    # the API model's check of the parameters, when it cannot fail, is made here once
+    plan.parameters_checked = parameters_always_accepted(plan.resource, plan.flow.parameters)
 
 
 def execute(ctx):
