@@ -231,10 +231,13 @@ class MockSession:
 
     def key_for(self, call: TaskCall) -> str | None:
         by_key = self._mocks._by_key
-        for key in call.keys():
-            if key is not None and key in by_key:
-                return key
-        return None
+        # call.keys()'s order, the function's name worked out only when it is needed
+        if call.state in by_key:
+            return call.state
+        if call.resource.arn in by_key:
+            return call.resource.arn
+        name = call.function_name
+        return name if name is not None and name in by_key else None
 
     def answer(self, call: TaskCall) -> Answer | None:
         key = self.key_for(call)
