@@ -166,3 +166,36 @@ def test_a_jayway_path_function_loads_and_fails_the_state_when_it_runs():
     assert "The JSONPath '$.Jobs.sum()' specified for the field 'Jobs.$' could not be found in the " \
            "input '{\"Jobs\":[0,1]}'" in execution.cause
     assert compile_path("$.items.length()").definite
+
+
+def test_an_object_of_paths_resolves_nested_objects_intrinsics_and_every_kind_of_path():
+    template = compile_template({"k": 1, "first.$": "$.a.b[0]", "ctx.$": "$$.Execution.Name",
+                                 "inner": {"who.$": "$who.name", "all.$": "$.a.b[*]"},
+                                 "joined.$": "States.Format('{}-{}', $.a.b[0], $who.name)",
+                                 "whole.$": "$"}, "Parameters")
+    data = {"a": {"b": [10, 20]}}
+    assert resolve(template, data, ENV) == {"k": 1, "first": 10, "ctx": "run-1",
+                                            "inner": {"who": "Ada", "all": [10, 20]},
+                                            "joined": "10-Ada", "whole": data}
+
+
+@pytest.mark.parametrize("document, field, path", [
+    ({"a": 1, "c": [0, 1]}, "second.$", "$.b"),
+    ({"c": [0, 1]}, "first.$", "$.a"),            # the first value missing is the one reported
+    ({"a": 1, "b": 2, "c": [0]}, "deep.$", "$.c[1]"),
+    ({"a": 1, "b": 2, "c": {"1": 0}}, "deep.$", "$.c[1]"),   # an object has no positions
+])
+def test_an_object_of_paths_reports_the_first_path_that_matches_nothing(document, field, path):
+    template = compile_template({"first.$": "$.a", "n": {"second.$": "$.b"}, "deep.$": "$.c[1]"},
+                                "Parameters")
+    with pytest.raises(StatesError) as caught:
+        resolve(template, document, ENV)
+    assert caught.value.cause.startswith(f"The JSONPath '{path}' specified for the field '{field}' "
+                                         "could not be found")
+
+
+def test_an_object_reading_a_missing_variable_fails_naming_it():
+    template = compile_template({"x.$": "$nobody.name"}, "Parameters")
+    with pytest.raises(StatesError) as caught:
+        resolve(template, {}, ENV)
+    assert "The variable 'nobody' is not defined" in caught.value.cause

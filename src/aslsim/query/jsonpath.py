@@ -358,6 +358,34 @@ def _generated(source: str, steps: tuple, **names):
     return namespace["read"]
 
 
+def inline_reader(path: Path, tag: str) -> tuple[str, dict] | None:
+    """Python source of an expression reading ``path`` by plain indexing from ``data`` (the
+    document) and ``env``, and the names it uses (each starting with ``tag``); None when the
+    path needs more than indexing. The expression raises one of ``_MISSES`` where
+    ``compile_reader``'s function would ask ``evaluate``."""
+    if not path.definite or path._names is not None or path._function is not None:
+        return None
+    steps = path.steps
+    names: dict = {}
+    if path.root is INPUT:
+        if not steps:
+            return None        # "$" of a null document fails: a read, not an index
+        root = "data"
+    elif path.root is CONTEXT:
+        if steps[:2] == ("Map", "Item") and len(steps) > 2:
+            root, steps = "env.map_item", steps[2:]
+        else:
+            root = "env.context"
+    else:
+        root = f"env.variables[{tag}v]"
+        names[f"{tag}v"] = path.variable
+    source = root
+    for i, step in enumerate(steps):
+        names[f"{tag}_{i}"] = step
+        source = f"{source}[{tag}_{i}]" if type(step) is str else f"_list({source})[{tag}_{i}]"
+    return source, names
+
+
 def compile_reader(path: Path, *, document: bool = False, slow=None):
     """A function for ``path`` that reads as ``path.evaluate`` does, but by plain indexing.
 

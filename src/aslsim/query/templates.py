@@ -20,7 +20,7 @@ from typing import Any
 
 from ..definition.limits import PAYLOAD_BYTES
 from ..errors import DefinitionError, PayloadTooLarge, StatesError
-from .jsonpath import PathValue, compile_path
+from .jsonpath import _MISSES, PathValue, _list, compile_path, inline_reader
 
 
 class _Absent:
@@ -53,13 +53,14 @@ class Constant:
 
 
 class Object:
-    __slots__ = ("items", "children")
+    __slots__ = ("items", "children", "resolve")
 
     def __init__(self, items: tuple):
         self.children = items
         self.items = tuple((key, node.resolve) for key, node in items)
+        self.resolve = _generated_object(self) or self.resolve_each
 
-    def resolve(self, env):
+    def resolve_each(self, env):
         return {key: resolve(env) for key, resolve in self.items}
 
 
@@ -72,6 +73,63 @@ class Array:
 
     def resolve(self, env):
         return [resolve(env) for resolve in self.nodes]
+
+
+# -- an object of paths as one function ----------------------------------------------------------
+# A JSONPath object whose values are constants, paths and intrinsics resolves in one generated
+# function: a dict display whose paths are plain indexing. Where one misses, the object is
+# resolved again value by value, so that the first value that fails fails as it words it.
+
+_DRAWS = frozenset({"States.UUID", "States.MathRandom"})   # resolved twice, they would draw twice
+
+
+def _generated_object(node: "Object"):
+    names = {"_list": _list, "_MISSES": _MISSES, "each": node.resolve_each}
+    source = _object_source(node, names)
+    if source is None:
+        return None
+    code = ("def resolve(env):\n    data = env.document\n    try:\n        return " + source
+            + "\n    except _MISSES:\n        return each(env)\n")
+    exec(code, names)
+    return names["resolve"]
+
+
+def _object_source(node: "Object", names: dict) -> str | None:
+    from .intrinsics import Intrinsic
+    parts = []
+    for key, child in node.children:
+        tag = f"n{len(names)}"
+        names[tag] = key
+        if isinstance(child, Constant):
+            names[tag + "c"] = child.value
+            value = tag + "c"
+        elif isinstance(child, PathValue):
+            inline = inline_reader(child.path, tag)
+            if inline is None:
+                names[tag + "r"] = child.resolve
+                value = f"{tag}r(env)"
+            else:
+                value, used = inline
+                names.update(used)
+        elif isinstance(child, Object):
+            value = _object_source(child, names)
+            if value is None:
+                return None
+        elif isinstance(child, (Array, Intrinsic)) and not _draws(child):
+            names[tag + "r"] = child.resolve
+            value = f"{tag}r(env)"
+        else:
+            return None
+        parts.append(f"{tag}: {value}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def _draws(node) -> bool:
+    """Whether resolving ``node`` may draw from the execution's random numbers."""
+    if getattr(node, "name", None) in _DRAWS:
+        return True
+    children = getattr(node, "args", None) or getattr(node, "children", None) or ()
+    return any(_draws(c[1] if isinstance(c, tuple) else c) for c in children)
 
 
 _VARIABLE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
