@@ -414,3 +414,71 @@ def test_one_expression_serves_several_threads():
     for thread in threads:
         thread.join()
     assert results == {i: "ok" for i in range(8)}
+
+
+# --- $states.input read as the input document ----------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("$merge([$states.input, {'last': $states.input.a.b}])", None),
+    ("$states.input", "$$"),
+    ("$states . input.n + $states.context.State.Name", "$$.n + $states.context.State.Name"),
+    ("\"$states.input\" & $states.input.a.b", "\"$states.input\" & $$.a.b"),
+    ("$states.input.`my key`", "$$.`my key`"),
+    ("$states", None),                          # $states read whole
+    ("($states := {}; $states.input)", None),   # rebound
+    ("$states.input.n / 2", None),              # a "/" may open a regular expression
+    ("$match($states.input.a.b, /h/)", None),
+    ("$$.n + $states.input.n", None),           # reads the document itself
+    ("$states.inputs", None),
+    ("/* $states.input */ 1", None),
+    ("$x + 1", None),                           # nothing to gain
+])
+def test_which_expressions_read_states_input_as_the_document(text, expected):
+    from aslsim.query.jsonata import _input_as_document
+    if expected is None and text.startswith("$merge"):
+        expected = "$merge([$$, {'last': $$.a.b}])"
+    assert _input_as_document(text) == expected
+
+
+def both_ways(text, states_input, **states):
+    """The value (or the error) of ``text`` evaluated as written and with $states.input read as
+    the document: they must be the same."""
+    expression = compile_expression(text)
+    assert expression.reads_input_as_document
+    outcomes = []
+    for fast in (False, True):
+        bindings = {"states": dict(states) if fast else dict(states, input=states_input), "x": 3}
+        try:
+            if fast:
+                value = expression.evaluate_input_as_document(bindings, states_input, now_ms=NOW_MS,
+                                                              rng=None)
+            else:
+                value = expression.evaluate(bindings, now_ms=NOW_MS, rng=None)
+            outcomes.append(("value", value))
+        except JsonataError as err:
+            outcomes.append(("error", err.code, str(err), err.position))
+    assert outcomes[0] == outcomes[1]
+    return outcomes[0]
+
+
+@pytest.mark.parametrize("text, states_input, expected", [
+    ("$merge([$states.input, {'n': $states.input.n + $x}])", {"n": 1, "k": [1, 2]},
+     ("value", {"n": 4, "k": [1, 2]})),
+    ("$states.input.items[price > 40].id", {"items": [{"id": 1, "price": 30}, {"id": 2, "price": 60}]},
+     ("value", 2)),
+    ("$states.input.missing", {"n": 1}, ("value", UNDEFINED)),
+    ("$states.input.none", {"none": None}, ("value", None)),
+    ("$states.input.n * 2.0", {"n": 1.5}, ("value", 3)),
+    ("$states.input[0]", [7, 8], ("value", 7)),                  # an array is bound, as before
+    ("$count($states.input)", [7, 8], ("value", 2)),
+    ("$states.input", "text", ("value", "text")),
+    ("$states.input.n", None, ("value", UNDEFINED)),
+    ("$states.input.v + $states.result", {"v": 1}, ("value", 3)),
+])
+def test_reading_states_input_as_the_document_gives_the_same_value(text, states_input, expected):
+    assert both_ways(text, states_input, result=2) == expected
+
+
+def test_reading_states_input_as_the_document_fails_as_the_expression_is_written():
+    outcome = both_ways("$states.input.n + $states.input.s", {"n": 1, "s": "x"})
+    assert outcome[0] == "error" and outcome[1] == "T2002"

@@ -317,7 +317,8 @@ _SHORT_LIST = 16
 class Expression:
     """A compiled JSONata expression (the text between ``{%`` and ``%}``)."""
 
-    __slots__ = ("text", "_compiled", "_probe", "_plan", "_uses_rng", "_seeds_engine", "_isolated")
+    __slots__ = ("text", "_compiled", "_probe", "_plan", "_uses_rng", "_seeds_engine", "_isolated",
+                 "_fast", "_fast_plan")
 
     def __init__(self, text: str):
         self.text = text
@@ -332,11 +333,17 @@ class Expression:
                 self._compiled.register_function(name, impl, signature)
                 self._uses_rng |= uses_rng
         self._seeds_engine = "$shuffle" in text
-        reads = self._compiled.reads()
-        if reads.get("everyBinding"):
-            self._plan = None
-        else:
-            self._plan = tuple((name, _pruner(read)) for name, read in reads["bindings"].items())
+        self._plan = _binding_plan(self._compiled)
+        # the same expression reading $states.input as its input document (``$$``), which
+        # jlens reads lazily, where a binding it converts whole (see evaluate_input_as_document)
+        self._fast = self._fast_plan = None
+        fast_text = None if self._isolated or self.needs_rng else _input_as_document(text)
+        if fast_text is not None:
+            self._fast = _compile(fast_text)
+            for name, (impl, signature, _) in _AWS_FUNCTIONS.items():
+                if "$" + name in text:
+                    self._fast.register_function(name, impl, signature)
+            self._fast_plan = _binding_plan(self._fast)
 
     def bindings_read(self) -> set | None:
         """The names of the bindings (``$name``) the expression reads, None when jlens cannot
@@ -414,6 +421,41 @@ class Expression:
             return int(result)  # jlens already gives ints; JavaScript prints 3.0 as 3
         return result
 
+    @property
+    def reads_input_as_document(self) -> bool:
+        """Whether ``evaluate_input_as_document`` can read ``$states.input`` faster."""
+        return self._fast is not None
+
+    def evaluate_input_as_document(self, variables: dict, states_input: Any, *, now_ms: int,
+                                   rng: random.Random | None,
+                                   max_result_bytes: int | None = None) -> Any:
+        """``evaluate`` with ``variables["states"]`` lacking its ``input``, given here: the same
+        value, faster. Where the fast form gives null or undefined, or fails, ``evaluate``
+        answers, so that results and errors are the expression's own, as it is written. Only an
+        object is read as the document: JSONata treats an array document in its own ways."""
+        if self._fast is None or type(states_input) is not dict:
+            variables["states"]["input"] = states_input
+            return self.evaluate(variables, now_ms=now_ms, rng=rng, max_result_bytes=max_result_bytes)
+        plan = self._fast_plan
+        bindings = variables if plan is None else _bound(plan, variables)
+        options = {"now": now_ms, "timeout": EVALUATION_TIMEOUT_S}
+        if max_result_bytes is not None:
+            options["max_result_size"] = max_result_bytes
+        try:
+            result = self._run(self._fast, states_input, bindings, options)
+        except ResultTooLarge:
+            raise
+        except JsonataError as err:
+            if err.code == "U1001" and err.message in _ENGINE_LIMIT_MESSAGES:
+                raise        # a timeout or a stack overflow: not met twice
+            result = None
+        if result is None:
+            variables["states"]["input"] = states_input
+            return self.evaluate(variables, now_ms=now_ms, rng=rng, max_result_bytes=max_result_bytes)
+        if type(result) is float and result.is_integer() and abs(result) < 1e21:
+            return int(result)
+        return result
+
     def _evaluate_isolated(self, bindings: dict, input: Any, rng, options: dict) -> Any:
         """``evaluate`` in the memory-limited helper process (``jsonata_sandbox``)."""
         from . import jsonata_sandbox
@@ -439,12 +481,7 @@ class Expression:
     def _bindings(self, variables: dict) -> dict:
         if self._plan is None:
             return variables
-        bindings = {}
-        for name, prune in self._plan:
-            if name in variables:
-                value = variables[name]
-                bindings[name] = value if prune is None else prune(value)
-        return bindings
+        return _bound(self._plan, variables)
 
     @staticmethod
     def _run(compiled: jlens.Expression, input: Any, bindings: dict, options: dict) -> Any:
@@ -481,6 +518,55 @@ class Expression:
 
 
 _NULL_DOCUMENT = jlens.Document.from_json("null")
+_ENGINE_LIMIT_MESSAGES = frozenset(_ENGINE_LIMIT_CODES.values())
+
+
+def _binding_plan(compiled: jlens.Expression) -> tuple | None:
+    """(name, pruner) of each binding ``compiled`` reads; None when it may read any."""
+    reads = compiled.reads()
+    if reads.get("everyBinding"):
+        return None
+    return tuple((name, _pruner(read)) for name, read in reads["bindings"].items())
+
+
+def _bound(plan: tuple, variables: dict) -> dict:
+    bindings = {}
+    for name, prune in plan:
+        if name in variables:
+            value = variables[name]
+            bindings[name] = value if prune is None else prune(value)
+    return bindings
+
+
+# Strings, comments and quoted names (kept as they are), and the tokens _input_as_document
+# looks at: the root ``$$``, a ``/`` (which may open a regular expression) and ``$states.field``.
+_TOKENS = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|/\*.*?\*/|`[^`]*`|\$\$|/"""
+                     r"""|\$states\b(?:\s*\.\s*([A-Za-z_][A-Za-z0-9_]*))?""", re.DOTALL)
+_STATES_FIELDS = frozenset({"result", "errorOutput", "context"})
+
+
+def _input_as_document(text: str) -> str | None:
+    """``text`` with each ``$states.input`` read as the input document ``$$``, or None when that
+    could change what it means: it reads ``$$`` itself, ``$states`` otherwise than by a field
+    (it may rebind it), or has a ``/`` (perhaps a regular expression holding the words)."""
+    out, last, changed = [], 0, False
+    for match in _TOKENS.finditer(text):
+        token = match.group(0)
+        if token[0] in "'\"`" or token.startswith("/*"):
+            continue
+        if not token.startswith("$states"):
+            return None               # "$$" or "/"
+        field = match.group(1)
+        if field == "input":
+            out.append(text[last:match.start()])
+            out.append("$$")
+            last, changed = match.end(), True
+        elif field not in _STATES_FIELDS:
+            return None
+    if not changed:
+        return None
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _compile(text: str) -> jlens.Expression:

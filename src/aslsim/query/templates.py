@@ -147,7 +147,7 @@ _jsonata = None     # the JSONata module: loaded only by definitions that use it
 class Expression:
     """A ``{% %}`` leaf: one JSONata expression, bound to ``$states`` and the variables it names."""
 
-    __slots__ = ("expression", "field", "variables", "_context", "_rng")
+    __slots__ = ("expression", "field", "variables", "_context", "_rng", "_input_document")
 
     def __init__(self, text: str, field: str):
         global _jsonata
@@ -169,10 +169,11 @@ class Expression:
         # whether $states.context is read: building the Context object is the dear part
         self._context = self.expression.may_read("states", "context")
         self._rng = self.expression.needs_rng   # making the seeded generator is dear: only if used
+        self._input_document = self.expression.reads_input_as_document
 
-    def states(self, env) -> dict:
+    def states(self, env, with_input: bool = True) -> dict:
         """The ``$states`` binding for one evaluation."""
-        states = {"input": env.input}
+        states = {"input": env.input} if with_input else {}
         result = env.result
         if result is not ABSENT:
             states["result"] = result
@@ -185,7 +186,8 @@ class Expression:
 
     def resolve(self, env):
         jsonata = _jsonata
-        bindings = {"states": self.states(env)}
+        fast = self._input_document
+        bindings = {"states": self.states(env, not fast)}
         if self.variables:
             scope = env.variables
             for name in self.variables:
@@ -194,9 +196,14 @@ class Expression:
                 except KeyError:
                     pass
         try:
-            value = self.expression.evaluate(bindings, now_ms=env.now_ms,
-                                             rng=env.random if self._rng else None,
-                                             max_result_bytes=PAYLOAD_BYTES)
+            if fast:
+                value = self.expression.evaluate_input_as_document(
+                    bindings, env.input, now_ms=env.now_ms, rng=env.random if self._rng else None,
+                    max_result_bytes=PAYLOAD_BYTES)
+            else:
+                value = self.expression.evaluate(bindings, now_ms=env.now_ms,
+                                                 rng=env.random if self._rng else None,
+                                                 max_result_bytes=PAYLOAD_BYTES)
         except jsonata.ResultTooLarge:
             raise PayloadTooLarge(f"The JSONata expression '{self.expression.text}' specified for the "
                                   f"field '{self.field}'") from None
