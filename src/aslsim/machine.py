@@ -52,6 +52,7 @@ class StateMachine:
         self._plan = compile_plan(compiled.graph)     # the engine's compiled form, made once
         self.name = name
         self._task_list: list | None = None
+        self._own_targets: MockTargets | None = None     # this machine's alone, made once
         self.type = "STANDARD"     # the execution type its source gives (a template's Type)
 
     @property
@@ -181,10 +182,10 @@ class StateMachine:
         start_ms = clock_start_ms(options["start_time"])
         if name is None:
             name = _default_name(seed)
-        if not isinstance(region, str) or not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", region):
+        if region != arns.DEFAULT_REGION and (not isinstance(region, str) or not _REGION.fullmatch(region)):
             raise InputError(f"region must be an AWS region name such as eu-west-1, not {region!r}")
         account = options["account"]
-        if not isinstance(account, str) or not re.fullmatch(r"\d{12}", account):
+        if account != arns.ACCOUNT and (not isinstance(account, str) or not _ACCOUNT.fullmatch(account)):
             raise InputError(f"account must be a 12-digit AWS account id, not {account!r}")
         stop_after = options["stop_after"]
         if stop_after is not None and (isinstance(stop_after, bool) or not isinstance(stop_after, (int, float))
@@ -223,11 +224,15 @@ class StateMachine:
     def _mock_targets(self, machines) -> MockTargets:
         """Every Task of this machine and of the child machines the run may start (they run with
         the same mocks)."""
+        if not machines and self._own_targets is not None:
+            return self._own_targets
         targets = MockTargets()
         children = list(_machines_by_key(machines).values()) if machines else []
         for machine in [self, *children]:
             for task in machine._tasks():
                 targets.add_task(*task)
+        if not machines:
+            self._own_targets = targets
         return targets
 
     def _tasks(self) -> list[tuple]:
@@ -361,6 +366,9 @@ def _raw_states(definition: dict):
             for key in ("ItemProcessor", "Iterator"):
                 if isinstance(body.get(key), dict):
                     graphs.append(body[key])
+
+
+_REGION, _ACCOUNT = re.compile(r"[a-z]{2}(-[a-z]+)+-\d"), re.compile(r"\d{12}")
 
 
 @functools.lru_cache(maxsize=256)
