@@ -482,3 +482,56 @@ def test_reading_states_input_as_the_document_gives_the_same_value(text, states_
 def test_reading_states_input_as_the_document_fails_as_the_expression_is_written():
     outcome = both_ways("$states.input.n + $states.input.s", {"n": 1, "s": "x"})
     assert outcome[0] == "error" and outcome[1] == "T2002"
+
+
+# --- plain path expressions read without the engine ----------------------------------------------
+
+@pytest.mark.parametrize("value", [
+    "FORD", "", "é\u2028", True, False, None, 0, -7, 2 ** 53, 2 ** 60 + 1, -2 ** 70, 2.5, 3.0, -0.0,
+    1e20, 1e300, 0.1, {"b": 3.0}, [1, 2.0], [], [[1]], {"x": [{"y": 1}]},
+])
+@pytest.mark.parametrize("text, where", [
+    ("{% $v %}", "variable"), ("{% $v.a.b %}", "variable"), ("{% $states.input.a.b %}", "input"),
+    ("{% $states.result.a %}", "result"),
+])
+def test_a_plain_path_expression_gives_what_the_engine_gives(value, text, where):
+    from types import SimpleNamespace
+    from aslsim.query.templates import ABSENT, compile_jsonata_template
+    shaped = {"a": {"b": value}} if text.endswith(".a.b %}") else {"a": value} if ".a %}" in text else value
+    env = SimpleNamespace(input=shaped if where == "input" else {"other": 1},
+                          result=shaped if where == "result" else ABSENT, error_output=ABSENT,
+                          variables={"v": shaped}, context={}, now_ms=NOW_MS, random=None)
+    template = compile_jsonata_template(text, "Output")
+    assert template.root._path is not None
+    outcomes = []
+    for plain in (True, False):
+        if not plain:
+            template.root._path = None       # the engine answers
+        try:
+            outcomes.append(("value", template.resolve(env)))
+        except Exception as err:
+            outcomes.append(("error", type(err).__name__, str(err)))
+    assert outcomes[0] == outcomes[1]
+    assert type(outcomes[0][1]) is type(outcomes[1][1])
+
+
+@pytest.mark.parametrize("text, variables", [
+    ("{% $v.a %}", {"v": [{"a": 1}, {"a": 2}]}),     # JSONata maps over an array
+    ("{% $v.missing %}", {"v": {"a": 1}}),            # undefined: the state fails
+    ("{% $count %}", {}),                             # not a variable: JSONata's function
+])
+def test_a_plain_path_the_engine_must_answer_is_left_to_it(text, variables):
+    from types import SimpleNamespace
+    from aslsim.query.templates import ABSENT, compile_jsonata_template
+    env = SimpleNamespace(input={}, result=ABSENT, error_output=ABSENT, variables=variables,
+                          context={}, now_ms=NOW_MS, random=None)
+    template = compile_jsonata_template(text, "Output")
+    outcomes = []
+    for plain in (True, False):
+        if not plain:
+            template.root._path = None
+        try:
+            outcomes.append(("value", template.resolve(env)))
+        except Exception as err:
+            outcomes.append(("error", type(err).__name__, str(err)))
+    assert outcomes[0] == outcomes[1]

@@ -147,7 +147,7 @@ _jsonata = None     # the JSONata module: loaded only by definitions that use it
 class Expression:
     """A ``{% %}`` leaf: one JSONata expression, bound to ``$states`` and the variables it names."""
 
-    __slots__ = ("expression", "field", "variables", "_context", "_rng", "_input_document")
+    __slots__ = ("expression", "field", "variables", "_context", "_rng", "_input_document", "_path")
 
     def __init__(self, text: str, field: str):
         global _jsonata
@@ -170,6 +170,13 @@ class Expression:
         self._context = self.expression.may_read("states", "context")
         self._rng = self.expression.needs_rng   # making the seeded generator is dear: only if used
         self._input_document = self.expression.reads_input_as_document
+        # "$states.result.Payload.body.make", "$make": read here when it finds a plain value
+        match = _PLAIN_PATH.fullmatch(body)
+        self._path = None
+        if match and (match.group(1) == "states" or match.group(1) in self.variables):
+            steps = tuple(match.group(2).split(".")[1:])
+            if match.group(1) != "states" or (steps and steps[0] in _STATES_READS):
+                self._path = (match.group(1), steps)
 
     def states(self, env, with_input: bool = True) -> dict:
         """The ``$states`` binding for one evaluation."""
@@ -185,6 +192,10 @@ class Expression:
         return states
 
     def resolve(self, env):
+        if self._path is not None:
+            value = _plain_read(self._path, env)
+            if value is not _UNSURE:
+                return value
         jsonata = _jsonata
         fast = self._input_document
         bindings = {"states": self.states(env, not fast)}
@@ -215,6 +226,46 @@ class Expression:
         if value is jsonata.UNDEFINED:
             raise _query_error(self.expression.text, self.field, "returned nothing (undefined).")
         return value
+
+
+# A JSONata expression that is a variable and names: jlens's answer is the value found there,
+# when every step is an object's field and the value is one that jlens gives back unchanged.
+_PLAIN_PATH = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)")
+_STATES_READS = {"input": "input", "result": "result", "errorOutput": "error_output",
+                 "context": "context"}
+_UNSURE = object()
+_SAFE_INTEGER = 2 ** 53
+_SHORT_TEXT = PAYLOAD_BYTES // 6      # characters whose JSON (6 bytes each at most) fits the limit
+
+
+def _plain_read(path: tuple, env) -> Any:
+    """The value of a plain path expression, or _UNSURE where jlens must say (a field missing,
+    an array on the way, which JSONata maps over, a container or number it would convert)."""
+    root, steps = path
+    if root == "states":
+        value = getattr(env, _STATES_READS[steps[0]])
+        if value is ABSENT:
+            return _UNSURE
+        steps = steps[1:]
+    else:
+        try:
+            value = env.variables[root]
+        except KeyError:
+            return _UNSURE
+    for step in steps:
+        if type(value) is not dict or step not in value:
+            return _UNSURE
+        value = value[step]
+    kind = type(value)
+    if kind is str:
+        return value if len(value) <= _SHORT_TEXT else _UNSURE
+    if value is None or kind is bool:
+        return value
+    if kind is int:
+        return value if -_SAFE_INTEGER <= value <= _SAFE_INTEGER else _UNSURE
+    if kind is float:
+        return int(value) if value.is_integer() and abs(value) < 1e21 else value
+    return _UNSURE
 
 
 class Template:
