@@ -60,6 +60,9 @@ class Plan:
         self.assign_bounds = {id(block): bound_of(block) for block in blocks if block is not None}
         parameters = getattr(state, "parameters", None)
         self.arguments_bound = bound_of(parameters) if parameters is not None else None
+        # what the walker reads on every visit, in one tuple (one unpacking, not a dozen lookups)
+        self.visit = (state, self.entered_type, self.exited_type, self.reads_input_path, self.waits,
+                      self.execute, self.size_a, self.size_b, self.size_rc, self.transitions)
 
     def __repr__(self) -> str:
         return f"<Plan {self.type} {self.name!r}>"

@@ -37,6 +37,8 @@ def run_graph(run, graph, data, frame, start_at: str | None = None, resume: list
     still_at, still = None, 0       # states entered in a row at one instant of virtual time
     while True:
         plan = plans[name]
+        (state, entered_type, exited_type, reads_input_path, waits, execute, size_a, size_b, size_rc,
+         transitions) = plan.visit
         now = clock.now
         if still_at != now:
             still_at, still = now, 1
@@ -48,20 +50,20 @@ def run_graph(run, graph, data, frame, start_at: str | None = None, resume: list
         before = frame.prev
         if len(records) >= room:
             recorder.refuse()
-        append((plan.entered_type, before, {"name": name, "input": data}, now))
+        append((entered_type, before, {"name": name, "input": data}, now))
         frame.prev = entered = len(records)
-        ctx = StateContext(run, frame, plan.state, plan, data, now, entered, before)
+        ctx = StateContext(run, frame, state, plan, data, now, entered, before)
         if resume is not None:
             ctx.resume, resume = resume, None
         try:
-            if plan.reads_input_path:
+            if reads_input_path:
                 ctx.data = plan.flow.effective(ctx)
-            if plan.waits:
-                output, next_name, assigned = yield from plan.execute(ctx)
+            if waits:
+                output, next_name, assigned = yield from execute(ctx)
             else:
-                output, next_name, assigned = plan.execute(ctx)
-            size = plan.size_a * frame.size + plan.size_b
-            if plan.size_rc:
+                output, next_name, assigned = execute(ctx)
+            size = size_a * frame.size + size_b
+            if size_rc:
                 size += plan.size_r * ctx.result_size + plan.size_c * context_bound
             frame.size = size if size <= PAYLOAD_BYTES else measured(output, name)
         except StatesError as err:
@@ -83,9 +85,9 @@ def run_graph(run, graph, data, frame, start_at: str | None = None, resume: list
             details = {"name": name, "output": output}
         if len(records) >= room:
             recorder.refuse()
-        append((plan.exited_type, frame.prev, details, clock.now))
+        append((exited_type, frame.prev, details, clock.now))
         frame.prev = len(records)
-        note(plan.transitions.get(next_name) or ("transition", name, next_name))
+        note(transitions.get(next_name) or ("transition", name, next_name))
         if next_name is None:
             frame.resume = (output,)
             return output
