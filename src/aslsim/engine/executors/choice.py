@@ -12,6 +12,29 @@ def prepare(plan) -> None:
         plan.tests = tuple(_condition(flow, rule.condition) for rule in plan.state.choices)
     else:
         plan.tests = tuple(_matcher(rule.condition) for rule in plan.state.choices)
+        plan.execute = _jsonpath_choice(plan)
+
+
+def _jsonpath_choice(plan):
+    """``execute`` for a JSONPath Choice, its rules read once: the same steps, fewer lookups."""
+    state, flow = plan.state, plan.flow
+    name, default, output_path = state.name, state.default, flow.output_path
+    rules = tuple((rule.condition.matches, rule.next, rule.assign, index)
+                  for index, rule in enumerate(state.choices))
+
+    def execute(ctx):
+        data = ctx.data
+        for matches, next_name, assign, index in rules:
+            if matches(data, ctx):
+                ctx.run.recorder.note("rule", name, index)
+                assigned = flow.assigned(ctx, data, block=assign) if assign is not None else None
+                return (data if output_path is None else flow.output_of(ctx, data)), next_name, assigned
+        if default is None:
+            raise StatesError("States.NoChoiceMatched", "No Matches!")
+        ctx.run.recorder.note("rule", name, "Default")
+        assigned = flow.assigned(ctx, data) if flow.assign is not None else None
+        return (data if output_path is None else flow.output_of(ctx, data)), default, assigned
+    return execute
 
 
 def _condition(flow, condition):
@@ -31,6 +54,7 @@ def _matcher(condition):
 
 
 def execute(ctx):
+    """A JSONata Choice (a JSONPath one runs the function ``prepare`` made)."""
     state = ctx.state
     flow = ctx.plan.flow
     for index, test in enumerate(ctx.plan.tests):
