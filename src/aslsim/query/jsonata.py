@@ -442,12 +442,15 @@ class Expression:
         if max_result_bytes is not None:
             options["max_result_size"] = max_result_bytes
         try:
-            result = self._run(self._fast, states_input, bindings, options)
-        except ResultTooLarge:
-            raise
-        except JsonataError as err:
-            if err.code == "U1001" and err.message in _ENGINE_LIMIT_MESSAGES:
-                raise        # a timeout or a stack overflow: not met twice
+            result = self._fast.evaluate(states_input, bindings, **options)
+        except jlens.JlensError as err:
+            error = _from_engine(err)
+            if isinstance(error, ResultTooLarge) or error.message in _ENGINE_LIMIT_MESSAGES:
+                raise error from None      # too large, a timeout, a stack overflow: not met twice
+            result = None
+        except BaseException as err:      # a panic inside the engine: as written, it fails the state
+            if type(err).__name__ != "PanicException":
+                raise
             result = None
         if result is None:
             variables["states"]["input"] = states_input

@@ -3,14 +3,30 @@
 Pass states is what many workflows mostly are."""
 from __future__ import annotations
 
+from ...query.templates import ABSENT
+
 
 def prepare(plan) -> None:
-    if not plan.flow.jsonata:
-        plan.execute = _jsonpath_pass(plan)
+    plan.execute = _jsonata_pass(plan) if plan.flow.jsonata else _jsonpath_pass(plan)
+
+
+def _jsonata_pass(plan):
+    """``execute`` below with the state's fields read once (the same steps, fewer lookups)."""
+    flow, next_name = plan.flow, plan.state.next
+    output = flow.output.resolve if flow.output is not None else None
+    has_assign = flow.assign is not None
+
+    def execute(ctx):
+        assigned = flow.assigned(ctx, ctx.input) if has_assign else None
+        if output is None:
+            return ctx.input, next_name, assigned
+        ctx.result = ctx.error_output = ABSENT
+        return output(ctx), next_name, assigned
+    return execute
 
 
 def execute(ctx):
-    """A JSONata Pass (a JSONPath one runs the function ``prepare`` made)."""
+    """A JSONata Pass, as ``_jsonata_pass`` compiles it (a JSONPath one: ``_jsonpath_pass``)."""
     flow = ctx.plan.flow
     assigned = flow.assigned(ctx, ctx.input)
     return flow.without_result(ctx), ctx.state.next, assigned
