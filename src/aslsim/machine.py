@@ -159,14 +159,10 @@ class StateMachine:
 
     def _launch(self, input: Any, options: dict, outside, until_ms: int | None = None, history=None,
                 redrive=None) -> "LiveExecution":
-        defaults = dict(mocks=None, mock_config=None, test_case=None, lambdas=None, aws=None,
-                        callbacks=None, machines=None, region=arns.DEFAULT_REGION, account=arns.ACCOUNT, s3=None,
-                        start_time=None, seed=0, execution_type=None, name=None, stop_after=None,
-                        role_arn=None, answers=None, children=None)
-        unknown = set(options) - set(defaults)
+        unknown = options.keys() - _LAUNCH_DEFAULTS.keys()
         if unknown:
             raise TypeError(f"unexpected options: {', '.join(sorted(unknown))}")
-        options = {**defaults, **options}
+        options = {**_LAUNCH_DEFAULTS, **options}
         execution_type, region, seed, name = (options["execution_type"], options["region"], options["seed"],
                                               options["name"])
         if execution_type is None:
@@ -368,6 +364,11 @@ def _raw_states(definition: dict):
                     graphs.append(body[key])
 
 
+# every option of a run (``run``, ``start``, ``redrive``) and its default
+_LAUNCH_DEFAULTS = dict(mocks=None, mock_config=None, test_case=None, lambdas=None, aws=None,
+                        callbacks=None, machines=None, region=arns.DEFAULT_REGION, account=arns.ACCOUNT,
+                        s3=None, start_time=None, seed=0, execution_type=None, name=None,
+                        stop_after=None, role_arn=None, answers=None, children=None)
 _REGION, _ACCOUNT = re.compile(r"[a-z]{2}(-[a-z]+)+-\d"), re.compile(r"\d{12}")
 
 
