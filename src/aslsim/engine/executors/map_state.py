@@ -51,11 +51,15 @@ def attempt(ctx):
     children = []
     ctx.frames = frames
     earlier = redrive.earlier_for(ctx, len(items))
+    scope, prev = frame.scope, frame.prev
     for index, item in enumerate(items):
-        child = Frame(Scope(frame.scope), frame.prev)
+        child = Frame(Scope(scope), prev)
         frames.append(child)
         paths.append(child.path)
-        before = None if earlier is None else earlier[index]
+        if earlier is None:
+            children.append(_iteration(ctx, selection, index, item, child))
+            continue
+        before = earlier[index]
         if redrive.succeeded(before):   # redriven: it keeps its output and enters no state again
             children.append(redrive.thread(ctx.run, None, None, child, before))
         else:
