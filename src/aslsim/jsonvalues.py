@@ -15,7 +15,7 @@ import math
 import sys
 from typing import Any
 
-__all__ = ["MAX_DEPTH", "NotJSON", "check", "loads", "parse", "pointer_parts"]
+__all__ = ["MAX_DEPTH", "NotJSON", "check", "copy", "loads", "parse", "pointer_parts"]
 
 MAX_DEPTH = 256
 # Python refuses to read or print integers longer than this many digits (its default guard
@@ -41,6 +41,26 @@ def check(value: Any) -> None:
     if _first_problem(value, with_path=False) is not None:
         message, parts = _first_problem(value, with_path=True)
         raise NotJSON(message, _pointer(parts))
+
+
+try:   # the C encoder and scanner called directly: json.dumps/loads's wrappers cost as much
+    from json.encoder import c_make_encoder as _c_encoder
+    from json.scanner import c_make_scanner as _c_scanner
+    _ENCODE = _c_encoder(None, None, json.encoder.encode_basestring, None, ":", ",", False, False, True)
+    _SCAN = _c_scanner(json.JSONDecoder())
+except (ImportError, TypeError):   # pragma: no cover - a Python without the C accelerator
+    _ENCODE = _SCAN = None
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def copy(value: Any) -> tuple[Any, str]:
+    """A private copy of a value that passed ``check`` (or that a run made of such values), made
+    through its compact JSON text, and that text (non-ASCII characters as they are)."""
+    if _ENCODE is None:   # pragma: no cover
+        text = _COMPACT(value)
+        return json.loads(text), text
+    text = "".join(_ENCODE(value, 0))
+    return _SCAN(text, 0)[0], text
 
 
 def loads(text: str | bytes) -> Any:

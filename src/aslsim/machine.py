@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import math
 import random
 import re
@@ -23,7 +22,6 @@ from .engine.run import ExecutionRun
 from . import jsonvalues
 from .errors import DefinitionError, InputError
 from .observers import notify
-from .query.jsonpath import dumps
 from .services import api_models
 from .services.calls import TaskFailure, TaskSuccess
 from .services.mocks import Mocks, MockTargets
@@ -386,11 +384,11 @@ def _private_input(value) -> Any:
         jsonvalues.check(execution_input)
     except jsonvalues.NotJSON as err:
         raise InputError(f"the execution input is not JSON: {err}") from None
-    text = dumps(execution_input)
-    size = len(text.encode("utf-8"))
+    private, text = jsonvalues.copy(execution_input)
+    size = len(text) if text.isascii() else len(text.encode("utf-8"))
     if size > PAYLOAD_LIMIT:
         raise InputError(f"the execution input is larger than {PAYLOAD_LIMIT} bytes, which AWS refuses")
-    return json.loads(text), size
+    return private, size
 
 
 def _check_callbacks(callbacks) -> None:
@@ -412,9 +410,9 @@ def _check_callbacks(callbacks) -> None:
 
 def _s3_store(s3, aws, region):
     """Where Distributed Maps read and write S3 objects: the given store or folder, or moto's S3."""
-    from .engine.distributed.s3_store import LocalS3Store
     if s3 is None:
         return _MotoS3OnFirstUse(region) if aws == "moto" else None
+    from .engine.distributed.s3_store import LocalS3Store
     if isinstance(s3, (str, Path, dict)):
         return LocalS3Store(s3)
     if all(hasattr(s3, name) for name in ("get_object", "list_objects_v2", "put_object")):

@@ -48,6 +48,7 @@ def task_services(options: dict, *, machine_name: str, file: str | None = None, 
                     outside=outside)
 
 
+_DEFAULT_START_MS = epoch_ms(DEFAULT_START)
 # The clock must be able to print every instant of a year-long execution.
 _EARLIEST_MS, _LATEST_MS = 0, epoch_ms(datetime(9998, 12, 31, 23, 59, 59, tzinfo=timezone.utc))
 
@@ -64,7 +65,7 @@ def clock_start_ms(start_time) -> int:
 
 def _given_start_ms(start_time) -> int:
     if start_time is None:
-        return epoch_ms(DEFAULT_START)
+        return _DEFAULT_START_MS
     if isinstance(start_time, int) and not isinstance(start_time, bool):
         return start_time            # epoch milliseconds
     if isinstance(start_time, datetime):

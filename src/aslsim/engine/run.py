@@ -19,12 +19,11 @@ A Distributed Map's children are Runs too (``Run.child``), on the parent's sched
 """
 from __future__ import annotations
 
-import json
 from typing import Any, NamedTuple
 
 from ..definition.limits import (EXPRESS_MAX_DURATION_S, MAX_HISTORY_EVENTS, STANDARD_MAX_DURATION_S)
+from .. import jsonvalues
 from ..errors import MockMissing, StatesError
-from ..query.jsonpath import dumps
 from . import walker
 from .context import Frame, Scope
 from .identity import Identity, Seeds
@@ -180,7 +179,7 @@ class ExecutionRun:
             return Outcome("TIMED_OUT", None, "States.Timeout", cause)
         recorder.end("ExecutionSucceeded", self.top.prev, {"output": output})
         # the caller gets its own copy: outputs may share objects with constants or mocks
-        return Outcome("SUCCEEDED", json.loads(dumps(output)))
+        return Outcome("SUCCEEDED", jsonvalues.copy(output)[0])
 
     def stop(self, error: str | None = None, cause: str | None = None) -> Outcome:
         """StopExecution of a waiting execution: its open states end without events (recorded)."""
