@@ -62,7 +62,8 @@ def call_service(ctx, call: TaskCall, events: TaskEvents):
     answer = ask(ctx, call, events, slot)
     if answer.outside is not None:
         answer = yield from await_outside(ctx, call, events, answer.outside, slot)
-    yield from wait(ctx, call, events, slot, answer)
+    if answer.duration_ms:     # an answer at once leaves nothing to wait for, nor to time out
+        yield from wait(ctx, call, events, slot, answer)
     return result(ctx, call, events, slot, answer)
 
 
