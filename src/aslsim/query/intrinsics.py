@@ -172,6 +172,21 @@ def _format(args, env, template=None):
     return "".join(out)
 
 
+def _formatter(pieces: list, resolvers: tuple):
+    """States.Format of a literal template with as many values as placeholders, as one function:
+    the values resolved in order, each inserted as ``_format`` inserts it."""
+    first, rest = pieces[0], tuple(zip(resolvers, pieces[1:]))
+
+    def resolve(env):
+        out = [first]
+        for value_of, piece in rest:
+            value = value_of(env)
+            out.append(value if type(value) is str else format_value(value))
+            out.append(piece)
+        return "".join(out)
+    return resolve
+
+
 def _reject_constant(text: str):
     raise ValueError(f"'{text}' is not JSON")
 
@@ -360,7 +375,7 @@ class _Literal:
 class Intrinsic:
     """A compiled intrinsic call; ``resolve(env)`` evaluates it, its paths reading ``env.document``."""
 
-    __slots__ = ("text", "name", "args", "_function", "_template")
+    __slots__ = ("text", "name", "args", "_function", "_template", "resolve")
 
     def __init__(self, text: str, name: str, args: tuple):
         self.text = text
@@ -370,8 +385,11 @@ class Intrinsic:
         first = args[0] if args else None
         self._template = (first.template if name == "States.Format"
                           and isinstance(first, _Literal) else None)
+        self.resolve = self.resolve_each
+        if self._template is not None and len(self._template) == len(args):
+            self.resolve = _formatter(self._template, tuple(arg.resolve for arg in args[1:]))
 
-    def resolve(self, env) -> Any:
+    def resolve_each(self, env) -> Any:
         values = [arg.resolve(env) for arg in self.args]
         if self._template is not None:
             return _format(values, env, self._template)
