@@ -199,3 +199,19 @@ def test_an_object_reading_a_missing_variable_fails_naming_it():
     with pytest.raises(StatesError) as caught:
         resolve(template, {}, ENV)
     assert "The variable 'nobody' is not defined" in caught.value.cause
+
+
+@pytest.mark.parametrize("value", ["text", 3, 2.5, 1e-5, True, None, [1, "a"], {"k": [1.0]}])
+def test_states_format_in_an_object_formats_as_the_intrinsic_does(value):
+    template = compile_template({"f.$": "States.Format('<{}|{}>', $.v, $.w)"}, "Parameters")
+    intrinsic = template.root.children[0][1]
+    data = {"v": value, "w": "x"}
+    expected = resolve(SimpleNamespace(resolve=intrinsic.resolve_each), data, ENV)
+    assert resolve(template, data, ENV) == {"f": expected}
+
+
+def test_states_format_in_an_object_reports_a_missing_path():
+    template = compile_template({"f.$": "States.Format('{}', $.nope)"}, "Parameters")
+    with pytest.raises(StatesError) as caught:
+        resolve(template, {"v": 1}, ENV)
+    assert caught.value.cause.startswith("The JSONPath '$.nope' specified for the field 'f.$' could not be found")

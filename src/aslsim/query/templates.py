@@ -115,6 +115,8 @@ def _object_source(node: "Object", names: dict) -> str | None:
             value = _object_source(child, names)
             if value is None:
                 return None
+        elif isinstance(child, Intrinsic) and (inline := _format_source(child, names, tag)) is not None:
+            value = inline
         elif isinstance(child, (Array, Intrinsic)) and not _draws(child):
             names[tag + "r"] = child.resolve
             value = f"{tag}r(env)"
@@ -122,6 +124,27 @@ def _object_source(node: "Object", names: dict) -> str | None:
             return None
         parts.append(f"{tag}: {value}")
     return "{" + ", ".join(parts) + "}"
+
+
+def _format_source(node, names: dict, tag: str) -> str | None:
+    """States.Format of a literal template and paths, as one expression (see _formatter)."""
+    from .intrinsics import format_value
+    pieces = node._template
+    if node.name != "States.Format" or pieces is None or len(pieces) != len(node.args):
+        return None
+    names[tag + "f"] = format_value
+    parts = [f"{tag}p0"]
+    names[tag + "p0"] = pieces[0]
+    for i, (arg, piece) in enumerate(zip(node.args[1:], pieces[1:]), 1):
+        inline = inline_reader(arg.path, f"{tag}a{i}") if isinstance(arg, PathValue) else None
+        if inline is None:
+            return None
+        source, used = inline
+        names.update(used)
+        names[f"{tag}p{i}"] = piece
+        parts.append(f"(_v if type(_v := {source}) is str else {tag}f(_v))")
+        parts.append(f"{tag}p{i}")
+    return "''.join((" + ", ".join(parts) + "))"
 
 
 def _draws(node) -> bool:
