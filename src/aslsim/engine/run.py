@@ -39,7 +39,7 @@ class Run:
     """One execution's parts, as its executors see them through ``ctx.run``."""
 
     __slots__ = ("identity", "seeds", "recorder", "scheduler", "services", "s3", "stopping", "map_runs",
-                 "top", "context_bound", "max_states_at_one_instant", "tester")
+                 "top", "context_bound", "max_states_at_one_instant", "tester", "walk")
 
     def __init__(self, *, identity: Identity, seeds: Seeds, recorder: Recorder, scheduler: Scheduler,
                  services, s3=None, map_runs: list | None = None, input_size: int = 0):
@@ -55,6 +55,10 @@ class Run:
         self.context_bound = input_size + _CONTEXT_OVERHEAD
         self.max_states_at_one_instant = walker.MAX_STATES_AT_ONE_INSTANT
         self.tester = None              # TestState's StateTester: it decides Retry and Catch
+        # what every thread's walker reads of the run, in one tuple (see walker.run_graph)
+        records = recorder.log.records
+        self.walk = (recorder, records, records.append, recorder.trace.append, recorder.room,
+                     scheduler, self.max_states_at_one_instant, self.context_bound)
 
     def thread(self, graph, data, frame: Frame):
         """A generator running ``graph`` (a PlanGraph) as the thread ``frame``."""

@@ -25,14 +25,8 @@ def run_graph(run, graph, data, frame, start_at: str | None = None, resume: list
     how its children ended before (``engine.redrive``). The thread's end is left in ``frame.resume``."""
     plans = graph.plans
     name = start_at or graph.start_at
-    recorder = run.recorder
-    records = recorder.log.records
-    append = records.append
-    note = recorder.trace.append
-    room = recorder.room            # events that may still be appended before the limit
-    clock = run.scheduler
-    most = run.max_states_at_one_instant
-    context_bound = run.context_bound
+    # room: how many events may still be appended before the limit; most: see above
+    recorder, records, append, note, room, clock, most, context_bound = run.walk
     visited = frame.path.append
     still_at, still = None, 0       # states entered in a row at one instant of virtual time
     while True:
