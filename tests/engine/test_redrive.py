@@ -156,3 +156,89 @@ def test_a_redriven_distributed_map_redrives_its_map_run_and_reruns_only_failed_
     assert (same.arn, same.status, same.redrive_count) == (arn, "SUCCEEDED", 1)
     assert [c.status for c in same.children] == ["SUCCEEDED"] * 3
     assert same.children[2].name == failed_name           # the same child execution, run again
+
+
+def distributed(**processor):
+    return {"Type": "Map", "ItemsPath": "$.items", "End": True,
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                              "StartAt": "Work", "States": {"Work": task("work", End=True)}, **processor}}
+
+
+def fails_on_3(item):
+    if item == 3:
+        raise aslsim.ServiceError("Down", "3 failed")
+    return item * 10
+
+
+def test_a_distributed_map_in_a_parallel_branch_redrives_its_map_run():
+    machine = aslsim.load({"StartAt": "Fan", "States": {"Fan": {"Type": "Parallel", "End": True, "Branches": [
+        {"StartAt": "Side", "States": {"Side": task("side", End=True)}},
+        {"StartAt": "Each", "States": {"Each": distributed()}}]}}})
+    first = machine.run({"items": [1, 2, 3]}, mocks={"work": {"call": fails_on_3}, "side": {"return": "s"}})
+    (run,) = first.map_runs
+    arn, names = run.arn, [c.name for c in run.children]
+    again = machine.redrive(first, mocks={"work": {"call": lambda item: item * 10}, "side": {"return": "x"}}).execution
+    assert (again.status, again.output) == ("SUCCEEDED", ["s", [10, 20, 30]])
+    assert [(c.state, c.parameters) for c in again.calls] == [("Work", 3)]     # Side kept, one child rerun
+    redriven = [e["mapRunRedrivenEventDetails"] for e in again.history if e["type"] == "MapRunRedriven"]
+    assert redriven == [{"mapRunArn": arn, "redriveCount": 1}]
+    assert not [e for e in again.history[len(first.history):] if e["type"] == "MapRunStarted"]
+    (same,) = again.map_runs
+    assert (same.arn, same.status, same.redrive_count) == (arn, "SUCCEEDED", 1)
+    assert [c.name for c in same.children] == names
+
+
+def test_a_distributed_map_in_an_inline_map_iteration_redrives_only_the_failed_map_run():
+    inner = distributed()
+    inner["ItemsPath"] = "$"
+    machine = aslsim.load({"StartAt": "Outer", "States": {"Outer": {
+        "Type": "Map", "End": True, "ItemsPath": "$.groups",
+        "ItemProcessor": {"StartAt": "Each", "States": {"Each": inner}}}}})
+    first = machine.run({"groups": [[1, 2], [3, 4]]}, mocks={"work": {"call": fails_on_3}})
+    runs = {r.children[0].input: r for r in first.map_runs}
+    ok, failed = runs[1], runs[3]
+    assert (ok.status, failed.status) == ("SUCCEEDED", "FAILED")
+    again = machine.redrive(first, mocks={"work": {"call": lambda item: item * 10}}).execution
+    assert (again.status, again.output) == ("SUCCEEDED", [[10, 20], [30, 40]])
+    # the Map Run of [1, 2] is not run again; 4 had not started when 3 failed the other
+    assert [c.parameters for c in again.calls] == [3, 4]
+    redriven = [e["mapRunRedrivenEventDetails"] for e in again.history if e["type"] == "MapRunRedriven"]
+    assert redriven == [{"mapRunArn": failed.arn, "redriveCount": 1}]
+    assert sorted(r.arn for r in again.map_runs) == sorted([ok.arn, failed.arn])
+
+
+def test_a_redriven_standard_child_goes_on_with_its_own_history():
+    machine = aslsim.load({"StartAt": "Each", "States": {"Each": distributed(
+        StartAt="Before", States={"Before": {"Type": "Pass", "Next": "Work"}, "Work": task("work", End=True)})}})
+    first = machine.run({"items": [1, 3]}, mocks={"work": {"call": fails_on_3}})
+    before = first.map_runs[0].children[1]
+    assert (before.status, before.redrive_count, before.redrive_ms) == ("FAILED", 0, None)
+    kept_events = len(first.map_runs[0].children[0].history)
+    again = machine.redrive(first, mocks={"work": {"call": lambda item: item * 10}}).execution
+    child = again.map_runs[0].children[1]
+    assert (child.name, child.execution_arn, child.start_ms) == (before.name, before.execution_arn, before.start_ms)
+    assert (child.status, child.output, child.redrive_count) == ("SUCCEEDED", 30, 1)
+    assert child.redrive_ms == first.stop_ms           # redriven when its parent was
+    kinds = [e["type"] for e in child.history]
+    # its first attempt's events, then ExecutionRedriven and only the state that failed
+    assert kinds[:len(before.history)] == [e["type"] for e in before.history]
+    assert kinds[len(before.history):] == ["ExecutionRedriven", "TaskStateEntered", "LambdaFunctionScheduled",
+                                           "LambdaFunctionStarted", "LambdaFunctionSucceeded",
+                                           "TaskStateExited", "ExecutionSucceeded"]
+    assert child.history[len(before.history)]["executionRedrivenEventDetails"] == {"redriveCount": 1}
+    kept = again.map_runs[0].children[0]
+    assert (kept.redrive_count, len(kept.history)) == (0, kept_events)
+
+
+def test_a_redriven_express_child_starts_again_from_its_first_state():
+    machine = aslsim.load({"StartAt": "Each", "States": {"Each": distributed(
+        ProcessorConfig={"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+        StartAt="Before", States={"Before": {"Type": "Pass", "Next": "Work"}, "Work": task("work", End=True)})}})
+    first = machine.run({"items": [1, 3]}, mocks={"work": {"call": fails_on_3}})
+    before = first.map_runs[0].children[1]
+    again = machine.redrive(first, mocks={"work": {"call": lambda item: item * 10}}).execution
+    child = again.map_runs[0].children[1]
+    assert (child.name, child.status, child.redrive_count) == (before.name, "SUCCEEDED", 0)
+    kinds = [e["type"] for e in child.history]
+    assert kinds[0] == "ExecutionStarted" and "ExecutionRedriven" not in kinds
+    assert "PassStateEntered" in kinds          # from the first state, as StartExecution runs it

@@ -110,3 +110,71 @@ def test_a_redriven_distributed_map_redrives_its_map_run(sfn, create):
     events = sfn.get_execution_history(executionArn=execution, maxResults=1000)["events"]
     redriven = [e for e in events if e["type"] == "MapRunRedriven"]
     assert [e["mapRunRedrivenEventDetails"] for e in redriven] == [{"mapRunArn": run["mapRunArn"], "redriveCount": 1}]
+
+
+def distributed_each(items_path="$.items"):
+    return {"Type": "Map", "End": True, "ItemsPath": items_path,
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                              "StartAt": "Work", "States": {
+                                  "Work": {"Type": "Task", "Resource": LAMBDA + "work", "End": True}}}}
+
+
+def child_named(sfn, map_run_arn, status):
+    (child,) = [c for c in sfn.list_executions(mapRunArn=map_run_arn)["executions"] if c["status"] == status]
+    return child["executionArn"]
+
+
+@pytest.mark.aslsim_server(mocks=MOCKS)
+def test_a_distributed_map_in_a_parallel_branch_is_redriven_with_its_map_run(sfn, create):
+    definition = {"StartAt": "Fan", "States": {"Fan": {"Type": "Parallel", "End": True, "Branches": [
+        {"StartAt": "Pass", "States": {"Pass": {"Type": "Pass", "Result": "kept", "End": True}}},
+        {"StartAt": "Each", "States": {"Each": distributed_each()}}]}}}
+    execution = sfn.start_execution(stateMachineArn=create(definition), input='{"items": [1, 2, 3]}')["executionArn"]
+    (run,) = sfn.list_map_runs(executionArn=execution)["mapRuns"]
+    failed = child_named(sfn, run["mapRunArn"], "FAILED")
+    described = sfn.describe_execution(executionArn=failed)
+    assert (described["redriveStatus"], described["redriveCount"]) == ("REDRIVABLE_BY_MAP_RUN", 0)
+    with pytest.raises(sfn.exceptions.ExecutionNotRedrivable):
+        sfn.redrive_execution(executionArn=failed)        # only its parent's redrive runs it again
+    sfn.redrive_execution(executionArn=execution)
+    described = sfn.describe_execution(executionArn=execution)
+    assert (described["status"], json.loads(described["output"])) == ("SUCCEEDED", ["kept", [10, 20, 30]])
+    assert CALLS == [1, 2, 3, 3]
+    (same,) = sfn.list_map_runs(executionArn=execution)["mapRuns"]
+    assert same["mapRunArn"] == run["mapRunArn"]
+    map_run = sfn.describe_map_run(mapRunArn=run["mapRunArn"])
+    assert (map_run["status"], map_run["redriveCount"], map_run["executionCounts"]["succeeded"]) == ("SUCCEEDED", 1, 3)
+    assert entered_after_redrive(sfn, execution) == ["Fan", "Each"]
+    # the child that failed was redriven: the same execution, its history goes on
+    child = sfn.describe_execution(executionArn=failed)
+    assert (child["status"], child["redriveCount"], child["redriveStatus"]) == ("SUCCEEDED", 1, "NOT_REDRIVABLE")
+    assert child["redriveStatusReason"] == "Execution is SUCCEEDED and cannot be redriven"
+    assert child["redriveDate"] >= child["startDate"]
+    events = sfn.get_execution_history(executionArn=failed)["events"]
+    kinds = [e["type"] for e in events]
+    assert kinds[0] == "ExecutionStarted" and kinds.count("ExecutionStarted") == 1
+    assert kinds.index("ExecutionFailed") < kinds.index("ExecutionRedriven") < kinds.index("ExecutionSucceeded")
+    assert events[kinds.index("ExecutionRedriven")]["executionRedrivenEventDetails"] == {"redriveCount": 1}
+    kept = [c for c in sfn.list_executions(mapRunArn=run["mapRunArn"])["executions"] if c["executionArn"] != failed]
+    assert [c["redriveCount"] for c in kept] == [0, 0]
+
+
+@pytest.mark.aslsim_server(mocks=MOCKS)
+def test_a_distributed_map_in_an_inline_map_iteration_redrives_its_own_map_run(sfn, create):
+    definition = {"StartAt": "Groups", "States": {"Groups": {
+        "Type": "Map", "End": True, "ItemsPath": "$.groups",
+        "ItemProcessor": {"StartAt": "Each", "States": {"Each": distributed_each("$")}}}}}
+    execution = sfn.start_execution(stateMachineArn=create(definition),
+                                    input='{"groups": [[1, 2], [3]]}')["executionArn"]
+    before = {r["mapRunArn"]: sfn.describe_map_run(mapRunArn=r["mapRunArn"])["status"]
+              for r in sfn.list_map_runs(executionArn=execution)["mapRuns"]}
+    assert sorted(before.values()) == ["FAILED", "SUCCEEDED"]
+    sfn.redrive_execution(executionArn=execution)
+    described = sfn.describe_execution(executionArn=execution)
+    assert (described["status"], json.loads(described["output"])) == ("SUCCEEDED", [[10, 20], [30]])
+    assert CALLS == [1, 2, 3, 3]
+    after = {r["mapRunArn"]: sfn.describe_map_run(mapRunArn=r["mapRunArn"])
+             for r in sfn.list_map_runs(executionArn=execution)["mapRuns"]}
+    assert set(after) == set(before)                 # no new Map Run
+    assert {arn: (run["status"], run["redriveCount"]) for arn, run in after.items()} == {
+        arn: ("SUCCEEDED", 1 if status == "FAILED" else 0) for arn, status in before.items()}

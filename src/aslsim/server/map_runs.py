@@ -51,7 +51,7 @@ def describe_map_run(call, params: dict) -> dict:
     with call.store.lock:
         entry = _entry(call, params["mapRunArn"])
     run = entry.map_run
-    items, executions = run.item_counts(), run.execution_counts()
+    items, executions = run.item_counts(redrives=True), run.execution_counts(redrives=True)
     return {"mapRunArn": run.arn, "executionArn": run.execution_arn, "status": run.status,
             "startDate": run.start_ms, "stopDate": run.stop_ms, "maxConcurrency": run.max_concurrency,
             "toleratedFailurePercentage": float(run.tolerated_failure_percentage or 0),
