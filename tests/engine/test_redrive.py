@@ -3,7 +3,10 @@ branches and iterations that failed, were aborted or never ran, each from the st
 in; the others keep their outputs and enter no state again (AWS, API_RedriveExecution: "For
 workflows that include an Inline Map or Parallel state, RedriveExecution API action reschedules
 and redrives only the iterations and branches that failed or aborted")."""
+import pytest
+
 import aslsim
+from aslsim.engine import redrive
 
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:"
 
@@ -242,3 +245,72 @@ def test_a_redriven_express_child_starts_again_from_its_first_state():
     kinds = [e["type"] for e in child.history]
     assert kinds[0] == "ExecutionStarted" and "ExecutionRedriven" not in kinds
     assert "PassStateEntered" in kinds          # from the first state, as StartExecution runs it
+
+
+# -- what may be redriven (the guide's "Redrive eligibility for unsuccessful executions") ------------
+
+FAILING = aslsim.load({"StartAt": "Work", "States": {"Work": task("work", End=True)}})
+DOWN = {"work": {"throw": {"Error": "Down"}}}
+
+
+def refused(execution, **options) -> str:
+    with pytest.raises(aslsim.InputError) as raised:
+        FAILING.redrive(execution, mocks=DOWN, **options)
+    return str(raised.value)
+
+
+def test_a_succeeded_execution_is_not_redriven():
+    done = FAILING.run({}, mocks={"work": {"return": 1}})
+    assert refused(done) == "Execution is SUCCEEDED and cannot be redriven"
+
+
+def test_an_execution_is_redriven_within_14_days_of_its_stop_only():
+    failed = FAILING.run({}, mocks=DOWN, start_time="2025-03-01T00:00:00Z")
+    assert FAILING.redrive(failed, mocks=DOWN, at="2025-03-15T00:00:00Z").execution.error == "Down"
+    assert refused(failed, at="2025-03-15T00:00:01Z") == "Execution redrivable period exceeded"
+
+
+def test_an_execution_started_before_redrive_existed_is_not_redriven():
+    failed = FAILING.run({}, mocks=DOWN, start_time="2023-11-14T23:59:59Z")
+    assert refused(failed) == "Execution was started before the launch of RedriveExecution"
+
+
+def test_an_express_execution_is_not_redriven():
+    failed = FAILING.run({}, mocks=DOWN, execution_type="EXPRESS")
+    assert "EXPRESS execution cannot be redriven" in refused(failed)
+
+
+def test_the_refusals_of_a_full_history_and_a_year_open():
+    start = 1_735_689_600_000           # 2025-01-01
+    assert redrive.refusal("FAILED", start, start, 24_998, start) is None
+    assert redrive.refusal("FAILED", start, start, 24_999, start) == "Execution history event limit exceeded"
+    year = 365 * 24 * 3600 * 1000
+    assert redrive.refusal("TIMED_OUT", start, start + year, 10, start + year) == \
+        "Execution has exceeded the max execution time"
+    assert redrive.refusal("RUNNING", start, None, 10, start) == "Execution is RUNNING and cannot be redriven"
+
+
+def test_a_parallel_that_failed_on_its_data_limit_reruns_every_branch():
+    machine = aslsim.load({"StartAt": "Fan", "States": {"Fan": {"Type": "Parallel", "End": True, "Branches": [
+        {"StartAt": "A", "States": {"A": task("a", End=True)}},
+        {"StartAt": "B", "States": {"B": task("b", End=True)}}]}}})
+    big = "x" * 150_000
+    first = machine.run({}, mocks={"a": {"return": big}, "b": {"return": big}})
+    assert first.error == "States.DataLimitExceeded"
+    again = machine.redrive(first, mocks={"a": {"return": 1}, "b": {"return": 2}}).execution
+    assert (again.status, again.output) == ("SUCCEEDED", [1, 2])
+    assert sorted(c.state for c in again.calls) == ["A", "B"]       # documented: rerun whole
+
+
+def test_a_map_run_is_redriven_at_most_1000_times():
+    machine = aslsim.load({"StartAt": "Each", "States": {"Each": distributed(
+        ProcessorConfig={"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"})}})
+    execution = machine.run({"items": [1]}, mocks=DOWN)
+    for count in range(1, 1001):
+        execution = machine.redrive(execution, redrive_count=count, mocks=DOWN).execution
+    (map_run,) = execution.map_runs
+    assert (execution.error, map_run.redrive_count) == ("States.ExceedToleratedFailureThreshold", 1000)
+    last = machine.redrive(execution, redrive_count=1001, mocks={"work": {"return": 1}}).execution
+    assert (last.status, last.error) == ("FAILED", "States.Runtime")        # documented
+    assert "redriven 1000 times" in last.cause and not last.calls
+    assert [e["type"] for e in last.history[-3:]] == ["MapStateEntered", "MapStateStarted", "ExecutionFailed"]

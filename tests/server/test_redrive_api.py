@@ -178,3 +178,56 @@ def test_a_distributed_map_in_an_inline_map_iteration_redrives_its_own_map_run(s
     assert set(after) == set(before)                 # no new Map Run
     assert {arn: (run["status"], run["redriveCount"]) for arn, run in after.items()} == {
         arn: ("SUCCEEDED", 1 if status == "FAILED" else 0) for arn, status in before.items()}
+
+
+# -- what may be redriven, and what DescribeExecution says of it (documented reasons) ----------------
+
+def test_a_succeeded_execution_is_not_redrivable(sfn, create):
+    definition = {"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}}
+    execution = sfn.start_execution(stateMachineArn=create(definition))["executionArn"]
+    described = sfn.describe_execution(executionArn=execution)
+    assert (described["redriveStatus"], described["redriveStatusReason"]) == (
+        "NOT_REDRIVABLE", "Execution is SUCCEEDED and cannot be redriven")
+    with pytest.raises(sfn.exceptions.ExecutionNotRedrivable) as raised:
+        sfn.redrive_execution(executionArn=execution)
+    assert raised.value.response["Error"]["Message"] == "Execution is SUCCEEDED and cannot be redriven"
+
+
+def test_a_running_execution_is_not_redrivable(sfn, create):
+    activity = sfn.create_activity(name="approve")["activityArn"]
+    definition = {"StartAt": "Wait", "States": {"Wait": {"Type": "Task", "Resource": activity, "End": True}}}
+    execution = sfn.start_execution(stateMachineArn=create(definition))["executionArn"]
+    described = sfn.describe_execution(executionArn=execution)
+    assert (described["status"], described["redriveStatus"], described["redriveStatusReason"]) == (
+        "RUNNING", "NOT_REDRIVABLE", "Execution is RUNNING and cannot be redriven")
+    with pytest.raises(sfn.exceptions.ExecutionNotRedrivable):
+        sfn.redrive_execution(executionArn=execution)
+
+
+@pytest.mark.aslsim_server(mocks=MOCKS)
+def test_a_failed_execution_is_redrivable_for_14_days_after_its_stop(sfn, create, monkeypatch):
+    from aslsim.server import executions
+    definition = {"StartAt": "Work", "States": {"Work": {"Type": "Task", "Resource": LAMBDA + "work",
+                                                         "InputPath": "$.item", "End": True}}}
+    execution = sfn.start_execution(stateMachineArn=create(definition), input='{"item": 3}')["executionArn"]
+    described = sfn.describe_execution(executionArn=execution)
+    assert (described["status"], described["redriveStatus"]) == ("FAILED", "REDRIVABLE")
+    assert "redriveStatusReason" not in described
+    stopped = int(described["stopDate"].timestamp() * 1000)
+    monkeypatch.setattr(executions, "now_ms", lambda: stopped + 14 * 24 * 3600 * 1000 + 1000)
+    described = sfn.describe_execution(executionArn=execution)
+    assert (described["redriveStatus"], described["redriveStatusReason"]) == (
+        "NOT_REDRIVABLE", "Execution redrivable period exceeded")
+    with pytest.raises(sfn.exceptions.ExecutionNotRedrivable) as raised:
+        sfn.redrive_execution(executionArn=execution)
+    assert raised.value.response["Error"]["Message"] == "Execution redrivable period exceeded"
+    assert sfn.describe_execution(executionArn=execution)["redriveCount"] == 0
+
+
+def test_an_express_execution_cannot_be_redriven(sfn, create):
+    definition = {"StartAt": "Fail", "States": {"Fail": {"Type": "Fail", "Error": "Down"}}}
+    machine = create(definition, type="EXPRESS")
+    execution = sfn.start_execution(stateMachineArn=machine)["executionArn"]
+    assert ":express:" in execution
+    with pytest.raises(sfn.exceptions.InvalidArn):
+        sfn.redrive_execution(executionArn=execution)
