@@ -314,3 +314,65 @@ def test_a_map_run_is_redriven_at_most_1000_times():
     assert (last.status, last.error) == ("FAILED", "States.Runtime")        # documented
     assert "redriven 1000 times" in last.cause and not last.calls
     assert [e["type"] for e in last.history[-3:]] == ["MapStateEntered", "MapStateStarted", "ExecutionFailed"]
+
+
+# -- the Map Run redrive rules (the guide's "Redriving Map Runs") ------------------------------------
+
+def test_a_map_run_whose_item_reader_failed_reads_its_items_again_on_redrive(tmp_path):
+    each = distributed()
+    del each["ItemsPath"]
+    each["ItemReader"] = {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"},
+                          "Parameters": {"Bucket": "data", "Key": "items.json"}}
+    machine = aslsim.load({"StartAt": "Each", "States": {"Each": each}})
+    (tmp_path / "data").mkdir()
+    first = machine.run({}, s3=tmp_path, mocks={"work": {"call": lambda item: item * 10}})
+    assert first.error == "States.ItemReaderFailed"
+    arn = first.map_runs[0].arn
+    (tmp_path / "data" / "items.json").write_text("[1, 2]")     # documented: the input in the bucket
+    again = machine.redrive(first, s3=tmp_path, mocks={"work": {"call": lambda item: item * 10}}).execution
+    assert (again.status, again.output) == ("SUCCEEDED", [10, 20])
+    assert [e["mapRunRedrivenEventDetails"]["mapRunArn"] for e in again.history if e["type"] == "MapRunRedriven"] == [arn]
+
+
+def test_a_map_run_that_failed_with_states_runtime_is_not_redriven_a_new_one_starts():
+    machine = aslsim.load({"StartAt": "Each", "States": {"Each": {
+        **distributed(), "ItemSelector": {"value.$": "$$.Map.Item.Value.missing"}}}})
+    first = machine.run({"items": [{"ok": 1}]}, mocks={"work": {"return": 1}})
+    assert first.error == "States.Runtime"
+    (failed,) = first.map_runs
+    again = machine.redrive(first, mocks={"work": {"return": 1}}).execution
+    after = [e["type"] for e in again.history[len(first.history):]]
+    assert "MapRunStarted" in after and "MapRunRedriven" not in after       # documented
+    assert [r.arn for r in again.map_runs][0] == failed.arn and len({r.arn for r in again.map_runs}) == 2
+
+
+def test_a_redriven_map_run_judges_its_tolerated_failures_on_the_new_attempt():
+    machine = aslsim.load({"StartAt": "Each", "States": {"Each": {**distributed(), "ToleratedFailureCount": 1}}})
+    first = machine.run({"items": [1, 2, 3]}, mocks={"work": {"call": lambda item: fails_on_3(3 if item > 1 else item)}})
+    assert first.error == "States.ExceedToleratedFailureThreshold"     # 2 and 3 failed: more than 1
+    again = machine.redrive(first, mocks={"work": {"call": fails_on_3}}).execution
+    # 3 fails again, 2 succeeds: one failure now, tolerated
+    assert again.status == "SUCCEEDED"
+    assert [c.parameters for c in again.calls] == [2, 3]
+    (map_run,) = again.map_runs
+    assert map_run.item_counts(redrives=True) == {
+        "pending": 0, "running": 0, "succeeded": 2, "failed": 1, "timedOut": 0, "aborted": 0, "total": 3,
+        "failuresNotRedrivable": 0, "pendingRedrive": 0}
+
+
+def test_a_standard_child_closed_over_14_days_before_the_redrive_keeps_its_failure():
+    machine = aslsim.load({"StartAt": "Each", "States": {"Each": {**distributed(
+        StartAt="Hold", States={"Hold": {"Type": "Wait", "SecondsPath": "$.wait", "Next": "Work"},
+                                "Work": task("work", InputPath="$.n", End=True)}), "ToleratedFailureCount": 1}}})
+    items = [{"wait": 0, "n": 3}, {"wait": 15 * 24 * 3600, "n": 3}, {"wait": 0, "n": 1}]
+    first = machine.run({"items": items}, mocks={"work": {"call": fails_on_3}})
+    assert first.error == "States.ExceedToleratedFailureThreshold"
+    again = machine.redrive(first, mocks={"work": {"call": lambda n: n * 10}}).execution
+    assert again.status == "SUCCEEDED"          # the one permanent failure is tolerated
+    assert [c.parameters for c in again.calls] == [3]       # only the child that failed 15 days later
+    (map_run,) = again.map_runs
+    early = map_run.children[0]
+    assert (early.status, early.redrive_count, early.refused) == ("FAILED", 0, "Execution redrivable period exceeded")
+    counts = map_run.execution_counts(redrives=True)
+    assert (counts["succeeded"], counts["failed"], counts["failuresNotRedrivable"]) == (2, 1, 1)
+    assert again.output[0]["Status"] == "FAILED" and again.output[1:] == [30, 10]

@@ -231,3 +231,50 @@ def test_an_express_execution_cannot_be_redriven(sfn, create):
     assert ":express:" in execution
     with pytest.raises(sfn.exceptions.InvalidArn):
         sfn.redrive_execution(executionArn=execution)
+
+
+OUTAGE = {"on": True}
+
+
+def down_while_the_outage_lasts(n):
+    CALLS.append(n)
+    if OUTAGE["on"] and n == 3:
+        from aslsim import ServiceError
+        raise ServiceError("Down", f"{n} failed")
+    return n * 10
+
+
+@pytest.mark.aslsim_server(mocks={"work": {"call": down_while_the_outage_lasts}})
+def test_a_redriven_map_run_counts_its_children_anew(sfn, create):
+    processor = {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                 "StartAt": "Hold", "States": {
+                     "Hold": {"Type": "Wait", "SecondsPath": "$.wait", "Next": "Work"},
+                     "Work": {"Type": "Task", "Resource": LAMBDA + "work", "InputPath": "$.n", "End": True}}}
+    definition = {"StartAt": "Each", "States": {"Each": {"Type": "Map", "End": True, "ItemsPath": "$.items",
+                                                         "ToleratedFailureCount": 1, "ItemProcessor": processor}}}
+    # the first child fails at once, the second 15 days later, which is one failure too many
+    items = [{"wait": 0, "n": 3}, {"wait": 15 * 24 * 3600, "n": 3}, {"wait": 0, "n": 1}]
+    OUTAGE["on"] = True
+    execution = sfn.start_execution(stateMachineArn=create(definition), input=json.dumps({"items": items}))["executionArn"]
+    assert sfn.describe_execution(executionArn=execution)["error"] == "States.ExceedToleratedFailureThreshold"
+    (run,) = sfn.list_map_runs(executionArn=execution)["mapRuns"]
+    counts = sfn.describe_map_run(mapRunArn=run["mapRunArn"])["executionCounts"]
+    assert (counts["failed"], counts["succeeded"], counts["failuresNotRedrivable"]) == (2, 1, 0)
+    OUTAGE["on"] = False
+    CALLS.clear()
+    sfn.redrive_execution(executionArn=execution)
+    assert sfn.describe_execution(executionArn=execution)["status"] == "SUCCEEDED"
+    assert CALLS == [3]         # the child that closed 15 days before the redrive is not run again
+    map_run = sfn.describe_map_run(mapRunArn=run["mapRunArn"])
+    assert (map_run["status"], map_run["redriveCount"]) == ("SUCCEEDED", 1)
+    assert map_run["executionCounts"] == {
+        "pending": 0, "running": 0, "succeeded": 2, "failed": 1, "timedOut": 0, "aborted": 0, "total": 3,
+        "resultsWritten": 2, "failuresNotRedrivable": 1, "pendingRedrive": 0}
+    assert map_run["itemCounts"]["failuresNotRedrivable"] == 1
+    children = sfn.list_executions(mapRunArn=run["mapRunArn"])["executions"]
+    states = {c["executionArn"]: sfn.describe_execution(executionArn=c["executionArn"]) for c in children}
+    (early,) = [d for d in states.values() if d["status"] == "FAILED"]
+    assert (early["redriveStatus"], early["redriveStatusReason"], early["redriveCount"]) == (
+        "NOT_REDRIVABLE", "Execution redrivable period exceeded", 0)
+    redriven = sfn.list_executions(mapRunArn=run["mapRunArn"], redriveFilter="REDRIVEN")["executions"]
+    assert [states[c["executionArn"]]["redriveCount"] for c in redriven] == [1]

@@ -41,7 +41,7 @@ class ExecutionRecord:
         self.label: str | None = None
         self.state_machine_arn = machine.arn if machine is not None else None
         self.child_processor: dict | None = None     # its ItemProcessor, as written
-        self.child_redrivable = True           # a child whose history is full is never redriven
+        self.child_refused: str | None = None   # why its Map Run will not run it again, if so
         self._events: list | None = None
         self._child_history = None
         # called once it has ended (a parent waiting on it with .sync), with no lock held
@@ -92,9 +92,9 @@ class ExecutionRecord:
         if self.map_run_arn is not None:
             if self.status in ("RUNNING", "SUCCEEDED"):
                 return "NOT_REDRIVABLE", f"Execution is {self.status} and cannot be redriven"
-            if self.child_redrivable:
+            if self.child_refused is None:
                 return "REDRIVABLE_BY_MAP_RUN", None
-            return "NOT_REDRIVABLE", "Execution history event limit exceeded"
+            return "NOT_REDRIVABLE", self.child_refused
         # on virtual time an execution may stop after the wall clock's now
         reason = redrive.refusal(self.status, self.start_ms, self.stop_ms, len(self.events()),
                                  max(now_ms, self.stop_ms or 0))
@@ -145,7 +145,7 @@ def child_record(child, map_run, parent: ExecutionRecord, processor: dict | None
     record.status, record.output = child.status, child.output
     record.error, record.cause, record.stop_ms = child.error, child.cause, child.stop_ms
     record.redrive_count, record.redrive_ms = child.redrive_count, child.redrive_ms
-    record.child_redrivable = child.redrivable
+    record.child_refused = child.refused
     record.map_run_arn, record.label = map_run.arn, map_run.label
     record.state_machine_arn = child.state_machine_arn
     record.child_processor = processor

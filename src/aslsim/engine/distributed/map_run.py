@@ -39,7 +39,7 @@ class ChildExecution:
 
     __slots__ = ("index", "name", "execution_arn", "state_machine_arn", "input", "item_count",
                  "status", "output", "error", "cause", "start_ms", "stop_ms", "path", "express",
-                 "resume", "event_count", "redrive_count", "redrive_ms", "redrivable", "_history")
+                 "resume", "event_count", "redrive_count", "redrive_ms", "refused", "_history")
 
     def __init__(self, index: int, run, item_count: int):
         identity = run.identity
@@ -59,9 +59,10 @@ class ChildExecution:
         self.event_count = 0        # the length of its history, once it has ended
         self.redrive_count = 0
         self.redrive_ms: int | None = None
-        # whether a redrive of its Map Run may run it again: AWS never reruns a Standard child
-        # whose history is full (documented: "The last error or output of the execution is permanent")
-        self.redrivable = True
+        # why a redrive of its Map Run may not run it again (None: it may): AWS never reruns a
+        # Standard child whose history is full or that closed more than 14 days before
+        # (documented: "The last error or output of the execution is permanent")
+        self.refused: str | None = None
         self._history: Any = None
 
     def finish(self, status: str, output, error, cause, now: int, log: EventLog) -> None:
@@ -69,8 +70,12 @@ class ChildExecution:
         self.stop_ms = now
         self.event_count = len(log.records)
         if not self.express and self.event_count >= REDRIVABLE_EVENTS:
-            self.redrivable = False
+            self.refused = "Execution history event limit exceeded"
         self._history = log.freeze()
+
+    @property
+    def redrivable(self) -> bool:
+        return self.refused is None
 
     def log(self) -> EventLog:
         """Its event log as it ended (a redrive goes on with it)."""
@@ -327,9 +332,8 @@ def _again(ctx, map_run: MapRun, before: ChildExecution, paths, shared_paths):
     an Express one started anew)."""
     if before.status == "SUCCEEDED":
         return before.output
-    if before.redrivable and not before.express:
-        # documented: a Standard child closed more than 14 days ago may not be redriven
-        before.redrivable = ctx.run.scheduler.now - before.stop_ms <= redrive.REDRIVABLE_MS
+    if before.redrivable and not before.express and ctx.run.scheduler.now - before.stop_ms > redrive.REDRIVABLE_MS:
+        before.refused = "Execution redrivable period exceeded"
     if before.redrivable:
         return (yield from _child(ctx, map_run, before.index, before.input, before.item_count,
                                   paths, shared_paths, before))
