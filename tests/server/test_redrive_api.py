@@ -278,3 +278,30 @@ def test_a_redriven_map_run_counts_its_children_anew(sfn, create):
         "NOT_REDRIVABLE", "Execution redrivable period exceeded", 0)
     redriven = sfn.list_executions(mapRunArn=run["mapRunArn"], redriveFilter="REDRIVEN")["executions"]
     assert [states[c["executionArn"]]["redriveCount"] for c in redriven] == [1]
+
+
+def test_a_map_run_counts_the_children_waiting_to_be_redriven(sfn, create):
+    activity = sfn.create_activity(name="work")["activityArn"]
+    definition = {"StartAt": "Each", "States": {"Each": {
+        "Type": "Map", "End": True, "ItemsPath": "$.items", "MaxConcurrency": 1, "ToleratedFailureCount": 1,
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                          "StartAt": "Work", "States": {"Work": {"Type": "Task", "Resource": activity, "End": True}}}}}}
+    execution = sfn.start_execution(stateMachineArn=create(definition), input='{"items": [1, 2, 3]}')["executionArn"]
+    (running,) = sfn.list_map_runs(executionArn=execution)["mapRuns"]     # readable while it runs
+    assert sfn.describe_map_run(mapRunArn=running["mapRunArn"])["executionCounts"]["running"] == 1
+    for _ in range(2):      # two failures, one more than tolerated: the third child never starts
+        task = sfn.get_activity_task(activityArn=activity)
+        sfn.send_task_failure(taskToken=task["taskToken"], error="Down")
+    assert sfn.describe_execution(executionArn=execution)["status"] == "FAILED"
+    (run,) = sfn.list_map_runs(executionArn=execution)["mapRuns"]
+    sfn.redrive_execution(executionArn=execution)
+    counts = sfn.describe_map_run(mapRunArn=run["mapRunArn"])["executionCounts"]
+    # one child redriven and running, the other failed one waiting its turn (MaxConcurrency 1)
+    assert (counts["running"], counts["failed"], counts["pendingRedrive"], counts["pending"]) == (1, 1, 1, 1)
+    assert sfn.describe_map_run(mapRunArn=run["mapRunArn"])["status"] == "RUNNING"
+    for _ in range(3):
+        task = sfn.get_activity_task(activityArn=activity)
+        sfn.send_task_success(taskToken=task["taskToken"], output='"ok"')
+    assert sfn.describe_execution(executionArn=execution)["status"] == "SUCCEEDED"
+    counts = sfn.describe_map_run(mapRunArn=run["mapRunArn"])["executionCounts"]
+    assert (counts["succeeded"], counts["pendingRedrive"], counts["total"]) == (3, 0, 3)

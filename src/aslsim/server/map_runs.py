@@ -19,10 +19,12 @@ class MapRunEntry:
     children: list = field(default_factory=list)
 
 
-def register_map_runs(store, record: ExecutionRecord) -> None:
-    """Make an ended execution's Map Runs, and their children, readable through the API."""
-    result = record.result
-    for map_run in getattr(result, "map_runs", ()):
+def register_map_runs(store, record: ExecutionRecord, map_runs=None) -> None:
+    """Make an execution's Map Runs (an ended one's, or ``map_runs`` so far), and their
+    children, readable through the API."""
+    if map_runs is None:
+        map_runs = getattr(record.result, "map_runs", ())
+    for map_run in map_runs:
         processor = label_processor(record.revision.machine, map_run.label)
         children = [child_record(c, map_run, record, processor) for c in map_run.children if c is not None]
         store.map_runs[map_run.arn] = MapRunEntry(map_run, record, children)
