@@ -182,15 +182,19 @@ def test_a_distributed_map_in_an_inline_map_iteration_redrives_its_own_map_run(s
 
 # -- what may be redriven, and what DescribeExecution says of it (documented reasons) ----------------
 
+def assert_not_redrivable(sfn, execution, reason):
+    """DescribeExecution gives the reason, and RedriveExecution refuses with it."""
+    described = sfn.describe_execution(executionArn=execution)
+    assert (described["redriveStatus"], described["redriveStatusReason"]) == ("NOT_REDRIVABLE", reason)
+    with pytest.raises(sfn.exceptions.ExecutionNotRedrivable) as raised:
+        sfn.redrive_execution(executionArn=execution)
+    assert raised.value.response["Error"]["Message"] == reason
+
+
 def test_a_succeeded_execution_is_not_redrivable(sfn, create):
     definition = {"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}}
     execution = sfn.start_execution(stateMachineArn=create(definition))["executionArn"]
-    described = sfn.describe_execution(executionArn=execution)
-    assert (described["redriveStatus"], described["redriveStatusReason"]) == (
-        "NOT_REDRIVABLE", "Execution is SUCCEEDED and cannot be redriven")
-    with pytest.raises(sfn.exceptions.ExecutionNotRedrivable) as raised:
-        sfn.redrive_execution(executionArn=execution)
-    assert raised.value.response["Error"]["Message"] == "Execution is SUCCEEDED and cannot be redriven"
+    assert_not_redrivable(sfn, execution, "Execution is SUCCEEDED and cannot be redriven")
 
 
 def test_a_running_execution_is_not_redrivable(sfn, create):
@@ -215,12 +219,7 @@ def test_a_failed_execution_is_redrivable_for_14_days_after_its_stop(sfn, create
     assert "redriveStatusReason" not in described
     stopped = int(described["stopDate"].timestamp() * 1000)
     monkeypatch.setattr(executions, "now_ms", lambda: stopped + 14 * 24 * 3600 * 1000 + 1000)
-    described = sfn.describe_execution(executionArn=execution)
-    assert (described["redriveStatus"], described["redriveStatusReason"]) == (
-        "NOT_REDRIVABLE", "Execution redrivable period exceeded")
-    with pytest.raises(sfn.exceptions.ExecutionNotRedrivable) as raised:
-        sfn.redrive_execution(executionArn=execution)
-    assert raised.value.response["Error"]["Message"] == "Execution redrivable period exceeded"
+    assert_not_redrivable(sfn, execution, "Execution redrivable period exceeded")
     assert sfn.describe_execution(executionArn=execution)["redriveCount"] == 0
 
 
