@@ -139,20 +139,26 @@ class StateMachine:
         were aborted or never ran run again (each from the state it stopped in), as on AWS; the
         others keep their outputs. A Distributed Map goes on with its Map Run (a MapRunRedriven
         event): only its child executions that did not succeed run again, under their names."""
-        if execution.status in ("RUNNING", "SUCCEEDED"):
-            raise InputError(f"Execution is {execution.status} and cannot be redriven")
+        at_ms = execution.stop_ms if at is None else clock_start_ms(at)
+        if ":express:" in execution.execution_arn:
+            raise InputError("An EXPRESS execution cannot be redriven (RedriveExecution is for STANDARD "
+                             "ones; an Express child of a Distributed Map runs again when its parent is redriven)")
+        reason = redrive.refusal(execution.status, execution.start_ms, execution.stop_ms,
+                                 len(execution._log.records), at_ms)
+        if reason is not None:
+            raise InputError(reason)
         state, data = _redrive_point(execution)
         state = state or self._compiled.graph.start_at
         point = execution._resume
         children = redrive.children_of(point) if getattr(point, "state", None) == state else None
-        if children is None:    # a Distributed Map goes on with its Map Run
-            children = redrive.map_run_of(execution, state)
-        at_ms = execution.stop_ms if at is None else clock_start_ms(at)
+        if execution.error == "States.DataLimitExceeded":
+            children = None     # documented: the state runs again whole, its children all rerun
         options = {**options, "name": execution.name, "start_time": execution.start_ms,
                    "seed": options.get("seed", 0) + redrive_count}
         live = self._launch(execution.input, options, outside=outside, until_ms=until_ms,
                             history=execution._log, redrive=(redrive_count, at_ms, state, data,
-                                                                 execution.variables, children))
+                                                                 execution.variables, children,
+                                                                 execution.map_runs))
         return live
 
     def _launch(self, input: Any, options: dict, outside, until_ms: int | None = None, history=None,
@@ -204,8 +210,8 @@ class StateMachine:
         if redrive is None:
             live.begin(until_ms=until_ms)
             return live
-        count, at_ms, state, data, variables, children = redrive
-        runner.redrive(history, count, at_ms, variables)
+        count, at_ms, state, data, variables, children, previous_runs = redrive
+        runner.redrive(history, count, at_ms, variables, map_runs=previous_runs)
         live.begin(state, data, until_ms=until_ms, resume=children)
         return live
 

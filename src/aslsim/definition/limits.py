@@ -13,3 +13,11 @@ MAX_SECONDS = 99_999_999             # TimeoutSeconds, HeartbeatSeconds, Interva
 MAX_BATCH_BYTES = PAYLOAD_BYTES      # ItemBatcher MaxInputBytesPerBatch
 STANDARD_MAX_DURATION_S = 365 * 24 * 3600   # a Standard execution runs at most a year
 EXPRESS_MAX_DURATION_S = 5 * 60             # an Express execution runs at most five minutes
+# RedriveExecution (the guide's "Restarting state machine executions with redrive" and
+# "Redriving Map Runs"): within 14 days of the stop, with fewer than 24,999 events (room for
+# ExecutionRedriven and one more), for executions started on or after 2023-11-15; a Map Run
+# may be redriven at most 1000 times
+REDRIVABLE_DAYS = 14
+REDRIVABLE_EVENTS = MAX_HISTORY_EVENTS - 1
+REDRIVE_LAUNCH_MS = 1_700_006_400_000       # 2023-11-15T00:00:00Z
+MAX_MAP_RUN_REDRIVES = 1000

@@ -13,24 +13,50 @@ branch, an iteration) leaves on its Frame, as ``frame.resume``, how it ended:
 """
 from __future__ import annotations
 
+from ..definition.limits import REDRIVABLE_DAYS, REDRIVABLE_EVENTS, REDRIVE_LAUNCH_MS, STANDARD_MAX_DURATION_S
 from . import walker
 from .context import Unfinished
 
+REDRIVABLE_MS = REDRIVABLE_DAYS * 24 * 3600 * 1000
 
-def children_of(point) -> list | None:
-    """How the children (branches, iterations) of the state a thread stopped in ended, as
-    ``point`` has it; None when that state is no Parallel or Map, or had not started them."""
+
+def refusal(status: str, start_ms: int, stop_ms: int | None, events: int, now_ms: int) -> str | None:
+    """Why AWS would not redrive an ended Standard execution at ``now_ms``, in the words of
+    DescribeExecution's redriveStatusReason (documented), or None when it may be redriven."""
+    if status in ("RUNNING", "SUCCEEDED"):
+        return f"Execution is {status} and cannot be redriven"
+    if start_ms < REDRIVE_LAUNCH_MS:
+        return "Execution was started before the launch of RedriveExecution"
+    if events >= REDRIVABLE_EVENTS:      # no room for ExecutionRedriven and one more event
+        return "Execution history event limit exceeded"
+    if now_ms - start_ms >= STANDARD_MAX_DURATION_S * 1000:
+        return "Execution has exceeded the max execution time"
+    if stop_ms is not None and now_ms - stop_ms > REDRIVABLE_MS:
+        return "Execution redrivable period exceeded"
+    return None
+
+
+def children_of(point):
+    """How the children of the state a thread stopped in ended, as ``point`` has it: the ends
+    of a Parallel's branches or an inline Map's iterations, or the Map Run of a Distributed Map
+    when it may be redriven; None when that state is neither, or had not started them."""
     if not isinstance(point, Unfinished) or point.children is None:
         return None
-    return [frame.resume for frame in point.children]
+    children = point.children
+    if not isinstance(children, list):          # a Distributed Map's Map Run
+        return children if children.redrivable() else None
+    return [frame.resume for frame in children]
 
 
-def map_run_of(execution, state: str):
-    """The Map Run the top-level Distributed Map ``state`` of ``execution`` stopped in, when it
-    got as far as starting children (a redrive goes on with it); else None."""
-    runs = [run for run in execution.map_runs if run.state_name == state and run.children
-            and run.execution_arn == execution.execution_arn and run.status != "SUCCEEDED"]
-    return runs[-1] if runs else None
+def child_again(run, graph, log, earlier, count: int):
+    """A redriven Standard child execution of a Map Run (``run``): its history ``log`` goes on
+    after an ExecutionRedriven event, from the state where it stopped (``earlier``); a
+    generator, as ``Run.run_child`` takes it."""
+    recorder = run.recorder
+    recorder.log.records[:] = log.records
+    run.identity.execution_context["RedriveCount"] = count
+    run.top.prev = recorder.end("ExecutionRedriven", len(recorder), {"redriveCount": count})
+    return thread(run, graph, run.identity.input, run.top, earlier if isinstance(earlier, Unfinished) else None)
 
 
 def earlier_for(ctx, count: int) -> list | None:
@@ -65,4 +91,4 @@ def _succeeded(frame, earlier):
     yield  # a generator that never waits
 
 
-__all__ = ["children_of", "map_run_of", "earlier_for", "succeeded", "thread"]
+__all__ = ["REDRIVABLE_MS", "refusal", "children_of", "child_again", "earlier_for", "succeeded", "thread"]

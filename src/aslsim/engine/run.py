@@ -65,7 +65,8 @@ class Run:
         return walker.run_graph(self, graph, data, frame)
 
     # -- child executions (Distributed Map) --------------------------------------------------
-    def child(self, child_input, *, name: str, label: str, express: bool, input_size: int) -> "Run":
+    def child(self, child_input, *, name: str, label: str, express: bool, input_size: int,
+              start_ms: int | None = None) -> "Run":
         """A child workflow execution of a Distributed Map, on this execution's clock: its own
         history, ARN and Context object (its state machine is ``machine/label``, as AWS names
         it), no access to this execution's variables; the services, calls and trace shared."""
@@ -73,7 +74,8 @@ class Run:
         seeds = Seeds(self.seeds.ids.getrandbits(64))
         identity = Identity(machine_name=f"{parent.machine_name}/{label}", name=name,
                             region=parent.region, account=parent.account, express=express,
-                            start_ms=self.scheduler.now, execution_input=child_input, seeds=seeds,
+                            start_ms=self.scheduler.now if start_ms is None else start_ms,
+                            execution_input=child_input, seeds=seeds,
                             role_arn=parent.role_arn)
         child = Run(identity=identity, seeds=seeds,
                     recorder=self.recorder.child(limit=None if express else MAX_HISTORY_EVENTS),
@@ -82,13 +84,16 @@ class Run:
         child.stopping = self.stopping
         return child
 
-    def run_child(self, graph):
-        """A generator running this child execution to its end: (status, output, error, cause)."""
+    def run_child(self, graph, again=None):
+        """A generator running this child execution to its end: (status, output, error, cause);
+        ``again``: a redriven child's thread, going on after its ExecutionRedriven event."""
         recorder = self.recorder
-        recorder.end("ExecutionStarted", 0, {"input": self.identity.input, "roleArn": self.identity.role_arn})
-        self.top.prev = 0
+        if again is None:
+            recorder.end("ExecutionStarted", 0, {"input": self.identity.input, "roleArn": self.identity.role_arn})
+            self.top.prev = 0
+            again = self.thread(graph, self.identity.input, self.top)
         try:
-            output = yield from self.thread(graph, self.identity.input, self.top)
+            output = yield from again
         except StatesError as err:
             recorder.end("ExecutionFailed", len(recorder), {"error": err.error, "cause": err.cause})
             if isinstance(err, MockMissing):
@@ -193,11 +198,12 @@ class ExecutionRun:
         self.recorder.end("ExecutionAborted", 0, details)
         return Outcome("ABORTED", None, error, cause)
 
-    def redrive(self, log, count: int, at_ms: int, variables: dict) -> None:
-        """Go on from an ended execution: its events, its variables, the clock at ``at_ms``, and
-        an ExecutionRedriven event that the redriven state follows."""
+    def redrive(self, log, count: int, at_ms: int, variables: dict, map_runs=()) -> None:
+        """Go on from an ended execution: its events, its variables, its Map Runs, the clock at
+        ``at_ms``, and an ExecutionRedriven event that the redriven state follows."""
         recorder = self.recorder
         recorder.log.records[:] = log.records
+        self.map_runs.extend(map_runs)
         self.scheduler.now = max(self.scheduler.now, at_ms)
         self.top.scope.values.update(variables)
         self.identity.execution_context["RedriveCount"] = count

@@ -149,10 +149,14 @@ class Backend:
 
     def _settle(self, record) -> None:
         """Take the outcome of an execution that has ended (under its lock)."""
-        live = record.live
-        if live is None or not live.finished:
-            return
         from .map_runs import register_map_runs
+        live = record.live
+        if live is None:
+            return
+        if not live.finished:       # waiting: its Map Runs so far are readable meanwhile
+            with self.store.lock:
+                register_map_runs(self.store, record, live.runner.map_runs)
+            return
         with self.store.lock:
             if record.express:
                 record.arn = live.execution.execution_arn

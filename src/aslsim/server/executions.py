@@ -108,7 +108,7 @@ def start_execution(call, params: dict) -> dict:
 @operation("StartSyncExecution")
 def start_sync_execution(call, params: dict) -> dict:
     execution = start(call, params, sync=True)
-    out = execution.describe()
+    out = execution.describe(now_ms())
     out["billingDetails"] = execution.billing()
     for key in ("redriveCount", "redriveStatus", "redriveStatusReason", "stateMachineVersionArn",
                 "stateMachineAliasArn"):
@@ -130,7 +130,7 @@ def get_execution(call, arn: str) -> ExecutionRecord:
 def describe_execution(call, params: dict) -> dict:
     with call.store.lock:
         record = get_execution(call, params["executionArn"])
-    out = record.describe()
+    out = record.describe(now_ms())
     if params.get("includedData") == "METADATA_ONLY":
         for key in ("input", "output", "inputDetails", "outputDetails"):
             out.pop(key, None)
@@ -234,9 +234,6 @@ def stop_execution(call, params: dict) -> dict:
     return {"stopDate": stopped}
 
 
-REDRIVABLE_DAYS = 14
-
-
 @operation("RedriveExecution")
 def redrive_execution(call, params: dict) -> dict:
     with call.store.lock:
@@ -244,13 +241,11 @@ def redrive_execution(call, params: dict) -> dict:
         token = params.get("clientToken")
         if token is not None and token in record.redrive_tokens:
             return {"redriveDate": record.redrive_tokens[token]}   # the same request again
-        status, reason = record.redrive_status()
+        status, reason = record.redrive_status(now_ms())
         if status != "REDRIVABLE":
             raise ApiError("ExecutionNotRedrivable", reason or "Execution can only be redriven by its Map Run")
         if record.machine.arn not in call.store.machines:
             raise ApiError("ExecutionNotRedrivable", "State machine is in DELETING status")
-        if now_ms() > (record.stop_ms or 0) + REDRIVABLE_DAYS * 24 * 3600 * 1000:
-            raise ApiError("ExecutionNotRedrivable", "Execution redrivable period exceeded")
     redriven = call.server.redrive(record)
     if token is not None:
         record.redrive_tokens[token] = redriven

@@ -19,10 +19,12 @@ class MapRunEntry:
     children: list = field(default_factory=list)
 
 
-def register_map_runs(store, record: ExecutionRecord) -> None:
-    """Make an ended execution's Map Runs, and their children, readable through the API."""
-    result = record.result
-    for map_run in getattr(result, "map_runs", ()):
+def register_map_runs(store, record: ExecutionRecord, map_runs=None) -> None:
+    """Make an execution's Map Runs (an ended one's, or ``map_runs`` so far), and their
+    children, readable through the API."""
+    if map_runs is None:
+        map_runs = getattr(record.result, "map_runs", ())
+    for map_run in map_runs:
         processor = label_processor(record.revision.machine, map_run.label)
         children = [child_record(c, map_run, record, processor) for c in map_run.children if c is not None]
         store.map_runs[map_run.arn] = MapRunEntry(map_run, record, children)
@@ -51,7 +53,7 @@ def describe_map_run(call, params: dict) -> dict:
     with call.store.lock:
         entry = _entry(call, params["mapRunArn"])
     run = entry.map_run
-    items, executions = run.item_counts(), run.execution_counts()
+    items, executions = run.item_counts(redrives=True), run.execution_counts(redrives=True)
     return {"mapRunArn": run.arn, "executionArn": run.execution_arn, "status": run.status,
             "startDate": run.start_ms, "stopDate": run.stop_ms, "maxConcurrency": run.max_concurrency,
             "toleratedFailurePercentage": float(run.tolerated_failure_percentage or 0),

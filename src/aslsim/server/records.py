@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from ..engine import redrive
 from ..query.jsonpath import dumps
 
 CLOSED = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
@@ -40,6 +41,7 @@ class ExecutionRecord:
         self.label: str | None = None
         self.state_machine_arn = machine.arn if machine is not None else None
         self.child_processor: dict | None = None     # its ItemProcessor, as written
+        self.child_refused: str | None = None   # why its Map Run will not run it again, if so
         self._events: list | None = None
         self._child_history = None
         # called once it has ended (a parent waiting on it with .sync), with no lock held
@@ -82,17 +84,21 @@ class ExecutionRecord:
             self._events = events
         return self._events
 
-    def redrive_status(self) -> tuple[str, str | None]:
-        """DescribeExecution's redriveStatus and its reason, by AWS's rules."""
-        if self.status in ("RUNNING", "SUCCEEDED"):
-            return "NOT_REDRIVABLE", f"Execution is {self.status} and cannot be redriven"
-        if self.map_run_arn is not None:
-            return "REDRIVABLE_BY_MAP_RUN", None
+    def redrive_status(self, now_ms: int) -> tuple[str, str | None]:
+        """DescribeExecution's redriveStatus and its reason, by AWS's rules (documented): a
+        Map Run's child is redriven with its parent, unless it may not be redriven at all."""
         if self.machine is not None and getattr(self.machine, "deleted", False):
             return "NOT_REDRIVABLE", "State machine is in DELETING status"
-        if len(self.events()) >= 24999:
-            return "NOT_REDRIVABLE", "Execution history event limit exceeded"
-        return "REDRIVABLE", None
+        if self.map_run_arn is not None:
+            if self.status in ("RUNNING", "SUCCEEDED"):
+                return "NOT_REDRIVABLE", f"Execution is {self.status} and cannot be redriven"
+            if self.child_refused is None:
+                return "REDRIVABLE_BY_MAP_RUN", None
+            return "NOT_REDRIVABLE", self.child_refused
+        # on virtual time an execution may stop after the wall clock's now
+        reason = redrive.refusal(self.status, self.start_ms, self.stop_ms, len(self.events()),
+                                 max(now_ms, self.stop_ms or 0))
+        return ("REDRIVABLE", None) if reason is None else ("NOT_REDRIVABLE", reason)
 
     def summary(self) -> dict:
         out = {"executionArn": self.arn, "stateMachineArn": self.state_machine_arn, "name": self.name,
@@ -103,7 +109,7 @@ class ExecutionRecord:
             out["redriveCount"] = self.redrive_count
         return out
 
-    def describe(self) -> dict:
+    def describe(self, now_ms: int) -> dict:
         out = {"executionArn": self.arn, "stateMachineArn": self.state_machine_arn, "name": self.name,
                "status": self.status, "startDate": self.start_ms, "stopDate": self.stop_ms,
                "input": self.input_text, "inputDetails": {"included": True},
@@ -114,9 +120,13 @@ class ExecutionRecord:
             out["output"] = dumps(self.output)
             out["outputDetails"] = {"included": True}
         if not self.express:
-            status, reason = self.redrive_status()
+            status, reason = self.redrive_status(now_ms)
             out.update(redriveCount=self.redrive_count, redriveDate=self.redrive_ms,
                        redriveStatus=status, redriveStatusReason=reason)
+        elif self.map_run_arn is not None:
+            # documented: an Express child's redrive status is its Map Run's; it has no redriveDate
+            status, reason = self.redrive_status(now_ms)
+            out.update(redriveStatus=status, redriveStatusReason=reason)
         return out
 
     def billing(self) -> dict:
@@ -134,6 +144,8 @@ def child_record(child, map_run, parent: ExecutionRecord, processor: dict | None
                              express=map_run.execution_type == "EXPRESS")
     record.status, record.output = child.status, child.output
     record.error, record.cause, record.stop_ms = child.error, child.cause, child.stop_ms
+    record.redrive_count, record.redrive_ms = child.redrive_count, child.redrive_ms
+    record.child_refused = child.refused
     record.map_run_arn, record.label = map_run.arn, map_run.label
     record.state_machine_arn = child.state_machine_arn
     record.child_processor = processor

@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from ... import arns
-from ...definition.limits import PAYLOAD_BYTES
+from ...definition.limits import MAX_MAP_RUN_REDRIVES, PAYLOAD_BYTES, REDRIVABLE_EVENTS
 from ...definition.timestamps import iso_ms
 from ...errors import StatesError, runtime_error
-from .. import map_items
+from .. import map_items, redrive
 from ..attempts import run_attempts
 from ..failures import data_limit
 from ..events import EventLog
@@ -28,6 +28,8 @@ from .settings import prepare_settings, resolve_settings
 
 EXCEEDED = "States.ExceedToleratedFailureThreshold"
 EXCEEDED_CAUSE = "The specified tolerated failure threshold was exceeded"     # documented
+# documented: a new Map Run, not a redrive, when the Map Run failed with these
+NEW_MAP_RUN_ERRORS = ("States.DataLimitExceeded", "States.Runtime")
 # AWS runs at most 10,000 child executions of a Map Run at once (documented)
 MAX_CHILDREN_AT_ONCE = 10_000
 
@@ -36,7 +38,8 @@ class ChildExecution:
     """One child workflow execution: what it was given, how it ended, and its history."""
 
     __slots__ = ("index", "name", "execution_arn", "state_machine_arn", "input", "item_count",
-                 "status", "output", "error", "cause", "start_ms", "stop_ms", "path", "_history")
+                 "status", "output", "error", "cause", "start_ms", "stop_ms", "path", "express",
+                 "resume", "event_count", "redrive_count", "redrive_ms", "refused", "_history")
 
     def __init__(self, index: int, run, item_count: int):
         identity = run.identity
@@ -51,12 +54,32 @@ class ChildExecution:
         self.start_ms = run.scheduler.now
         self.stop_ms = None
         self.path: list = []
+        self.express = identity.express
+        self.resume = None          # how its top level ended (engine.redrive), once it has
+        self.event_count = 0        # the length of its history, once it has ended
+        self.redrive_count = 0
+        self.redrive_ms: int | None = None
+        # why a redrive of its Map Run may not run it again (None: it may): AWS never reruns a
+        # Standard child whose history is full or that closed more than 14 days before
+        # (documented: "The last error or output of the execution is permanent")
+        self.refused: str | None = None
         self._history: Any = None
 
     def finish(self, status: str, output, error, cause, now: int, log: EventLog) -> None:
         self.status, self.output, self.error, self.cause = status, output, error, cause
         self.stop_ms = now
+        self.event_count = len(log.records)
+        if not self.express and self.event_count >= REDRIVABLE_EVENTS:
+            self.refused = "Execution history event limit exceeded"
         self._history = log.freeze()
+
+    @property
+    def redrivable(self) -> bool:
+        return self.refused is None
+
+    def log(self) -> EventLog:
+        """Its event log as it ended (a redrive goes on with it)."""
+        return EventLog.thaw(self._history)
 
     @property
     def history(self) -> list[dict]:
@@ -110,6 +133,8 @@ class MapRun:
         self.redrive_count = 0
         self.redrive_ms: int | None = None
         self.children: list[ChildExecution | None] = []   # by item (or batch) index; None: never started
+        self.inputs: list | None = None     # the children's inputs, once it started them (a redrive reuses them)
+        self.awaiting: set[int] = set()     # the children a redrive has yet to run again (pendingRedrive)
 
     def record(self, child: ChildExecution) -> None:
         if child.status != "SUCCEEDED":
@@ -129,25 +154,37 @@ class MapRun:
 
     def end(self, status: str, now: int, error=None, cause=None) -> None:
         self.status, self.stop_ms, self.error, self.cause = status, now, error, cause
+        self.awaiting.clear()       # documented: pendingRedrive is 0 once the run has ended
+
+    def redrivable(self) -> bool:
+        """Whether a redrive of its parent goes on with this Map Run (documented: a failed or
+        aborted one is redriven, unless it failed with States.DataLimitExceeded or States.Runtime:
+        then a new Map Run starts)."""
+        return self.status in ("FAILED", "ABORTED") and self.error not in NEW_MAP_RUN_ERRORS
 
     def redrive(self, now: int) -> None:
-        """Redriven with its parent: running again, its failures counted anew."""
+        """Redriven with its parent: running again, its failures counted anew (the tolerated
+        failure threshold is judged on this attempt's children, those kept failed included)."""
+        if self.redrive_count >= MAX_MAP_RUN_REDRIVES:
+            raise StatesError("States.Runtime", f"The Map Run '{self.arn}' has been redriven "
+                              f"{MAX_MAP_RUN_REDRIVES} times, the most a Map Run may be redriven")
         self.redrive_count += 1
         self.redrive_ms = now
         self.status, self.stop_ms, self.error, self.cause = "RUNNING", None, None, None
         self.failed_items = 0
 
-    def item_counts(self) -> dict:
-        """Items by the status of the child that had them (DescribeMapRun's itemCounts)."""
-        return self._counts(lambda child: child.item_count, self.total_items)
+    def item_counts(self, redrives: bool = False) -> dict:
+        """Items by the status of the child that had them (DescribeMapRun's itemCounts; with
+        ``redrives``, failuresNotRedrivable and pendingRedrive too)."""
+        return self._counts(lambda child: child.item_count, self.total_items, redrives)
 
-    def execution_counts(self) -> dict:
+    def execution_counts(self, redrives: bool = False) -> dict:
         """Child executions by status (DescribeMapRun's executionCounts)."""
-        return self._counts(lambda child: 1, len(self.children))
+        return self._counts(lambda child: 1, len(self.children), redrives)
 
-    def _counts(self, weight, total: int) -> dict:
+    def _counts(self, weight, total: int, redrives: bool) -> dict:
         counts = {"pending": 0, "running": 0, "succeeded": 0, "failed": 0, "timedOut": 0,
-                  "aborted": 0, "total": total}
+                  "aborted": 0, "total": total, "failuresNotRedrivable": 0, "pendingRedrive": 0}
         started = 0
         for child in self.children:
             if child is None:
@@ -156,7 +193,14 @@ class MapRun:
                    "ABORTED": "aborted", "RUNNING": "running"}[child.status]
             counts[key] += weight(child)
             started += weight(child)
+            if key not in ("succeeded", "running"):
+                if not child.redrivable:
+                    counts["failuresNotRedrivable"] += weight(child)
+                elif child.index in self.awaiting:
+                    counts["pendingRedrive"] += weight(child)
         counts["pending"] = total - started
+        if not redrives:
+            del counts["failuresNotRedrivable"], counts["pendingRedrive"]
         return counts
 
     @property
@@ -199,18 +243,23 @@ def attempt(ctx):
     map_run, ctx.resume = ctx.resume, None
     if isinstance(map_run, MapRun):
         map_run.redrive(run.scheduler.now)
-        run.map_runs.append(map_run)
+        if map_run not in run.map_runs:
+            run.map_runs.append(map_run)
         ctx.event("MapRunRedriven", {"mapRunArn": map_run.arn, "redriveCount": map_run.redrive_count})
     else:
         map_run = _new_map_run(ctx, limit, settings)
         run.map_runs.append(map_run)
         ctx.event("MapRunStarted", {"mapRunArn": map_run.arn})
+    ctx.frames = map_run        # a redrive of this thread goes on with it (engine.redrive)
     ctx.started = True
     try:
         output = yield from _execute(ctx, map_run, items, settings)
     except StatesError as err:
         map_run.end("FAILED", run.scheduler.now, err.error, err.cause)
         ctx.event("MapRunFailed", {"error": err.error, "cause": err.cause})
+        raise
+    except GeneratorExit:       # the parent was stopped or timed out
+        map_run.end("ABORTED", run.scheduler.now)
         raise
     map_run.end("SUCCEEDED", run.scheduler.now)
     succeeded = ctx.event("MapRunSucceeded")
@@ -234,29 +283,22 @@ def _new_map_run(ctx, limit: int, settings) -> MapRun:
 
 
 def _execute(ctx, map_run: MapRun, items, settings):
-    """Read, select, batch, run the children; returns the Map's result."""
-    state = ctx.state
-    sources = None      # the items are the state's data
-    if items is None:
-        items, sources = _read_items(ctx, settings)
-    map_run.total_items = len(items)
-    if state.item_selector is not None:
-        select = map_items.ItemSelection(ctx, ctx.frame.size, sources).select
-        items = [select(index, item, ctx.frame)[0] for index, item in enumerate(items)]
-    if state.item_batcher is not None:
-        inputs = list(batch_inputs(items, max_items=settings.batch_items, max_bytes=settings.batch_bytes,
-                                   head=_batch_head(ctx)))
-        sizes = [len(batch["Items"]) for batch in inputs]
-    else:
-        inputs, sizes = items, None
-    earlier = map_run.children if len(map_run.children) == len(inputs) else [None] * len(inputs)
-    map_run.children = [None] * len(inputs)
+    """Read, select, batch, run the children; returns the Map's result. A redriven Map Run that
+    had started children runs them again on the same inputs (documented), those that succeeded
+    kept as they were."""
+    earlier = map_run.children if map_run.inputs is not None else None
+    if earlier is None:
+        map_run.inputs = _inputs(ctx, map_run, items, settings)
+        map_run.children = [None] * len(map_run.inputs[0])
+    inputs, sizes = map_run.inputs
+    earlier = earlier or map_run.children
+    map_run.awaiting = {c.index for c in earlier if c is not None and c.status != "SUCCEEDED"}
     paths: list = []
     ctx.frame.path.append(paths)
     shared_paths: dict = {}
-    children = (_kept(map_run, before) if before is not None and before.status == "SUCCEEDED" else
+    children = (_again(ctx, map_run, before, paths, shared_paths) if before is not None else
                 _child(ctx, map_run, index, child_input, 1 if sizes is None else sizes[index],
-                       paths, shared_paths, before)
+                       paths, shared_paths)
                 for index, (child_input, before) in enumerate(zip(inputs, earlier)))
     limit = min(map_run.max_concurrency or MAX_CHILDREN_AT_ONCE, MAX_CHILDREN_AT_ONCE)
     try:
@@ -266,27 +308,66 @@ def _execute(ctx, map_run: MapRun, items, settings):
     return _results(ctx, map_run)
 
 
-def _kept(map_run: MapRun, child: ChildExecution):
-    """A child that succeeded before a redrive: its output again, and it runs no more."""
-    map_run.children[child.index] = child
-    return child.output
-    yield  # a task that never waits
+def _inputs(ctx, map_run: MapRun, items, settings) -> tuple:
+    """The children's inputs (items read, selected, batched) and, batched, their item counts."""
+    state = ctx.state
+    sources = None      # the items are the state's data
+    if items is None:
+        items, sources = _read_items(ctx, settings)
+    map_run.total_items = len(items)
+    if state.item_selector is not None:
+        select = map_items.ItemSelection(ctx, ctx.frame.size, sources).select
+        items = [select(index, item, ctx.frame)[0] for index, item in enumerate(items)]
+    if state.item_batcher is None:
+        return items, None
+    inputs = list(batch_inputs(items, max_items=settings.batch_items, max_bytes=settings.batch_bytes,
+                               head=_batch_head(ctx)))
+    return inputs, [len(batch["Items"]) for batch in inputs]
+
+
+def _again(ctx, map_run: MapRun, before: ChildExecution, paths, shared_paths):
+    """A child that had run before the Map Run's redrive: one that succeeded keeps its output;
+    one that may not be redriven keeps its failure (counted again against the threshold); the
+    others run again (documented: a Standard child is redriven from the state it stopped in,
+    an Express one started anew)."""
+    if before.status == "SUCCEEDED":
+        return before.output
+    if before.redrivable and not before.express and ctx.run.scheduler.now - before.stop_ms > redrive.REDRIVABLE_MS:
+        before.refused = "Execution redrivable period exceeded"
+    if before.redrivable:
+        return (yield from _child(ctx, map_run, before.index, before.input, before.item_count,
+                                  paths, shared_paths, before))
+    map_run.awaiting.discard(before.index)
+    map_run.record(before)
+    if map_run.exceeded():
+        raise StatesError(EXCEEDED, EXCEEDED_CAUSE)
+    return None
 
 
 def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, paths, shared_paths,
            before: ChildExecution | None = None):
     """One child execution, as a task of the parent's scheduler; returns its output. Redriven,
-    a child that did not succeed runs again under its name (``before``'s)."""
+    a child that did not succeed runs again under its name (``before``'s): a Standard one goes on
+    with its history, from the state it stopped in, counted and dated as redriven."""
     run = ctx.run
     state = ctx.state
+    again = before is not None and not before.express
     name = run.seeds.new_id() if before is None else before.name
     child_run = run.child(child_input, name=name, label=map_run.label,
                           express=state.execution_type == "EXPRESS",
-                          input_size=_input_size(ctx, child_input))
+                          input_size=_input_size(ctx, child_input),
+                          start_ms=before.start_ms if again else None)
     child = ChildExecution(index, child_run, item_count)
+    thread = None
+    if again:
+        child.start_ms = before.start_ms
+        child.redrive_count, child.redrive_ms = before.redrive_count + 1, run.scheduler.now
+        thread = redrive.child_again(child_run, ctx.plan.processor, before.log(), before.resume,
+                                     child.redrive_count)
+    map_run.awaiting.discard(index)
     map_run.children[index] = child
     try:
-        status, output, error, cause = yield from child_run.run_child(ctx.plan.processor)
+        status, output, error, cause = yield from child_run.run_child(ctx.plan.processor, thread)
     except GeneratorExit:
         child.finish("ABORTED", None, None, None, run.scheduler.now, child_run.recorder.log)
         raise
@@ -294,6 +375,7 @@ def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, paths
         child.finish("FAILED", None, err.error, err.cause, run.scheduler.now, child_run.recorder.log)
         raise
     finally:
+        child.resume = child_run.top.resume
         # identical paths share one list: 100,000 children that took the same way cost one
         path = child_run.top.path
         child.path = shared_paths.setdefault(tuple(_path_key(path)), path)
