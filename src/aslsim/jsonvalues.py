@@ -11,6 +11,7 @@ an execution has to ask again.
 from __future__ import annotations
 
 import json
+import marshal
 import math
 import sys
 from typing import Any
@@ -22,6 +23,12 @@ MAX_DEPTH = 256
 # against quadratic conversions); a longer number cannot be carried through a run.
 _MAX_DIGITS = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 4300
 _SAFE_BITS = int((_MAX_DIGITS - 1) * 3.3)     # a little under the digit limit
+
+
+# The marshal texts of values lately found plainly JSON: the same mocks and input, checked on
+# every run, are then known by a text marshal writes in C, a quarter of the walk's time.
+_PLAIN: dict[bytes, None] = {}
+_PLAIN_ENTRIES, _PLAIN_TEXT_BYTES = 64, 1 << 16
 
 
 class NotJSON(ValueError):
@@ -36,7 +43,19 @@ class NotJSON(ValueError):
 
 def check(value: Any) -> None:
     """Raise NotJSON, naming the place, when ``value`` is not a JSON value aslsim can carry."""
+    try:
+        # marshal writes exact builtin types only, each with its type and value, in order: equal
+        # texts are equal values of the same types, which this check finds JSON alike
+        text = marshal.dumps(value)
+    except ValueError:     # a type marshal does not write, or too deep: walked below
+        text = None
+    if text is not None and text in _PLAIN:
+        return
     if _plainly_json(value):
+        if text is not None and len(text) <= _PLAIN_TEXT_BYTES:
+            if len(_PLAIN) >= _PLAIN_ENTRIES:
+                _PLAIN.clear()
+            _PLAIN[text] = None
         return
     if _first_problem(value, with_path=False) is not None:
         message, parts = _first_problem(value, with_path=True)

@@ -174,3 +174,24 @@ def test_what_is_not_json_is_found_deep_inside_plain_objects_and_arrays(bad, mes
     with pytest.raises(jsonvalues.NotJSON, match="an object key"):
         jsonvalues.check({"a": [{"k\udc00": 1}]})
     jsonvalues.check({"é": ["ü", (1, 2), 2 ** 100, {"a": nested(jsonvalues.MAX_DEPTH - 5)}]})
+
+
+class _Text(str):
+    pass
+
+
+@pytest.mark.parametrize("spoil", [
+    lambda v: v["items"][1].update(price=float("nan")),
+    lambda v: v.update({1: "int key"}),
+    lambda v: v["items"].append({2, 3}),
+    lambda v: v.update(name=_Text("a str subclass")),
+    lambda v: v["items"][0].update(name="\ud800"),
+])
+def test_a_value_checked_before_is_checked_again_once_changed(spoil):
+    # the same value checked on every run (mocks, an input) is known again by its content only
+    value = {"name": "order", "items": [{"name": "a", "price": 2.5}, {"name": "b", "price": 3}]}
+    jsonvalues.check(value)
+    jsonvalues.check(value)
+    spoil(value)
+    with pytest.raises(jsonvalues.NotJSON):
+        jsonvalues.check(value)
