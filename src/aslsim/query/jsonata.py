@@ -426,18 +426,29 @@ class Expression:
         """Whether ``evaluate_input_as_document`` can read ``$states.input`` faster."""
         return self._fast is not None
 
-    def evaluate_input_as_document(self, variables: dict, states_input: Any, *, now_ms: int,
+    @property
+    def reads_only_input(self) -> bool:
+        """Whether the expression reads nothing but ``$states.input`` (and its own names): then
+        ``evaluate_input_as_document`` needs no ``variables``."""
+        return self._fast is not None and self._fast_plan == ()
+
+    def evaluate_input_as_document(self, variables: dict | None, states_input: Any, *, now_ms: int,
                                    rng: random.Random | None,
                                    max_result_bytes: int | None = None) -> Any:
         """``evaluate`` with ``variables["states"]`` lacking its ``input``, given here: the same
-        value, faster. Where the fast form gives null or undefined, or fails, ``evaluate``
-        answers, so that results and errors are the expression's own, as it is written. Only an
-        object is read as the document: JSONata treats an array document in its own ways."""
+        value, faster (``variables`` None: ``reads_only_input``). Where the fast form gives null
+        or undefined, or fails, ``evaluate`` answers, so that results and errors are the
+        expression's own, as it is written. Only an object is read as the document: JSONata
+        treats an array document in its own ways."""
         if self._fast is None or type(states_input) is not dict:
+            variables = {"states": {}} if variables is None else variables
             variables["states"]["input"] = states_input
             return self.evaluate(variables, now_ms=now_ms, rng=rng, max_result_bytes=max_result_bytes)
         plan = self._fast_plan
-        bindings = variables if plan is None else _bound(plan, variables)
+        if variables is None:
+            bindings = {}
+        else:
+            bindings = variables if plan is None else _bound(plan, variables)
         options = {"now": now_ms, "timeout": EVALUATION_TIMEOUT_S}
         if max_result_bytes is not None:
             options["max_result_size"] = max_result_bytes
@@ -453,6 +464,7 @@ class Expression:
                 raise
             result = None
         if result is None:
+            variables = {"states": {}} if variables is None else variables
             variables["states"]["input"] = states_input
             return self.evaluate(variables, now_ms=now_ms, rng=rng, max_result_bytes=max_result_bytes)
         if type(result) is float and result.is_integer() and abs(result) < 1e21:

@@ -170,7 +170,8 @@ _jsonata = None     # the JSONata module: loaded only by definitions that use it
 class Expression:
     """A ``{% %}`` leaf: one JSONata expression, bound to ``$states`` and the variables it names."""
 
-    __slots__ = ("expression", "field", "variables", "_context", "_rng", "_input_document", "_path")
+    __slots__ = ("expression", "field", "variables", "_context", "_rng", "_input_document", "_path",
+                 "_input_only")
 
     def __init__(self, text: str, field: str):
         global _jsonata
@@ -193,6 +194,9 @@ class Expression:
         self._context = self.expression.may_read("states", "context")
         self._rng = self.expression.needs_rng   # making the seeded generator is dear: only if used
         self._input_document = self.expression.reads_input_as_document
+        # reads $states.input alone: no bindings to make at all
+        self._input_only = (self._input_document and not self.variables
+                            and self.expression.reads_only_input)
         # "$states.result.Payload.body.make", "$make": read here when it finds a plain value
         match = _PLAIN_PATH.fullmatch(body)
         self._path = None
@@ -221,14 +225,17 @@ class Expression:
                 return value
         jsonata = _jsonata
         fast = self._input_document
-        bindings = {"states": self.states(env, not fast)}
-        if self.variables:
-            scope = env.variables
-            for name in self.variables:
-                try:
-                    bindings[name] = scope[name]
-                except KeyError:
-                    pass
+        if self._input_only:
+            bindings = None
+        else:
+            bindings = {"states": self.states(env, not fast)}
+            if self.variables:
+                scope = env.variables
+                for name in self.variables:
+                    try:
+                        bindings[name] = scope[name]
+                    except KeyError:
+                        pass
         try:
             if fast:
                 value = self.expression.evaluate_input_as_document(
