@@ -97,8 +97,9 @@ class Run:
                 raise
             return "FAILED", None, err.error, err.cause or None
         except GeneratorExit:
-            if not self.stopping:
-                recorder.add("ExecutionAborted", len(recorder), {})
+            # its Map Run stopped it (machine.distributed.map_run): as StopExecution ends an
+            # execution, ExecutionAborted follows event 0 (recorded), after no state's event
+            recorder.end("ExecutionAborted", 0, {})
             raise
         recorder.end("ExecutionSucceeded", self.top.prev, {"output": output})
         return "SUCCEEDED", output, None, None

@@ -1,12 +1,14 @@
 """A Distributed Map's run: one child workflow execution per item or batch, on virtual time.
 
-The parent's history gets only MapStateStarted, MapRunStarted, MapRunSucceeded / MapRunFailed
-and MapStateSucceeded / MapStateFailed; each child keeps its own history, ARN and Context
+The parent's history gets only MapStateStarted, MapRunStarted, MapRunSucceeded / MapRunFailed /
+MapRunAborted and MapStateSucceeded / MapStateFailed; each child keeps its own history, ARN and Context
 object (its event log is frozen compactly when it ends and rendered when asked for). A failing
 child never fails the Map by itself: the run fails with States.ExceedToleratedFailureThreshold
 once its failed items pass the tolerated count or percentage (none tolerated unless one is
 given). A child that found no answer for a Task (MockMissing) is the test's gap: it fails the
-Map at once instead of counting.
+Map at once instead of counting. When the run ends early (its parent stopped, timed out or
+aborted, or the run failed) the children still running are stopped as StopExecution stops an
+execution: ABORTED, their histories ending with ExecutionAborted.
 """
 from __future__ import annotations
 
@@ -258,8 +260,12 @@ def attempt(ctx):
         map_run.end("FAILED", run.scheduler.now, err.error, err.cause)
         ctx.event("MapRunFailed", {"error": err.error, "cause": err.cause})
         raise
-    except GeneratorExit:       # the parent was stopped or timed out
+    except GeneratorExit:       # the parent was stopped or timed out, or its branch aborted
         map_run.end("ABORTED", run.scheduler.now)
+        # as the aborted state's own event (the walker's), it follows the thread's last event
+        # without advancing it; a stopped execution's open states get no event (recorded)
+        if not run.stopping:
+            run.recorder.add("MapRunAborted", ctx.frame.prev)
         raise
     map_run.end("SUCCEEDED", run.scheduler.now)
     succeeded = ctx.event("MapRunSucceeded")
@@ -296,9 +302,9 @@ def _execute(ctx, map_run: MapRun, items, settings):
     paths: list = []
     ctx.frame.path.append(paths)
     shared_paths: dict = {}
-    children = (_again(ctx, map_run, before, paths, shared_paths) if before is not None else
-                _child(ctx, map_run, index, child_input, 1 if sizes is None else sizes[index],
-                       paths, shared_paths)
+    children = (_Stoppable(_again, ctx, map_run, before, paths, shared_paths) if before is not None else
+                _Stoppable(_child, ctx, map_run, index, child_input,
+                           1 if sizes is None else sizes[index], paths, shared_paths)
                 for index, (child_input, before) in enumerate(zip(inputs, earlier)))
     limit = min(map_run.max_concurrency or MAX_CHILDREN_AT_ONCE, MAX_CHILDREN_AT_ONCE)
     try:
@@ -325,7 +331,27 @@ def _inputs(ctx, map_run: MapRun, items, settings) -> tuple:
     return inputs, [len(batch["Items"]) for batch in inputs]
 
 
-def _again(ctx, map_run: MapRun, before: ChildExecution, paths, shared_paths):
+class _Stoppable:
+    """A child execution as a task of the parent's scheduler. Closed, it is stopped the way
+    StopExecution stops an execution (the Map Run stops its running children when its parent is
+    stopped, times out or is aborted, or when it fails: documented), so its open states get no
+    event, which its walker knows only if told before it is closed: ``close`` says so first.
+    ``send`` and ``throw`` are the generator's own, so stepping it costs nothing more."""
+
+    __slots__ = ("send", "throw", "_gen", "child_run")
+
+    def __init__(self, make, *args):
+        self.child_run = None           # the child's Run, once it has one
+        self._gen = gen = make(*args, stop=self)
+        self.send, self.throw = gen.send, gen.throw
+
+    def close(self) -> None:
+        if self.child_run is not None:
+            self.child_run.stopping = True
+        self._gen.close()
+
+
+def _again(ctx, map_run: MapRun, before: ChildExecution, paths, shared_paths, *, stop: _Stoppable):
     """A child that had run before the Map Run's redrive: one that succeeded keeps its output;
     one that may not be redriven keeps its failure (counted again against the threshold); the
     others run again (documented: a Standard child is redriven from the state it stopped in,
@@ -336,7 +362,7 @@ def _again(ctx, map_run: MapRun, before: ChildExecution, paths, shared_paths):
         before.refused = "Execution redrivable period exceeded"
     if before.redrivable:
         return (yield from _child(ctx, map_run, before.index, before.input, before.item_count,
-                                  paths, shared_paths, before))
+                                  paths, shared_paths, before, stop=stop))
     map_run.awaiting.discard(before.index)
     map_run.record(before)
     if map_run.exceeded():
@@ -345,7 +371,7 @@ def _again(ctx, map_run: MapRun, before: ChildExecution, paths, shared_paths):
 
 
 def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, paths, shared_paths,
-           before: ChildExecution | None = None):
+           before: ChildExecution | None = None, *, stop: _Stoppable):
     """One child execution, as a task of the parent's scheduler; returns its output. Redriven,
     a child that did not succeed runs again under its name (``before``'s): a Standard one goes on
     with its history, from the state it stopped in, counted and dated as redriven."""
@@ -357,6 +383,7 @@ def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, paths
                           express=state.execution_type == "EXPRESS",
                           input_size=_input_size(ctx, child_input),
                           start_ms=before.start_ms if again else None)
+    stop.child_run = child_run
     child = ChildExecution(index, child_run, item_count)
     thread = None
     if again:
