@@ -148,6 +148,10 @@ def test_a_parent_stopped_while_its_children_wait_on_the_outside_world():
     live = machine.start([1, 2], outside=world)
     assert not live.finished and len(waits) == 2
     assert live.deliver(waits[0], ("success", {"done": 1}))
+    waiting = live.runner.map_runs[0].children[1]      # its history so far, while it runs
+    assert waiting.status == "RUNNING"
+    assert [e["type"] for e in waiting.history] == ["ExecutionStarted", "TaskStateEntered", "ActivityScheduled"]
+    assert [e.type for e in waiting.events] == ["ExecutionStarted", "TaskStateEntered", "ActivityScheduled"]
     execution = live.stop("Manual", "stopped by the test")
     assert (execution.status, execution.error, execution.cause) == ("ABORTED", "Manual", "stopped by the test")
     assert [e["type"] for e in execution.history][-2:] == ["MapRunStarted", "ExecutionAborted"]

@@ -35,6 +35,11 @@ def test_stopping_the_parent_stops_its_map_run_and_the_children_still_waiting(sf
     (listed,) = sfn.list_map_runs(executionArn=parent)["mapRuns"]
     map_run = listed["mapRunArn"]
     assert sfn.describe_map_run(mapRunArn=map_run)["executionCounts"]["running"] == 2
+    # a running child's history so far is readable while the parent waits
+    running = sfn.list_executions(mapRunArn=map_run, statusFilter="RUNNING")["executions"]
+    so_far = sorted([e["type"] for e in events(sfn, child["executionArn"])] for child in running)
+    assert so_far == [["ExecutionStarted", "TaskStateEntered", "ActivityScheduled"],
+                      ["ExecutionStarted", "TaskStateEntered", "ActivityScheduled", "ActivityStarted"]]
 
     stopped = sfn.stop_execution(executionArn=parent, error="Halt", cause="stopped by the test")
     described = sfn.describe_execution(executionArn=parent)

@@ -41,7 +41,7 @@ class ChildExecution:
 
     __slots__ = ("index", "name", "execution_arn", "state_machine_arn", "input", "item_count",
                  "status", "output", "error", "cause", "start_ms", "stop_ms", "path", "express",
-                 "resume", "event_count", "redrive_count", "redrive_ms", "refused", "_history")
+                 "resume", "event_count", "redrive_count", "redrive_ms", "refused", "_history", "_live")
 
     def __init__(self, index: int, run, item_count: int):
         identity = run.identity
@@ -66,6 +66,7 @@ class ChildExecution:
         # (documented: "The last error or output of the execution is permanent")
         self.refused: str | None = None
         self._history: Any = None
+        self._live: EventLog | None = None      # its event log while it runs (readable meanwhile)
 
     def finish(self, status: str, output, error, cause, now: int, log: EventLog) -> None:
         self.status, self.output, self.error, self.cause = status, output, error, cause
@@ -74,6 +75,7 @@ class ChildExecution:
         if not self.express and self.event_count >= REDRIVABLE_EVENTS:
             self.refused = "Execution history event limit exceeded"
         self._history = log.freeze()
+        self._live = None
 
     @property
     def redrivable(self) -> bool:
@@ -85,13 +87,18 @@ class ChildExecution:
 
     @property
     def history(self) -> list[dict]:
-        """The child's event history as GetExecutionHistory returns it (rendered on each call)."""
-        return aws_events(EventLog.thaw(self._history)) if self._history is not None else []
+        """The child's event history as GetExecutionHistory returns it (rendered on each call):
+        so far, while it runs."""
+        if self._history is None:
+            return [] if self._live is None else aws_events(self._live)
+        return aws_events(EventLog.thaw(self._history))
 
     @property
     def events(self) -> list:
-        """The child's history as typed events."""
-        return EventLog.thaw(self._history).typed() if self._history is not None else []
+        """The child's history as typed events (so far, while it runs)."""
+        if self._history is None:
+            return [] if self._live is None else self._live.typed()
+        return EventLog.thaw(self._history).typed()
 
     @property
     def start_date(self) -> str:
@@ -385,6 +392,7 @@ def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, paths
                           start_ms=before.start_ms if again else None)
     stop.child_run = child_run
     child = ChildExecution(index, child_run, item_count)
+    child._live = child_run.recorder.log
     thread = None
     if again:
         child.start_ms = before.start_ms
