@@ -176,3 +176,62 @@ def test_redriving_a_stopped_parent_goes_on_with_its_map_run_and_its_stopped_chi
         assert [e["type"] for e in child.history] == [
             "ExecutionStarted", "WaitStateEntered", "ExecutionAborted", "ExecutionRedriven",
             "WaitStateEntered", "WaitStateExited", "ExecutionSucceeded"]
+
+
+class World:
+    """The outside world of a test: every wait it is asked for."""
+
+    def __init__(self):
+        self.waits: list[Outside] = []
+
+    def wait(self, call, kind):
+        self.waits.append(Outside(call.task_token or f"token-{len(self.waits)}", call, kind))
+        return self.waits[-1]
+
+
+def test_stopping_one_child_aborts_it_alone_and_the_map_run_goes_on():
+    world = World()
+    activity = processor({"Work": {"Type": "Task", "Resource": ACTIVITY, "End": True}}, "Work")
+    machine = aslsim.load({"StartAt": "Map", "States": {"Map": distributed_map(activity, ToleratedFailureCount=1)}})
+    live = machine.start([1, 2], outside=world)
+    map_run = live.runner.map_runs[0]
+    first = map_run.children[0]
+    assert live.stop_child(first.execution_arn, "Halt", "one of them")
+    assert not live.stop_child(first.execution_arn)          # it is no longer running
+    assert (first.status, first.error, first.cause) == ("ABORTED", "Halt", "one of them")
+    assert events(first.history) == [("ExecutionStarted", 0), ("TaskStateEntered", 0),
+                                     ("ActivityScheduled", 2), ("ExecutionAborted", 0)]
+    assert first.history[-1]["executionAbortedEventDetails"] == {"error": "Halt", "cause": "one of them"}
+    assert world.waits[0].closed and not live.deliver(world.waits[0], ("success", 1))
+    assert not live.finished and map_run.status == "RUNNING"
+    assert live.deliver(world.waits[1], ("success", 2))
+    execution = live.execution
+    assert execution.status == "SUCCEEDED"       # one failure tolerated: the aborted child
+    assert execution.output[0]["Status"] == "ABORTED" and execution.output[1] == 2
+    assert map_run.execution_counts()["aborted"] == 1 and map_run.execution_counts()["succeeded"] == 1
+
+
+def test_stopped_children_count_against_the_tolerated_failures_wherever_they_wait():
+    world = World()
+    waits_then_works = processor({
+        "Pause": {"Type": "Wait", "Seconds": 100, "Next": "Both"},
+        "Both": {"Type": "Parallel", "End": True, "Branches": [
+            {"StartAt": "Work", "States": {"Work": {"Type": "Task", "Resource": ACTIVITY, "End": True}}}]}},
+        "Pause")
+    machine = aslsim.load({"StartAt": "Map", "States": {
+        "Map": distributed_map(waits_then_works, ToleratedFailureCount=1)}})
+    live = machine.start([1, 2], outside=world, until_ms=START_MS + 10_000)
+    map_run = live.runner.map_runs[0]
+    first, second = map_run.children
+    assert live.stop_child(first.execution_arn)           # in its Wait: one failure, tolerated
+    assert [e["type"] for e in first.history] == ["ExecutionStarted", "WaitStateEntered", "ExecutionAborted"]
+    assert first.history[-1]["executionAbortedEventDetails"] == {}
+    assert not live.advance() and map_run.status == "RUNNING"
+    assert second.status == "RUNNING" and len(world.waits) == 1
+    assert live.stop_child(second.execution_arn, "Halt")   # in a Parallel branch: one too many
+    assert [e["type"] for e in second.history][-4:] == [
+        "ParallelStateStarted", "TaskStateEntered", "ActivityScheduled", "ExecutionAborted"]
+    execution = live.execution
+    assert (execution.status, execution.error) == ("FAILED", "States.ExceedToleratedFailureThreshold")
+    assert (map_run.status, map_run.execution_counts()["aborted"]) == ("FAILED", 2)
+    assert world.waits[0].closed

@@ -92,3 +92,32 @@ def test_a_parent_timing_out_aborts_its_map_run_with_a_map_run_aborted_event(asl
     for child in sfn.list_executions(mapRunArn=listed["mapRunArn"])["executions"]:
         assert child["status"] == "ABORTED"
         assert events(sfn, child["executionArn"])[-1]["type"] == "ExecutionAborted"
+
+
+def test_stopping_one_child_aborts_it_and_its_parent_goes_on(sfn, create):
+    activity = sfn.create_activity(name="work")["activityArn"]
+    machine = create(map_of_activity(activity, ToleratedFailureCount=1))
+    parent = sfn.start_execution(stateMachineArn=machine, input='{"items": [1, 2]}')["executionArn"]
+    (listed,) = sfn.list_map_runs(executionArn=parent)["mapRuns"]
+    map_run = listed["mapRunArn"]
+    first, second = sorted(c["executionArn"] for c in sfn.list_executions(mapRunArn=map_run)["executions"])
+    stopped = sfn.stop_execution(executionArn=first, error="Halt", cause="this one only")
+    described = sfn.describe_execution(executionArn=first)
+    assert (described["status"], described["error"], described["cause"]) == ("ABORTED", "Halt", "this one only")
+    assert described["stopDate"] == stopped["stopDate"]
+    last = events(sfn, first)[-1]
+    assert (last["type"], last["previousEventId"]) == ("ExecutionAborted", 0)
+    assert last["executionAbortedEventDetails"] == {"error": "Halt", "cause": "this one only"}
+    assert sfn.describe_execution(executionArn=parent)["status"] == "RUNNING"
+    assert sfn.describe_map_run(mapRunArn=map_run)["executionCounts"]["aborted"] == 1
+    # the other child's task is the only one a worker gets; it ends the parent (one failure tolerated)
+    task = sfn.get_activity_task(activityArn=activity)
+    assert json.loads(task["input"]) == json.loads(sfn.describe_execution(executionArn=second)["input"])
+    sfn.send_task_success(taskToken=task["taskToken"], output='"ok"')
+    ended = sfn.describe_execution(executionArn=parent)
+    assert ended["status"] == "SUCCEEDED"
+    statuses = sorted(c["Status"] if isinstance(c, dict) else c for c in json.loads(ended["output"]))
+    assert statuses == ["ABORTED", "ok"]
+    run = sfn.describe_map_run(mapRunArn=map_run)
+    assert run["status"] == "SUCCEEDED" and run["executionCounts"]["succeeded"] == 1
+    assert sfn.describe_execution(executionArn=second)["status"] == "SUCCEEDED"

@@ -27,6 +27,7 @@ from ..scheduler import ChildFailed, Join
 from ..sizes import measure
 from .batching import batch_inputs
 from .settings import prepare_settings, resolve_settings
+from .stopping import ChildStopped, Stoppable
 
 EXCEEDED = "States.ExceedToleratedFailureThreshold"
 EXCEEDED_CAUSE = "The specified tolerated failure threshold was exceeded"     # documented
@@ -41,7 +42,8 @@ class ChildExecution:
 
     __slots__ = ("index", "name", "execution_arn", "state_machine_arn", "input", "item_count",
                  "status", "output", "error", "cause", "start_ms", "stop_ms", "path", "express",
-                 "resume", "event_count", "redrive_count", "redrive_ms", "refused", "_history", "_live")
+                 "resume", "event_count", "redrive_count", "redrive_ms", "refused", "_history", "_live",
+                 "stopper")
 
     def __init__(self, index: int, run, item_count: int):
         identity = run.identity
@@ -67,6 +69,7 @@ class ChildExecution:
         self.refused: str | None = None
         self._history: Any = None
         self._live: EventLog | None = None      # its event log while it runs (readable meanwhile)
+        self.stopper: Stoppable | None = None  # how StopExecution stops it while it runs
 
     def finish(self, status: str, output, error, cause, now: int, log: EventLog) -> None:
         self.status, self.output, self.error, self.cause = status, output, error, cause
@@ -309,8 +312,8 @@ def _execute(ctx, map_run: MapRun, items, settings):
     paths: list = []
     ctx.frame.path.append(paths)
     shared_paths: dict = {}
-    children = (_Stoppable(_again, ctx, map_run, before, paths, shared_paths) if before is not None else
-                _Stoppable(_child, ctx, map_run, index, child_input,
+    children = (Stoppable(_again, ctx, map_run, before, paths, shared_paths) if before is not None else
+                Stoppable(_child, ctx, map_run, index, child_input,
                            1 if sizes is None else sizes[index], paths, shared_paths)
                 for index, (child_input, before) in enumerate(zip(inputs, earlier)))
     limit = min(map_run.max_concurrency or MAX_CHILDREN_AT_ONCE, MAX_CHILDREN_AT_ONCE)
@@ -338,27 +341,7 @@ def _inputs(ctx, map_run: MapRun, items, settings) -> tuple:
     return inputs, [len(batch["Items"]) for batch in inputs]
 
 
-class _Stoppable:
-    """A child execution as a task of the parent's scheduler. Closed, it is stopped the way
-    StopExecution stops an execution (the Map Run stops its running children when its parent is
-    stopped, times out or is aborted, or when it fails: documented), so its open states get no
-    event, which its walker knows only if told before it is closed: ``close`` says so first.
-    ``send`` and ``throw`` are the generator's own, so stepping it costs nothing more."""
-
-    __slots__ = ("send", "throw", "_gen", "child_run")
-
-    def __init__(self, make, *args):
-        self.child_run = None           # the child's Run, once it has one
-        self._gen = gen = make(*args, stop=self)
-        self.send, self.throw = gen.send, gen.throw
-
-    def close(self) -> None:
-        if self.child_run is not None:
-            self.child_run.stopping = True
-        self._gen.close()
-
-
-def _again(ctx, map_run: MapRun, before: ChildExecution, paths, shared_paths, *, stop: _Stoppable):
+def _again(ctx, map_run: MapRun, before: ChildExecution, paths, shared_paths, *, stop: Stoppable):
     """A child that had run before the Map Run's redrive: one that succeeded keeps its output;
     one that may not be redriven keeps its failure (counted again against the threshold); the
     others run again (documented: a Standard child is redriven from the state it stopped in,
@@ -378,7 +361,7 @@ def _again(ctx, map_run: MapRun, before: ChildExecution, paths, shared_paths, *,
 
 
 def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, paths, shared_paths,
-           before: ChildExecution | None = None, *, stop: _Stoppable):
+           before: ChildExecution | None = None, *, stop: Stoppable):
     """One child execution, as a task of the parent's scheduler; returns its output. Redriven,
     a child that did not succeed runs again under its name (``before``'s): a Standard one goes on
     with its history, from the state it stopped in, counted and dated as redriven."""
@@ -392,7 +375,7 @@ def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, paths
                           start_ms=before.start_ms if again else None)
     stop.child_run = child_run
     child = ChildExecution(index, child_run, item_count)
-    child._live = child_run.recorder.log
+    child._live, child.stopper = child_run.recorder.log, stop
     thread = None
     if again:
         child.start_ms = before.start_ms
@@ -403,6 +386,8 @@ def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, paths
     map_run.children[index] = child
     try:
         status, output, error, cause = yield from child_run.run_child(ctx.plan.processor, thread)
+    except ChildStopped as stopped:     # StopExecution of this child: the others go on
+        status, output, error, cause = "ABORTED", None, stopped.error, stopped.cause
     except GeneratorExit:
         child.finish("ABORTED", None, None, None, run.scheduler.now, child_run.recorder.log)
         raise
@@ -416,6 +401,7 @@ def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, paths
         child.path = shared_paths.setdefault(tuple(_path_key(path)), path)
         paths.append(child.path)
     child.finish(status, output, error, cause, run.scheduler.now, child_run.recorder.log)
+    child.stopper = None
     map_run.record(child)
     if map_run.exceeded():
         raise StatesError(EXCEEDED, EXCEEDED_CAUSE)
