@@ -235,3 +235,23 @@ def test_stopped_children_count_against_the_tolerated_failures_wherever_they_wai
     assert (execution.status, execution.error) == ("FAILED", "States.ExceedToleratedFailureThreshold")
     assert (map_run.status, map_run.execution_counts()["aborted"]) == ("FAILED", 2)
     assert world.waits[0].closed
+
+
+def test_a_failing_inline_map_iteration_aborts_the_map_run_in_its_sibling():
+    inner = distributed_map(ItemsPath="$.items")
+    machine = aslsim.load({"StartAt": "Outer", "States": {"Outer": {"Type": "Map", "End": True, "ItemProcessor": {
+        "StartAt": "Pick", "States": {
+            "Pick": {"Type": "Choice", "Choices": [{"Variable": "$.fail", "BooleanEquals": True, "Next": "Later"}],
+                     "Default": "Inner"},
+            "Later": {"Type": "Wait", "Seconds": 5, "Next": "Boom"},
+            "Boom": {"Type": "Fail", "Error": "Boom"},
+            "Inner": inner}}}}})
+    execution = machine.run([{"fail": False, "items": [1, 2]}, {"fail": True}])
+    assert (execution.status, execution.error) == ("FAILED", "Boom")
+    types = [e["type"] for e in execution.history]
+    assert types[-6:] == ["MapIterationFailed", "MapRunAborted", "MapStateAborted", "MapIterationAborted",
+                          "MapStateFailed", "ExecutionFailed"]
+    map_run = execution.map_runs[0]
+    assert (map_run.status, map_run.execution_counts()["aborted"]) == ("ABORTED", 2)
+    for child in map_run.children:
+        assert_stopped_child(child, "2025-01-01T00:00:05.000Z")
