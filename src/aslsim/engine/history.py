@@ -10,8 +10,10 @@ from .events import EventLog
 
 # Detail fields that hold a JSON payload: AWS sends them as JSON text with a *Details sibling.
 _PAYLOAD_FIELDS = {"input": "inputDetails", "output": "outputDetails", "parameters": None}
+_SIBLINGS = {"input": "inputDetails", "output": "outputDetails"}
 _OTHER = object()
 _SPECIAL = frozenset({"error", "cause", "assignedVariables"})
+_NOT_PLAIN = _SPECIAL | frozenset(_PAYLOAD_FIELDS)
 _TEXT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
@@ -48,11 +50,15 @@ def aws_events(log: EventLog) -> list[dict]:
     """The events as AWS returns them: payloads as JSON strings, timestamps ISO-8601."""
     out = []
     append = out.append
-    # a state's output is the next state's input, the very same object: serialise it once
-    texts: dict[int, tuple] = {}
+    # A state's output is the next state's input, the very same object: each payload object is
+    # encoded once, its text found by id. The log keeps every payload alive and unchanged while
+    # this runs, so an id names one object throughout.
+    texts: dict[int, str] = {}
     stamps: dict[int, str] = {}   # virtual time: a handful of distinct instants
     keys: dict[str, str] = {}
-    payload_fields, other, special = _PAYLOAD_FIELDS, _OTHER, _SPECIAL
+    siblings, payload_fields, other, special = _SIBLINGS, _PAYLOAD_FIELDS, _OTHER, _SPECIAL
+    plain = _NOT_PLAIN
+    encode = _payload_text
     i = 0
     for event_type, previous, details, ms in log.records:
         i += 1
@@ -65,6 +71,22 @@ def aws_events(log: EventLog) -> list[dict]:
         key = keys.get(event_type)
         if key is None:
             key = keys[event_type] = _details_key(event_type)
+        if len(details) == 2:
+            # most events: a state entered or exited, {"name": ..., "input" | "output": ...}
+            first, second = details
+            if first == "name" and second in siblings:
+                value = details[second]
+                text = texts.get(id(value))
+                if text is None:
+                    text = texts[id(value)] = encode(value)
+                append({"timestamp": stamp, "type": event_type, "id": i, "previousEventId": previous,
+                        key: {"name": details["name"], second: text,
+                              siblings[second]: {"truncated": False}}})
+                continue
+        if plain.isdisjoint(details):   # no payload, no error: the details as they are
+            append({"timestamp": stamp, "type": event_type, "id": i, "previousEventId": previous,
+                    key: details.copy()})
+            continue
         rendered = {}
         for field, value in details.items():
             sibling = payload_fields.get(field, other)
@@ -74,12 +96,10 @@ def aws_events(log: EventLog) -> list[dict]:
                 else:
                     rendered[field] = value
                 continue
-            known = texts.get(id(value))
-            if known is not None and known[0] is value:
-                rendered[field] = known[1]
-            else:
-                text = rendered[field] = _payload_text(value)
-                texts[id(value)] = (value, text)  # keeping value alive keeps its id unique
+            text = texts.get(id(value))
+            if text is None:
+                text = texts[id(value)] = encode(value)
+            rendered[field] = text
             if sibling:
                 rendered[sibling] = {"truncated": False}
         append({"timestamp": stamp, "type": event_type, "id": i, "previousEventId": previous,
