@@ -69,6 +69,10 @@ def test_stopping_the_parent_stops_its_map_run_and_the_children_still_waiting(sf
                          ["ExecutionStarted", "TaskStateEntered", "ActivityScheduled", "ActivityStarted",
                           "ExecutionAborted"])
         assert child_history[-1]["previousEventId"] == 0
+    with pytest.raises(ClientError) as refused:        # an aborted Map Run has ended
+        sfn.update_map_run(mapRunArn=map_run, maxConcurrency=5)
+    assert refused.value.response["Error"]["Code"] == "ValidationException"
+    assert refused.value.response["reason"] == "CANNOT_UPDATE_COMPLETED_MAP_RUN"
     (succeeded,) = sfn.list_executions(mapRunArn=map_run, statusFilter="SUCCEEDED")["executions"]
     assert sfn.describe_execution(executionArn=succeeded["executionArn"])["output"] == '"done"'
 
