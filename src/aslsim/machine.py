@@ -317,6 +317,16 @@ class LiveExecution:
         self.advance(until_ms)
         return True
 
+    def stop_child(self, execution_arn: str, error: str | None = None, cause: str | None = None,
+                   until_ms: int | None = None) -> bool:
+        """StopExecution of a running child of this execution's Distributed Maps: it ends ABORTED,
+        the Map Run goes on without it (counted as not succeeded); False when none has that ARN."""
+        from .engine.distributed.stopping import stop_child
+        if self.execution is not None or not stop_child(self.runner.run_state, execution_arn, error, cause):
+            return False
+        self.advance(until_ms)
+        return True
+
     def stop(self, error: str | None = None, cause: str | None = None) -> Execution:
         """StopExecution: the execution ends ABORTED now."""
         if self.execution is None:

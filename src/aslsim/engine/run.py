@@ -38,8 +38,8 @@ _CONTEXT_OVERHEAD = 8192
 class Run:
     """One execution's parts, as its executors see them through ``ctx.run``."""
 
-    __slots__ = ("identity", "seeds", "recorder", "scheduler", "services", "s3", "stopping", "map_runs",
-                 "top", "context_bound", "max_states_at_one_instant", "tester", "walk")
+    __slots__ = ("identity", "seeds", "recorder", "scheduler", "services", "s3", "stopping", "stop_details",
+                 "map_runs", "top", "context_bound", "max_states_at_one_instant", "tester", "walk")
 
     def __init__(self, *, identity: Identity, seeds: Seeds, recorder: Recorder, scheduler: Scheduler,
                  services, s3=None, map_runs: list | None = None, input_size: int = 0):
@@ -50,6 +50,7 @@ class Run:
         self.services = services
         self.s3 = s3                    # the S3Store a Distributed Map reads and writes (or None)
         self.stopping = False           # the run ends by StopExecution: open states get no event
+        self.stop_details: dict = {}    # a stopped child's ExecutionAborted details (error, cause)
         self.map_runs: list = [] if map_runs is None else map_runs
         self.top = Frame(Scope(), 0, size=input_size)
         self.context_bound = input_size + _CONTEXT_OVERHEAD
@@ -100,8 +101,9 @@ class Run:
                 raise
             return "FAILED", None, err.error, err.cause or None
         except GeneratorExit:
-            if not self.stopping:
-                recorder.add("ExecutionAborted", len(recorder), {})
+            # its Map Run stopped it, or StopExecution did (engine.distributed.map_run): as
+            # StopExecution ends an execution, ExecutionAborted follows event 0 (recorded)
+            recorder.end("ExecutionAborted", 0, self.stop_details)
             raise
         recorder.end("ExecutionSucceeded", self.top.prev, {"output": output})
         return "SUCCEEDED", output, None, None

@@ -195,6 +195,35 @@ class Scheduler:
             self._cancel(self._root)
             self._awaiting.clear()
 
+    def interrupt(self, gen, error: BaseException) -> bool:
+        """Throw ``error`` into the task running ``gen`` (a Map Run's child stopped by
+        StopExecution) wherever it waits, closing what it joined first; False if none runs it."""
+        task = self._find(gen)
+        if task is None:
+            return False
+        if task.join is not None:
+            group, task.join = task.join, None
+            group.closed = True
+            group.pending.clear()
+            for child in list(group.running.values()):
+                self._cancel(child)
+            group.running.clear()
+        for waiter in [w for w, t in self._awaiting.items() if t is task]:
+            del self._awaiting[waiter]
+        task.timer = -1
+        self._ready.append((task, None, error))
+        return True
+
+    def _find(self, gen) -> _Task | None:
+        tasks = [] if self._root is None else [self._root]
+        while tasks:
+            task = tasks.pop()
+            if task.gen is gen:
+                return None if task.done else task
+            if task.join is not None:
+                tasks.extend(task.join.running.values())
+        return None
+
     # -- internals ------------------------------------------------------------------------------
     def _step(self, task: _Task, value, error):
         try:

@@ -207,12 +207,28 @@ class Backend:
             record.changed.notify_all()
 
     def stop(self, record, error: str | None, cause: str | None) -> int:
-        """StopExecution: a waiting execution ends ABORTED now; one that has ended keeps its outcome."""
+        """StopExecution: a waiting execution ends ABORTED now; one that has ended keeps its outcome.
+        A running child of a Map Run is stopped within its parent, which goes on without it."""
+        if record.live is None and record.map_run_arn is not None and record.status == "RUNNING":
+            return self._stop_child(record, error, cause)
         with record.lock:
             if record.live is not None:
                 record.live.stop(error, cause)
                 self._settle(record)
             return record.stop_ms if record.stop_ms is not None else record.start_ms
+
+    def _stop_child(self, child, error: str | None, cause: str | None) -> int:
+        with self.store.lock:
+            parent = self.store.map_runs[child.map_run_arn].parent
+        with parent.lock:
+            live = parent.live
+            if live is not None:
+                live.stop_child(child.arn, error, cause, self.virtual_now(parent))
+                self._settle(parent)
+            parent.changed.notify_all()
+        with self.store.lock:
+            now = self.store.executions.get(child.arn, child)      # its record as it is now
+        return now.stop_ms if now.stop_ms is not None else now.start_ms
 
     def advance(self, seconds: float) -> int:
         """Move the clock of every waiting execution ``seconds`` on (their timeouts and

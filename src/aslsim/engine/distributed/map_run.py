@@ -1,12 +1,14 @@
 """A Distributed Map's run: one child workflow execution per item or batch, on virtual time.
 
-The parent's history gets only MapStateStarted, MapRunStarted, MapRunSucceeded / MapRunFailed
-and MapStateSucceeded / MapStateFailed; each child keeps its own history, ARN and Context
+The parent's history gets only MapStateStarted, MapRunStarted, MapRunSucceeded / MapRunFailed /
+MapRunAborted and MapStateSucceeded / MapStateFailed; each child keeps its own history, ARN and Context
 object (its event log is frozen compactly when it ends and rendered when asked for). A failing
 child never fails the Map by itself: the run fails with States.ExceedToleratedFailureThreshold
 once its failed items pass the tolerated count or percentage (none tolerated unless one is
 given). A child that found no answer for a Task (MockMissing) is the test's gap: it fails the
-Map at once instead of counting.
+Map at once instead of counting. When the run ends early (its parent stopped, timed out or
+aborted, or the run failed) the children still running are stopped as StopExecution stops an
+execution: ABORTED, their histories ending with ExecutionAborted.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from ..scheduler import ChildFailed, Join
 from ..sizes import measure
 from .batching import batch_inputs
 from .settings import prepare_settings, resolve_settings
+from .stopping import ChildStopped, Stoppable
 
 EXCEEDED = "States.ExceedToleratedFailureThreshold"
 EXCEEDED_CAUSE = "The specified tolerated failure threshold was exceeded"     # documented
@@ -39,7 +42,8 @@ class ChildExecution:
 
     __slots__ = ("index", "name", "execution_arn", "state_machine_arn", "input", "item_count",
                  "status", "output", "error", "cause", "start_ms", "stop_ms", "path", "express",
-                 "resume", "event_count", "redrive_count", "redrive_ms", "refused", "_history")
+                 "resume", "event_count", "redrive_count", "redrive_ms", "refused", "_history", "_live",
+                 "stopper")
 
     def __init__(self, index: int, run, item_count: int):
         identity = run.identity
@@ -64,6 +68,8 @@ class ChildExecution:
         # (documented: "The last error or output of the execution is permanent")
         self.refused: str | None = None
         self._history: Any = None
+        self._live: EventLog | None = None      # its event log while it runs (readable meanwhile)
+        self.stopper: Stoppable | None = None  # how StopExecution stops it while it runs
 
     def finish(self, status: str, output, error, cause, now: int, log: EventLog) -> None:
         self.status, self.output, self.error, self.cause = status, output, error, cause
@@ -72,6 +78,7 @@ class ChildExecution:
         if not self.express and self.event_count >= REDRIVABLE_EVENTS:
             self.refused = "Execution history event limit exceeded"
         self._history = log.freeze()
+        self._live = None
 
     @property
     def redrivable(self) -> bool:
@@ -83,13 +90,18 @@ class ChildExecution:
 
     @property
     def history(self) -> list[dict]:
-        """The child's event history as GetExecutionHistory returns it (rendered on each call)."""
-        return aws_events(EventLog.thaw(self._history)) if self._history is not None else []
+        """The child's event history as GetExecutionHistory returns it (rendered on each call):
+        so far, while it runs."""
+        if self._history is None:
+            return [] if self._live is None else aws_events(self._live)
+        return aws_events(EventLog.thaw(self._history))
 
     @property
     def events(self) -> list:
-        """The child's history as typed events."""
-        return EventLog.thaw(self._history).typed() if self._history is not None else []
+        """The child's history as typed events (so far, while it runs)."""
+        if self._history is None:
+            return [] if self._live is None else self._live.typed()
+        return EventLog.thaw(self._history).typed()
 
     @property
     def start_date(self) -> str:
@@ -258,8 +270,12 @@ def attempt(ctx):
         map_run.end("FAILED", run.scheduler.now, err.error, err.cause)
         ctx.event("MapRunFailed", {"error": err.error, "cause": err.cause})
         raise
-    except GeneratorExit:       # the parent was stopped or timed out
+    except GeneratorExit:       # the parent was stopped or timed out, or its branch aborted
         map_run.end("ABORTED", run.scheduler.now)
+        # as the aborted state's own event (the walker's), it follows the thread's last event
+        # without advancing it; a stopped execution's open states get no event (recorded)
+        if not run.stopping:
+            run.recorder.add("MapRunAborted", ctx.frame.prev)
         raise
     map_run.end("SUCCEEDED", run.scheduler.now)
     succeeded = ctx.event("MapRunSucceeded")
@@ -296,9 +312,9 @@ def _execute(ctx, map_run: MapRun, items, settings):
     paths: list = []
     ctx.frame.path.append(paths)
     shared_paths: dict = {}
-    children = (_again(ctx, map_run, before, paths, shared_paths) if before is not None else
-                _child(ctx, map_run, index, child_input, 1 if sizes is None else sizes[index],
-                       paths, shared_paths)
+    children = (Stoppable(_again, ctx, map_run, before, paths, shared_paths) if before is not None else
+                Stoppable(_child, ctx, map_run, index, child_input,
+                           1 if sizes is None else sizes[index], paths, shared_paths)
                 for index, (child_input, before) in enumerate(zip(inputs, earlier)))
     limit = min(map_run.max_concurrency or MAX_CHILDREN_AT_ONCE, MAX_CHILDREN_AT_ONCE)
     try:
@@ -325,7 +341,7 @@ def _inputs(ctx, map_run: MapRun, items, settings) -> tuple:
     return inputs, [len(batch["Items"]) for batch in inputs]
 
 
-def _again(ctx, map_run: MapRun, before: ChildExecution, paths, shared_paths):
+def _again(ctx, map_run: MapRun, before: ChildExecution, paths, shared_paths, *, stop: Stoppable):
     """A child that had run before the Map Run's redrive: one that succeeded keeps its output;
     one that may not be redriven keeps its failure (counted again against the threshold); the
     others run again (documented: a Standard child is redriven from the state it stopped in,
@@ -336,7 +352,7 @@ def _again(ctx, map_run: MapRun, before: ChildExecution, paths, shared_paths):
         before.refused = "Execution redrivable period exceeded"
     if before.redrivable:
         return (yield from _child(ctx, map_run, before.index, before.input, before.item_count,
-                                  paths, shared_paths, before))
+                                  paths, shared_paths, before, stop=stop))
     map_run.awaiting.discard(before.index)
     map_run.record(before)
     if map_run.exceeded():
@@ -345,7 +361,7 @@ def _again(ctx, map_run: MapRun, before: ChildExecution, paths, shared_paths):
 
 
 def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, paths, shared_paths,
-           before: ChildExecution | None = None):
+           before: ChildExecution | None = None, *, stop: Stoppable):
     """One child execution, as a task of the parent's scheduler; returns its output. Redriven,
     a child that did not succeed runs again under its name (``before``'s): a Standard one goes on
     with its history, from the state it stopped in, counted and dated as redriven."""
@@ -357,7 +373,9 @@ def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, paths
                           express=state.execution_type == "EXPRESS",
                           input_size=_input_size(ctx, child_input),
                           start_ms=before.start_ms if again else None)
+    stop.child_run = child_run
     child = ChildExecution(index, child_run, item_count)
+    child._live, child.stopper = child_run.recorder.log, stop
     thread = None
     if again:
         child.start_ms = before.start_ms
@@ -368,6 +386,8 @@ def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, paths
     map_run.children[index] = child
     try:
         status, output, error, cause = yield from child_run.run_child(ctx.plan.processor, thread)
+    except ChildStopped as stopped:     # StopExecution of this child: the others go on
+        status, output, error, cause = "ABORTED", None, stopped.error, stopped.cause
     except GeneratorExit:
         child.finish("ABORTED", None, None, None, run.scheduler.now, child_run.recorder.log)
         raise
@@ -381,6 +401,7 @@ def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, paths
         child.path = shared_paths.setdefault(tuple(_path_key(path)), path)
         paths.append(child.path)
     child.finish(status, output, error, cause, run.scheduler.now, child_run.recorder.log)
+    child.stopper = None
     map_run.record(child)
     if map_run.exceeded():
         raise StatesError(EXCEEDED, EXCEEDED_CAUSE)
