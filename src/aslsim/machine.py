@@ -135,11 +135,11 @@ class StateMachine:
         """RedriveExecution: go on with an execution that did not succeed, from the top-level
         state where it stopped, with that state's input and the variables it had; its history
         goes on after an ExecutionRedriven event, on the clock from ``at`` (default: where it
-        stopped). In a Parallel or inline Map state only the branches and iterations that failed,
+        stopped, or where its Map Runs' Express children that outlived it ended). In a Parallel or inline Map state only the branches and iterations that failed,
         were aborted or never ran run again (each from the state it stopped in), as on AWS; the
         others keep their outputs. A Distributed Map goes on with its Map Run (a MapRunRedriven
         event): only its child executions that did not succeed run again, under their names."""
-        at_ms = execution.stop_ms if at is None else clock_start_ms(at)
+        at_ms = redrive.settled_ms(execution.stop_ms, execution.map_runs) if at is None else clock_start_ms(at)
         if ":express:" in execution.execution_arn:
             raise InputError("An EXPRESS execution cannot be redriven (RedriveExecution is for STANDARD "
                              "ones; an Express child of a Distributed Map runs again when its parent is redriven)")

@@ -36,6 +36,12 @@ def refusal(status: str, start_ms: int, stop_ms: int | None, events: int, now_ms
     return None
 
 
+def settled_ms(stop_ms: int, map_runs) -> int:
+    """When an ended execution has settled: its stop, or the end of its Map Runs if later (their
+    Express children go on past an early end); a redrive goes on from then at the earliest."""
+    return max([stop_ms] + [run.stop_ms for run in map_runs if run.stop_ms is not None])
+
+
 def children_of(point):
     """How the children of the state a thread stopped in ended, as ``point`` has it: the ends
     of a Parallel's branches or an inline Map's iterations, or the Map Run of a Distributed Map

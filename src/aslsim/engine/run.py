@@ -175,8 +175,19 @@ class ExecutionRun:
             recorder = self.recorder
             recorder.end("ExecutionFailed", len(recorder), {"error": err.error, "cause": err.cause})
             # an empty cause is absent on AWS, in the event and in DescribeExecution (recorded)
-            return Outcome("FAILED", None, err.error, err.cause or None)
-        return self._ended(finished, output)
+            outcome = Outcome("FAILED", None, err.error, err.cause or None)
+        else:
+            outcome = self._ended(finished, output)
+        self._outlived()
+        return outcome
+
+    def _outlived(self) -> None:
+        """Once the execution has ended: its Map Runs' Express children that were running when
+        their run ended early go on to their end (documented), on a clock of their own past its
+        end; the execution's clock stays where it ended."""
+        now = self.scheduler.now
+        self.scheduler.run_outliving()
+        self.scheduler.now = now
 
     def _ended(self, finished: bool, output) -> Outcome:
         recorder = self.recorder
@@ -198,6 +209,7 @@ class ExecutionRun:
         self.scheduler.stop()
         details = {k: v for k, v in (("error", error), ("cause", cause)) if v is not None}
         self.recorder.end("ExecutionAborted", 0, details)
+        self._outlived()
         return Outcome("ABORTED", None, error, cause)
 
     def redrive(self, log, count: int, at_ms: int, variables: dict, map_runs=()) -> None:

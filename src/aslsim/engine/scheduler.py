@@ -80,6 +80,19 @@ class _Task:
         self.timer = 0          # the sequence number of the one timer that may resume it
 
 
+class _Outliving:
+    """The root while outliving tasks run on: done once all of them are."""
+
+    __slots__ = ("tasks",)
+
+    def __init__(self, tasks: list):
+        self.tasks = tasks
+
+    @property
+    def done(self) -> bool:
+        return all(task.done for task in self.tasks)
+
+
 class _Group:
     __slots__ = ("parent", "pending", "running", "results", "max_concurrency", "remaining", "closed")
 
@@ -103,6 +116,7 @@ class Scheduler:
         self._seq = 0
         self._root: _Task | None = None
         self._awaiting: dict = {}          # waiter -> the task awaiting it
+        self._outliving: list = []         # tasks that go on after what they belonged to ended
 
     def run(self, root: Generator, deadline_ms: int | None = None) -> tuple[bool, Any]:
         """Run ``root``; returns (finished, value). An exception from root propagates.
@@ -193,7 +207,35 @@ class Scheduler:
         """Close all remaining work (StopExecution)."""
         if self._root is not None:
             self._cancel(self._root)
+            # what outlives the root keeps its waits (run_outliving)
+            self._awaiting = {w: t for w, t in self._awaiting.items() if not t.done}
+
+    def run_outliving(self) -> None:
+        """After the root ended: run to their end the tasks that outlive what was closed around
+        them (a task whose generator says ``outlives_parent``: a Map Run's running Express
+        children, when the run ended early), on the clock; those left awaiting the outside world
+        are closed."""
+        outliving, self._outliving = self._outliving, []
+        if not outliving:
+            return
+        root, self._root = self._root, _Outliving(outliving)
+        try:
+            # timer to timer, whatever waits on the outside world: no one outside can end that
+            # wait for a run that has ended, so what is left once no timer is due is closed
+            while not self._root.done and (due := self._next_due()) is not None:
+                self.advance(until_ms=due)
+        finally:
+            for task in outliving:
+                self._cancel(task, outlive=False)
             self._awaiting.clear()
+            self._root = root
+
+    def _next_due(self) -> int | None:
+        """When the earliest timer that still counts is due (those superseded dropped), or None."""
+        timers = self._timers
+        while timers and (timers[0][2].done or timers[0][2].timer != timers[0][1]):
+            heapq.heappop(timers)
+        return timers[0][0] if timers else None
 
     def interrupt(self, gen, error: BaseException) -> bool:
         """Throw ``error`` into the task running ``gen`` (a Map Run's child stopped by
@@ -301,7 +343,7 @@ class Scheduler:
             group.closed = True
             group.pending.clear()
             for sibling in list(group.running.values()):
-                self._cancel(sibling)
+                self._cancel(sibling, outlive=False)    # their own run failed: none outlives it
             group.running.clear()
             group.parent.join = None
             self._ready.append((group.parent, None, ChildFailed(task.index, value)))
@@ -315,9 +357,13 @@ class Scheduler:
         else:
             self._start_children(group)
 
-    def _cancel(self, task: _Task):
-        """Stop a task and everything it is waiting on, innermost first."""
+    def _cancel(self, task: _Task, outlive: bool = True):
+        """Stop a task and everything it is waiting on, innermost first; one whose generator
+        ``outlives_parent`` (and ``outlive``) is left to go on (``run_outliving``), its group closed."""
         if task.done:
+            return
+        if outlive and getattr(task.gen, "outlives_parent", False):
+            self._outliving.append(task)
             return
         if task.join is not None:
             group = task.join

@@ -18,6 +18,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..engine import redrive
 from ..errors import InputError
 from .children import ChildExecutions
 from .protocol import ApiError, validation_error
@@ -119,7 +120,7 @@ class Backend:
         if record.test_case is not None:
             options.update(mock_config=self.config.mock_config, test_case=record.test_case)
         world = self.tasks.for_execution(self, record)
-        at = max(record.redrive_ms, previous.stop_ms)
+        at = max(record.redrive_ms, redrive.settled_ms(previous.stop_ms, previous.map_runs))
         self._launch(record, lambda until: machine.redrive(previous, redrive_count=record.redrive_count,
                                                            at=at, outside=world, until_ms=until, **options))
         return record.redrive_ms

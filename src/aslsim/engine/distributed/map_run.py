@@ -8,7 +8,8 @@ once its failed items pass the tolerated count or percentage (none tolerated unl
 given). A child that found no answer for a Task (MockMissing) is the test's gap: it fails the
 Map at once instead of counting. When the run ends early (its parent stopped, timed out or
 aborted, or the run failed) the children still running are stopped as StopExecution stops an
-execution: ABORTED, their histories ending with ExecutionAborted.
+execution: ABORTED, their histories ending with ExecutionAborted; but when the parent ended it,
+running Express children go on to their end (documented), the run's stop date then theirs.
 """
 from __future__ import annotations
 
@@ -151,6 +152,9 @@ class MapRun:
     def record(self, child: ChildExecution) -> None:
         if child.status != "SUCCEEDED":
             self.failed_items += child.item_count
+        if self.stop_ms is not None and child.stop_ms > self.stop_ms:
+            # an Express child outlived the run's early end: the run ends once it has
+            self.stop_ms = child.stop_ms
 
     def exceeded(self) -> bool:
         """Whether the failed items pass the tolerated threshold (either one, when both are given)."""

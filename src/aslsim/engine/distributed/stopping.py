@@ -3,7 +3,8 @@ ends early (its parent stopped, timed out or aborted, or the run failed), or one
 StopExecution names it. Either way the child ends as StopExecution ends an execution: ABORTED,
 its open states getting no event, its history ending with ExecutionAborted after event 0
 (recorded for StopExecution; documented: "aborted" children were "stopped by the user or by Step
-Functions because the Map Run failed").
+Functions because the Map Run failed"). An Express child its parent's early end would stop goes
+on instead (``Stoppable.outlives_parent``; documented: the Map Run waits for them).
 """
 from __future__ import annotations
 
@@ -43,6 +44,14 @@ class Stoppable:
         self.child_run = None           # the child's Run, once it has one
         self._gen = gen = make(*args, stop=self)
         self.send, self.throw = gen.send, gen.throw
+
+    @property
+    def outlives_parent(self) -> bool:
+        """An Express child that has started goes on to its end when its Map Run ends early
+        (documented: the run waits "for child workflow executions of Express type to complete");
+        the scheduler leaves it running instead of closing it (Scheduler.run_outliving)."""
+        run = self.child_run
+        return run is not None and run.identity.express
 
     def close(self) -> None:
         if self.child_run is not None:
