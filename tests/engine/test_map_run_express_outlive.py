@@ -163,3 +163,26 @@ def test_redriving_the_parent_keeps_the_express_children_that_succeeded_after_it
     # the redrive goes on once the Express children that outlived the stop have ended
     assert rerun.status == "FAILED" and rerun.start_date == "2025-01-01T00:01:00.000Z"
     assert execution.output[0] == 20 and execution.output[1]["Error"] == "TooSlow"
+
+
+def test_the_map_run_is_running_while_its_express_children_outlive_the_abort():
+    machine = aslsim.load({"StartAt": "Both", "States": {
+        "Both": {"Type": "Parallel", "Next": "After", "Catch": [{"ErrorEquals": ["Boom"], "Next": "After"}],
+                 "Branches": [
+                     {"StartAt": "Map", "States": {"Map": distributed_map(WAITING)}},
+                     {"StartAt": "Boom", "States": {"Boom": {"Type": "Wait", "Seconds": 5, "Next": "Fail"},
+                                                    "Fail": {"Type": "Fail", "Error": "Boom"}}}]},
+        "After": {"Type": "Wait", "Seconds": 300, "End": True}}})
+    world = type("World", (), {"wait": None})()
+    start = 1_735_689_600_000
+    live = machine.start([1, 2], mocks=MOCKS, outside=world, until_ms=start + 50_000)
+    map_run = live.runner.map_runs[0]
+    # aborted at 5 s (MapRunAborted is in the parent's history), waiting for its Express children
+    assert "MapRunAborted" in [e["type"] for e in live.history()]
+    assert (map_run.status, map_run.stop_date) == ("RUNNING", None)
+    assert map_run.execution_counts()["running"] == 2
+    live.advance(start + 100_000)
+    assert (map_run.status, map_run.stop_date) == ("ABORTED", "2025-01-01T00:01:40.000Z")
+    assert map_run.execution_counts()["succeeded"] == 2
+    live.advance(start + 400_000)
+    assert live.execution.status == "SUCCEEDED"

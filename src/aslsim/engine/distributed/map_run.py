@@ -9,7 +9,7 @@ given). A child that found no answer for a Task (MockMissing) is the test's gap:
 Map at once instead of counting. When the run ends early (its parent stopped, timed out or
 aborted, or the run failed) the children still running are stopped as StopExecution stops an
 execution: ABORTED, their histories ending with ExecutionAborted; but when the parent ended it,
-running Express children go on to their end (documented), the run's stop date then theirs.
+running Express children go on to their end (documented), the run ending ABORTED after them.
 """
 from __future__ import annotations
 
@@ -148,13 +148,11 @@ class MapRun:
         self.children: list[ChildExecution | None] = []   # by item (or batch) index; None: never started
         self.inputs: list | None = None     # the children's inputs, once it started them (a redrive reuses them)
         self.awaiting: set[int] = set()     # the children a redrive has yet to run again (pendingRedrive)
+        self.outliving = 0      # its Express children still running after its early end
 
     def record(self, child: ChildExecution) -> None:
         if child.status != "SUCCEEDED":
             self.failed_items += child.item_count
-        if self.stop_ms is not None and child.stop_ms > self.stop_ms:
-            # an Express child outlived the run's early end: the run ends once it has
-            self.stop_ms = child.stop_ms
 
     def exceeded(self) -> bool:
         """Whether the failed items pass the tolerated threshold (either one, when both are given)."""
@@ -171,6 +169,23 @@ class MapRun:
     def end(self, status: str, now: int, error=None, cause=None) -> None:
         self.status, self.stop_ms, self.error, self.cause = status, now, error, cause
         self.awaiting.clear()       # documented: pendingRedrive is 0 once the run has ended
+
+    def end_early(self, now: int) -> None:
+        """Its parent stopped, timed out or was aborted: ABORTED now, or, while Express children
+        it started still run (they go on to their end), once the last of them has ended; it is
+        RUNNING meanwhile (documented: the Map Run may still be "waiting for child workflow
+        executions of Express type to complete")."""
+        self.outliving = sum(1 for child in self.children if child is not None and child.status == "RUNNING")
+        self.awaiting.clear()
+        if not self.outliving:
+            self.end("ABORTED", now)
+
+    def outlived(self, now: int) -> None:
+        """A child that outlived the run's early end has ended: the last one ends the run."""
+        if self.outliving:
+            self.outliving -= 1
+            if not self.outliving:
+                self.end("ABORTED", now)
 
     def redrivable(self) -> bool:
         """Whether a redrive of its parent goes on with this Map Run (documented: a failed or
@@ -275,7 +290,7 @@ def attempt(ctx):
         ctx.event("MapRunFailed", {"error": err.error, "cause": err.cause})
         raise
     except GeneratorExit:       # the parent was stopped or timed out, or its branch aborted
-        map_run.end("ABORTED", run.scheduler.now)
+        map_run.end_early(run.scheduler.now)
         # as the aborted state's own event (the walker's), it follows the thread's last event
         # without advancing it; a stopped execution's open states get no event (recorded)
         if not run.stopping:
@@ -399,6 +414,7 @@ def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, paths
         child.finish("FAILED", None, err.error, err.cause, run.scheduler.now, child_run.recorder.log)
         raise
     finally:
+        map_run.outlived(run.scheduler.now)
         child.resume = child_run.top.resume
         # identical paths share one list: 100,000 children that took the same way cost one
         path = child_run.top.path
