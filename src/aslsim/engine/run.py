@@ -159,8 +159,10 @@ class ExecutionRun:
         seconds = longest if self.timeout_seconds is None else min(self.timeout_seconds, longest)
         self.deadline = self.scheduler.now + seconds * 1000
         if self.stop_ms is not None and self.stop_ms < self.deadline:
+            # a stop scheduled: the run is stopping once it comes, not before (a branch aborted
+            # meanwhile by its sibling's failure still gets its abort event)
             self.deadline = self.stop_ms
-            run.stopping = True
+            self.scheduler.at_deadline = self._stopping
         self.scheduler.start(walker.run_graph(run, self.plan, data, run.top, start_at=start_at,
                                                   resume=resume))
 
@@ -188,6 +190,9 @@ class ExecutionRun:
         now = self.scheduler.now
         self.scheduler.run_outliving()
         self.scheduler.now = now
+
+    def _stopping(self) -> None:
+        self.run_state.stopping = True
 
     def _ended(self, finished: bool, output) -> Outcome:
         recorder = self.recorder

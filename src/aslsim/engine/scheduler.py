@@ -117,6 +117,7 @@ class Scheduler:
         self._root: _Task | None = None
         self._awaiting: dict = {}          # waiter -> the task awaiting it
         self._outliving: list = []         # tasks that go on after what they belonged to ended
+        self.at_deadline = None            # called as the deadline closes the remaining work
 
     def run(self, root: Generator, deadline_ms: int | None = None) -> tuple[bool, Any]:
         """Run ``root``; returns (finished, value). An exception from root propagates.
@@ -159,6 +160,8 @@ class Scheduler:
             limit = until_ms if when is None or (until_ms is not None and when > until_ms) else when
             if deadline_ms is not None and limit > deadline_ms:
                 self.now = max(self.now, deadline_ms)
+                if self.at_deadline is not None:
+                    self.at_deadline()
                 self._cancel(task)
                 return DONE
             if when is None or limit < when:
