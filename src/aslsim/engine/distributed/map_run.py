@@ -171,10 +171,8 @@ class MapRun:
         self.awaiting.clear()       # documented: pendingRedrive is 0 once the run has ended
 
     def end_early(self, now: int) -> None:
-        """Its parent stopped, timed out or was aborted: ABORTED now, or, while Express children
-        it started still run (they go on to their end), once the last of them has ended; it is
-        RUNNING meanwhile (documented: the Map Run may still be "waiting for child workflow
-        executions of Express type to complete")."""
+        """Its parent stopped, timed out or was aborted: ABORTED now, or RUNNING until its running
+        Express children have ended (documented: it may be "waiting for ... Express type")."""
         self.outliving = sum(1 for child in self.children if child is not None and child.status == "RUNNING")
         self.awaiting.clear()
         if not self.outliving:
