@@ -69,3 +69,28 @@ def test_a_stopped_parent_lets_its_express_children_finish_but_starts_no_more(as
     assert (counts["succeeded"], counts["pending"], counts["aborted"], counts["total"]) == (2, 1, 0, 3)
     children = sfn.list_executions(mapRunArn=map_run)["executions"]
     assert sorted(c["status"] for c in children) == ["SUCCEEDED", "SUCCEEDED"]
+
+
+def test_describe_map_run_shows_it_running_while_its_express_children_outlive_the_abort(
+        aslsim_server, sfn, create):
+    activity = sfn.create_activity(name="after")["activityArn"]
+    each = express_map()
+    machine = create({"StartAt": "Both", "States": {
+        "Both": {"Type": "Parallel", "Next": "Hold", "Catch": [{"ErrorEquals": ["Boom"], "Next": "Hold"}],
+                 "Branches": [each, {"StartAt": "Soon", "States": {
+                     "Soon": {"Type": "Wait", "Seconds": 5, "Next": "Boom"},
+                     "Boom": {"Type": "Fail", "Error": "Boom"}}}]},
+        "Hold": {"Type": "Task", "Resource": activity, "End": True}}})
+    parent = sfn.start_execution(stateMachineArn=machine, input=json.dumps({"items": [20, 40]}))["executionArn"]
+    aslsim_server.advance_time(10)
+    started = sfn.describe_execution(executionArn=parent)["startDate"]
+    assert "MapRunAborted" in [e["type"] for e in sfn.get_execution_history(executionArn=parent)["events"]]
+    map_run = map_run_of(sfn, parent)
+    run = sfn.describe_map_run(mapRunArn=map_run)
+    assert run["status"] == "RUNNING" and "stopDate" not in run
+    assert run["executionCounts"]["running"] == 2
+    aslsim_server.advance_time(40)
+    run = sfn.describe_map_run(mapRunArn=map_run)
+    assert run["status"] == "ABORTED" and run["stopDate"] - started == timedelta(seconds=40)
+    assert run["executionCounts"]["succeeded"] == 2
+    assert sfn.describe_execution(executionArn=parent)["status"] == "RUNNING"     # it waits in Hold
