@@ -248,13 +248,8 @@ class Scheduler:
             return False
         if task.join is not None:
             group, task.join = task.join, None
-            group.closed = True
-            group.pending.clear()
-            for child in list(group.running.values()):
-                self._cancel(child)
-            group.running.clear()
-        for waiter in [w for w, t in self._awaiting.items() if t is task]:
-            del self._awaiting[waiter]
+            self._close_group(group)
+        self._forget_waits(task)
         task.timer = -1
         self._ready.append((task, None, error))
         return True
@@ -343,11 +338,7 @@ class Scheduler:
             return
         group.running.pop(task.index, None)
         if kind == "error":
-            group.closed = True
-            group.pending.clear()
-            for sibling in list(group.running.values()):
-                self._cancel(sibling, outlive=False)    # their own run failed: none outlives it
-            group.running.clear()
+            self._close_group(group, outlive=False)    # their own run failed: none outlives it
             group.parent.join = None
             self._ready.append((group.parent, None, ChildFailed(task.index, value)))
             return
@@ -360,6 +351,18 @@ class Scheduler:
         else:
             self._start_children(group)
 
+    def _close_group(self, group: _Group, outlive: bool = True) -> None:
+        """No more children start in ``group``; the running ones are cancelled (see _cancel)."""
+        group.closed = True
+        group.pending.clear()
+        for child in list(group.running.values()):
+            self._cancel(child, outlive)
+        group.running.clear()
+
+    def _forget_waits(self, task: _Task) -> None:
+        for waiter in [w for w, t in self._awaiting.items() if t is task]:
+            del self._awaiting[waiter]
+
     def _cancel(self, task: _Task, outlive: bool = True):
         """Stop a task and everything it is waiting on, innermost first; one whose generator
         ``outlives_parent`` (and ``outlive``) is left to go on (``run_outliving``), its group closed."""
@@ -369,15 +372,9 @@ class Scheduler:
             self._outliving.append(task)
             return
         if task.join is not None:
-            group = task.join
-            group.closed = True
-            group.pending.clear()
-            for child in list(group.running.values()):
-                self._cancel(child)
-            group.running.clear()
+            self._close_group(task.join)
         task.done = True
-        for waiter in [w for w, t in self._awaiting.items() if t is task]:
-            del self._awaiting[waiter]
+        self._forget_waits(task)
         try:
             task.gen.close()
         except Exception:  # an abort handler failing must not hide the original outcome
