@@ -78,13 +78,6 @@ _ANSWER_KEYS = frozenset({"return", "throw", "call", "duration", "heartbeat_ever
 _THROW_KEYS = frozenset({"Error", "Cause"})
 
 
-def _all_text(thrown: dict) -> bool:
-    for value in thrown.values():
-        if not isinstance(value, str):
-            return False
-    return True
-
-
 def _answer(spec: Any, where: str) -> Answer | _Callable:
     if callable(spec):
         return _Callable(spec, 0, where)
@@ -101,7 +94,7 @@ def _answer(spec: Any, where: str) -> Answer | _Callable:
         _check_json(spec["return"], f"{where}: 'return'")
     if "submitted" in spec:
         _check_json(spec["submitted"], f"{where}: 'submitted'")
-    ms = _seconds(spec, "duration", where) or 0 if "duration" in spec else 0
+    ms = (_seconds(spec, "duration", where) or 0) if "duration" in spec else 0
     heartbeat = _seconds(spec, "heartbeat_every", where) if "heartbeat_every" in spec else None
     # .sync / .waitForTaskToken: the response of the call that started the job (TaskSubmitted)
     submitted = {"submitted": spec["submitted"], "has_submitted": True} if "submitted" in spec else {}
@@ -113,7 +106,8 @@ def _answer(spec: Any, where: str) -> Answer | _Callable:
         return Answer(result=spec["return"], duration_ms=ms, heartbeat_ms=heartbeat, source="mock",
                       **submitted)
     thrown = spec["throw"]
-    if not isinstance(thrown, dict) or not _THROW_KEYS.issuperset(thrown) or not _all_text(thrown):
+    if (not isinstance(thrown, dict) or not _THROW_KEYS.issuperset(thrown)
+            or not all(isinstance(v, str) for v in thrown.values())):
         raise InputError(f"{where}: 'throw' must be an object with 'Error' and optionally 'Cause', "
                          "both strings")
     return Answer(error=thrown.get("Error"), cause=thrown.get("Cause"), failed=True, duration_ms=ms,
