@@ -441,9 +441,7 @@ class Expression:
         expression's own, as it is written. Only an object is read as the document: JSONata
         treats an array document in its own ways."""
         if self._fast is None or type(states_input) is not dict:
-            variables = {"states": {}} if variables is None else variables
-            variables["states"]["input"] = states_input
-            return self.evaluate(variables, now_ms=now_ms, rng=rng, max_result_bytes=max_result_bytes)
+            return self._evaluate_with_input(variables, states_input, now_ms, rng, max_result_bytes)
         plan = self._fast_plan
         if variables is None:
             bindings = {}
@@ -464,12 +462,17 @@ class Expression:
                 raise
             result = None
         if result is None:
-            variables = {"states": {}} if variables is None else variables
-            variables["states"]["input"] = states_input
-            return self.evaluate(variables, now_ms=now_ms, rng=rng, max_result_bytes=max_result_bytes)
+            return self._evaluate_with_input(variables, states_input, now_ms, rng, max_result_bytes)
         if type(result) is float and result.is_integer() and abs(result) < 1e21:
             return int(result)
         return result
+
+    def _evaluate_with_input(self, variables: dict | None, states_input: Any, now_ms: int, rng,
+                             max_result_bytes: int | None) -> Any:
+        """``evaluate`` as written, ``$states.input`` bound among the variables."""
+        variables = {"states": {}} if variables is None else variables
+        variables["states"]["input"] = states_input
+        return self.evaluate(variables, now_ms=now_ms, rng=rng, max_result_bytes=max_result_bytes)
 
     def _evaluate_isolated(self, bindings: dict, input: Any, rng, options: dict) -> Any:
         """``evaluate`` in the memory-limited helper process (``jsonata_sandbox``)."""
