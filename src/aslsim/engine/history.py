@@ -2,10 +2,10 @@
 payloads as JSON text with their ``*Details`` siblings, absent error and cause left out."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..definition.timestamps import iso_ms
+from ..jsontext import text as _payload_text
 from .events import EventLog
 
 # Detail fields that hold a JSON payload: AWS sends them as JSON text with a *Details sibling.
@@ -14,27 +14,6 @@ _SIBLINGS = {"input": "inputDetails", "output": "outputDetails"}
 _OTHER = object()
 _SPECIAL = frozenset({"error", "cause", "assignedVariables"})
 _NOT_PLAIN = _SPECIAL | frozenset(_PAYLOAD_FIELDS)
-_TEXT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-
-
-def _not_json(value):
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-
-try:   # the C encoder made once: JSONEncoder.encode builds one per call, most of a small value's cost
-    from json.encoder import c_make_encoder, encode_basestring
-    _chunks = c_make_encoder(None, _not_json, encode_basestring, None, ":", ",", False, False, True)
-except (ImportError, TypeError):   # pragma: no cover - a Python without the C accelerator
-    _chunks = None
-
-
-def _payload_text(value) -> str:
-    """``_TEXT(value)``; no circular check: every payload passed jsonvalues' depth-bounded walk."""
-    if _chunks is None:   # pragma: no cover
-        return _TEXT(value)
-    if type(value) is str:
-        return encode_basestring(value)
-    return "".join(_chunks(value, 0))
 
 
 def _details_key(event_type: str) -> str:

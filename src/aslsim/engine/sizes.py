@@ -9,39 +9,19 @@ bound passes the limit is the value measured, and the bound reset to the measure
 """
 from __future__ import annotations
 
-import json
-
 from ..definition.limits import PAYLOAD_BYTES
+from ..jsontext import size as json_size
 from ..query.intrinsics import Intrinsic
 from ..query.jsonpath import CONTEXT, INPUT, PathValue
 from ..query.templates import Array, Constant, Expression, Object, Template
 from .failures import data_limit
 
 UNKNOWN = PAYLOAD_BYTES * 1024    # larger than any bound that can pass: measure
-_ASCII = json.JSONEncoder(separators=(",", ":")).encode     # its length >= the UTF-8 length
-_UTF8 = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-
-
-def _not_json(value):
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-
-try:   # the C encoder called directly: a third of JSONEncoder.encode's cost on small values
-    from json.encoder import c_make_encoder, encode_basestring_ascii
-    _chunks = c_make_encoder(None, _not_json, encode_basestring_ascii, None, ":", ",", False, False, True)
-except (ImportError, TypeError):   # pragma: no cover - a Python without the C accelerator
-    _chunks = None
 
 
 def measure(value) -> int:
-    """The size of ``value`` as JSON in UTF-8, exact whenever it passes the limit."""
-    if _chunks is not None:
-        size = sum(map(len, _chunks(value, 0)))
-    else:   # pragma: no cover
-        size = len(_ASCII(value))
-    if size <= PAYLOAD_BYTES:
-        return size
-    return len(_UTF8(value).encode("utf-8"))
+    """The size of ``value`` as JSON in UTF-8."""
+    return json_size(value)
 
 
 # Intrinsics whose result size does not grow with their arguments: their bound in bytes.
@@ -94,7 +74,7 @@ def bound_of(value, item: bool = False) -> Bound | None:
             node = bound_of(child, item)
             if node is None:
                 return None
-            total = total + node + Bound(b=len(_ASCII(key)) + 1)
+            total = total + node + Bound(b=json_size(key) + 1)
         return total
     if isinstance(value, Array):
         total = Bound(b=2 + max(len(value.children) - 1, 0))
