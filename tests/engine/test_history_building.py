@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from aslsim.engine.events import EventLog
 from aslsim.engine.history import aws_events
 
@@ -86,3 +88,24 @@ def test_the_history_is_the_callers_own():
     assert aws_events(log)[0]["mapIterationStartedEventDetails"] == {"index": 0, "name": "Each"}
     assert history[1] == {"timestamp": "2023-11-14T22:13:20.000Z", "type": "ExecutionAborted", "id": 2,
                           "previousEventId": 1}
+
+
+def test_the_collector_is_left_as_the_caller_had_it():
+    import gc
+    log = _log(("PassStateEntered", 0, {"name": "A", "input": {"tiny": 1e-05}}, START),
+               ("PassStateExited", 1, {"name": "A", "output": {"n": 2 ** 70}}, START + 1))
+    assert gc.isenabled()
+    events = aws_events(log)
+    assert gc.isenabled()
+    assert events[0]["stateEnteredEventDetails"]["input"] == '{"tiny":1e-05}'
+    assert events[1]["stateExitedEventDetails"]["output"] == '{"n":1180591620717411303424}'
+    gc.disable()
+    try:
+        aws_events(log)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    broken = _log(("PassStateEntered", 0, {"name": "A", "input": {1, 2}}, START))   # not JSON
+    with pytest.raises(TypeError):
+        aws_events(broken)
+    assert gc.isenabled()

@@ -2,7 +2,7 @@
 payloads as JSON text with their ``*Details`` siblings, absent error and cause left out."""
 from __future__ import annotations
 
-from typing import Any
+import gc
 
 from ..definition.timestamps import iso_ms
 from ..jsontext import text as _payload_text
@@ -10,23 +10,25 @@ from .events import EventLog
 
 # Detail fields that hold a JSON payload: AWS sends them as JSON text with a *Details sibling.
 _PAYLOAD_FIELDS = {"input": "inputDetails", "output": "outputDetails", "parameters": None}
-_SIBLINGS = {"input": "inputDetails", "output": "outputDetails"}
 _OTHER = object()
 _SPECIAL = frozenset({"error", "cause", "assignedVariables"})
 _NOT_PLAIN = _SPECIAL | frozenset(_PAYLOAD_FIELDS)
 
 
-def _details_key(event_type: str) -> str:
-    """The name of the details field for an event type, as AWS names it."""
-    if event_type.endswith("StateEntered"):
-        return "stateEnteredEventDetails"
-    if event_type.endswith("StateExited"):
-        return "stateExitedEventDetails"
-    return event_type[0].lower() + event_type[1:] + "EventDetails"
-
-
 def aws_events(log: EventLog) -> list[dict]:
     """The events as AWS returns them: payloads as JSON strings, timestamps ISO-8601."""
+    # Tens of thousands of new dicts, none of them in a cycle: the collector would only walk
+    # them (and the whole log with them) again and again while they are made.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _events(log.records)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _events(records: list) -> list[dict]:
     out = []
     append = out.append
     # A state's output is the next state's input, the very same object: each payload object is
@@ -34,56 +36,70 @@ def aws_events(log: EventLog) -> list[dict]:
     # this runs, so an id names one object throughout.
     texts: dict[int, str] = {}
     stamps: dict[int, str] = {}   # virtual time: a handful of distinct instants
-    keys: dict[str, str] = {}
-    siblings, payload_fields, other, special = _SIBLINGS, _PAYLOAD_FIELDS, _OTHER, _SPECIAL
+    shapes: dict[str, tuple] = {}
+    payload_fields, other, special = _PAYLOAD_FIELDS, _OTHER, _SPECIAL
     plain = _NOT_PLAIN
     encode = _payload_text
+    last_ms = stamp = None
     i = 0
-    for event_type, previous, details, ms in log.records:
+    for event_type, previous, details, ms in records:
         i += 1
-        stamp = stamps.get(ms)
-        if stamp is None:
-            stamp = stamps[ms] = iso_ms(ms)
+        if ms != last_ms:
+            stamp = stamps.get(ms)
+            if stamp is None:
+                stamp = stamps[ms] = iso_ms(ms)
+            last_ms = ms
         if details is None:
             append({"timestamp": stamp, "type": event_type, "id": i, "previousEventId": previous})
             continue
-        key = keys.get(event_type)
-        if key is None:
-            key = keys[event_type] = _details_key(event_type)
-        if len(details) == 2:
+        shape = shapes.get(event_type)
+        if shape is None:
+            shape = shapes[event_type] = _shape(event_type)
+        key, field, sibling = shape
+        if field is not None and len(details) == 2:
             # most events: a state entered or exited, {"name": ..., "input" | "output": ...}
+            # (another shape, or these fields in another order, is rendered below as given)
             first, second = details
-            if first == "name" and second in siblings:
-                value = details[second]
+            if first == "name" and second == field:
+                value = details[field]
                 text = texts.get(id(value))
                 if text is None:
                     text = texts[id(value)] = encode(value)
                 append({"timestamp": stamp, "type": event_type, "id": i, "previousEventId": previous,
-                        key: {"name": details["name"], second: text,
-                              siblings[second]: {"truncated": False}}})
+                        key: {"name": details["name"], field: text, sibling: {"truncated": False}}})
                 continue
         if plain.isdisjoint(details):   # no payload, no error: the details as they are
             append({"timestamp": stamp, "type": event_type, "id": i, "previousEventId": previous,
                     key: details.copy()})
             continue
         rendered = {}
-        for field, value in details.items():
-            sibling = payload_fields.get(field, other)
-            if sibling is other:
-                if field in special:
-                    _render_special(rendered, field, value)
+        for name, value in details.items():
+            payload_sibling = payload_fields.get(name, other)
+            if payload_sibling is other:
+                if name in special:
+                    _render_special(rendered, name, value)
                 else:
-                    rendered[field] = value
+                    rendered[name] = value
                 continue
             text = texts.get(id(value))
             if text is None:
                 text = texts[id(value)] = encode(value)
-            rendered[field] = text
-            if sibling:
-                rendered[sibling] = {"truncated": False}
+            rendered[name] = text
+            if payload_sibling:
+                rendered[payload_sibling] = {"truncated": False}
         append({"timestamp": stamp, "type": event_type, "id": i, "previousEventId": previous,
                 key: rendered})
     return out
+
+
+def _shape(event_type: str) -> tuple:
+    """The name AWS gives the event type's details, with the payload a state's entered or
+    exited event carries and that payload's sibling."""
+    if event_type.endswith("StateEntered"):
+        return "stateEnteredEventDetails", "input", "inputDetails"
+    if event_type.endswith("StateExited"):
+        return "stateExitedEventDetails", "output", "outputDetails"
+    return event_type[0].lower() + event_type[1:] + "EventDetails", None, None
 
 
 def _render_special(rendered: dict, key: str, value) -> None:
