@@ -20,6 +20,7 @@ from typing import Any
 
 from ..definition.limits import PAYLOAD_BYTES
 from ..errors import DefinitionError, PayloadTooLarge, StatesError
+from . import merging
 from .jsonpath import _MISSES, PathValue, _list, compile_path, inline_reader
 
 
@@ -171,7 +172,7 @@ class Expression:
     """A ``{% %}`` leaf: one JSONata expression, bound to ``$states`` and the variables it names."""
 
     __slots__ = ("expression", "field", "variables", "_context", "_rng", "_input_document", "_path",
-                 "_input_only")
+                 "_input_only", "_merge")
 
     def __init__(self, text: str, field: str):
         global _jsonata
@@ -204,6 +205,27 @@ class Expression:
             steps = tuple(match.group(2).split(".")[1:])
             if match.group(1) != "states" or (steps and steps[0] in _STATES_READS):
                 self._path = (match.group(1), steps)
+        self._merge = self._merge_items(body)
+
+    def _merge_items(self, body: str) -> tuple | None:
+        """For ``$merge([A, B, ...])``, each item as a plain path (a path tuple, see _plain_read)
+        or an Expression, merged in Python (see merging.py); None: evaluated as written."""
+        items = merging.split_items(body)
+        if (items is None or self._rng or self.expression.isolated or "merge" in self.variables):
+            return None   # $random's draws, the sandbox, a variable shadowing $merge: as written
+        compiled = []
+        for item in items:
+            match = _PLAIN_PATH.fullmatch(item)
+            root = match.group(1) if match else None
+            steps = tuple(match.group(2).split(".")[1:]) if match else ()
+            if root == "states" and steps and steps[0] in _STATES_READS or root in self.variables:
+                compiled.append(_INPUT if (root, steps) == _INPUT else (root, steps))
+                continue
+            try:
+                compiled.append(Expression("{%" + item + "%}", self.field))
+            except DefinitionError:
+                return None
+        return tuple(compiled)
 
     def states(self, env, with_input: bool = True) -> dict:
         """The ``$states`` binding for one evaluation."""
@@ -223,28 +245,13 @@ class Expression:
             value = _plain_read(self._path, env)
             if value is not _UNSURE:
                 return value
+        if self._merge is not None:
+            value = self._merged(env)
+            if value is not None:
+                return value
         jsonata = _jsonata
-        fast = self._input_document
-        if self._input_only:
-            bindings = None
-        else:
-            bindings = {"states": self.states(env, not fast)}
-            if self.variables:
-                scope = env.variables
-                for name in self.variables:
-                    try:
-                        bindings[name] = scope[name]
-                    except KeyError:
-                        pass
         try:
-            if fast:
-                value = self.expression.evaluate_input_as_document(
-                    bindings, env.input, now_ms=env.now_ms, rng=env.random if self._rng else None,
-                    max_result_bytes=PAYLOAD_BYTES)
-            else:
-                value = self.expression.evaluate(bindings, now_ms=env.now_ms,
-                                                 rng=env.random if self._rng else None,
-                                                 max_result_bytes=PAYLOAD_BYTES)
+            value = self._evaluate(env)
         except jsonata.ResultTooLarge:
             raise PayloadTooLarge(f"The JSONata expression '{self.expression.text}' specified for the "
                                   f"field '{self.field}'") from None
@@ -257,6 +264,66 @@ class Expression:
             raise _query_error(self.expression.text, self.field, "returned nothing (undefined).")
         return value
 
+    def _merged(self, env) -> dict | None:
+        """The ``$merge`` merged in Python, None where jlens must say (see merging.py)."""
+        merged = {}
+        total = 0
+        for item in self._merge:
+            if type(item) is tuple:
+                value = env.input if item is _INPUT else _plain_object(item, env)
+                size = None if type(value) is not dict else merging.shared_size(value)
+            else:
+                value = item._object(env)
+                size = None if value is None else merging.plain_size(value)
+            if size is None:
+                return None
+            total += size
+            merged.update(value)
+        return merged if total <= PAYLOAD_BYTES else None
+
+    def _object(self, env) -> dict | None:
+        """The expression's value when it is an object, None otherwise or when it fails."""
+        if not self._input_document:
+            try:
+                value = self._evaluate(env)
+            except (_jsonata.JsonataError, _jsonata.UnsupportedResultType):
+                return None
+            return value if type(value) is dict else None
+        if self._input_only:
+            bindings = None
+        else:
+            bindings = {"states": self.states(env, False)}
+            scope = env.variables
+            for name in self.variables:
+                try:
+                    bindings[name] = scope[name]
+                except KeyError:
+                    pass
+        return self.expression.object_from_input(bindings, env.input, now_ms=env.now_ms,
+                                                 max_result_bytes=PAYLOAD_BYTES)
+
+    def _evaluate(self, env):
+        """The expression's value (or UNDEFINED); raises the JSONata module's errors."""
+        fast = self._input_document
+        if self._input_only:
+            bindings = None
+        else:
+            bindings = {"states": self.states(env, not fast)}
+            if self.variables:
+                scope = env.variables
+                for name in self.variables:
+                    try:
+                        bindings[name] = scope[name]
+                    except KeyError:
+                        pass
+        if fast:
+            return self.expression.evaluate_input_as_document(
+                bindings, env.input, now_ms=env.now_ms, rng=env.random if self._rng else None,
+                max_result_bytes=PAYLOAD_BYTES)
+        return self.expression.evaluate(bindings, now_ms=env.now_ms,
+                                        rng=env.random if self._rng else None,
+                                        max_result_bytes=PAYLOAD_BYTES)
+
 
 # A JSONata expression that is a variable and names: jlens's answer is the value found there,
 # when every step is an object's field and the value is one that jlens gives back unchanged.
@@ -264,6 +331,7 @@ _PLAIN_PATH = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]
 _STATES_READS = {"input": "input", "result": "result", "errorOutput": "error_output",
                  "context": "context"}
 _UNSURE = object()
+_INPUT = ("states", ("input",))      # $states.input, read at once
 _SAFE_INTEGER = 2 ** 53
 _SHORT_TEXT = PAYLOAD_BYTES // 6      # characters whose JSON (6 bytes each at most) fits the limit
 
@@ -296,6 +364,25 @@ def _plain_read(path: tuple, env) -> Any:
     if kind is float:
         return int(value) if value.is_integer() and abs(value) < 1e21 else value
     return _UNSURE
+
+
+def _plain_object(path: tuple, env) -> dict | None:
+    """The object a plain path finds, by reference (None where it finds none, or where an array
+    on the way would make JSONata map over it)."""
+    root, steps = path
+    if root == "states":
+        value = getattr(env, _STATES_READS[steps[0]])
+        steps = steps[1:]
+    else:
+        try:
+            value = env.variables[root]
+        except KeyError:
+            return None
+    for step in steps:
+        if type(value) is not dict or step not in value:
+            return None
+        value = value[step]
+    return value if type(value) is dict else None
 
 
 class Template:
