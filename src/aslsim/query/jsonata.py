@@ -472,34 +472,6 @@ class Expression:
             return int(result)
         return result
 
-    def object_from_input(self, variables: dict | None, states_input: Any, *, now_ms: int,
-                          max_result_bytes: int) -> dict | None:
-        """``evaluate_input_as_document``'s value when it is an object; None when it is anything
-        else or fails (the caller then evaluates what it was part of as written)."""
-        if self._fast is None or type(states_input) is not dict:
-            try:
-                result = self._evaluate_with_input(variables, states_input, now_ms, None,
-                                                   max_result_bytes)
-            except (JsonataError, UnsupportedResultType):
-                return None
-            return result if type(result) is dict else None
-        plan = self._fast_plan
-        if variables is None:
-            bindings = {}
-        else:
-            bindings = variables if plan is None else _bound(plan, variables)
-        try:
-            result = self._fast.evaluate(states_input, bindings, now=now_ms,
-                                         timeout=EVALUATION_TIMEOUT_S,
-                                         max_result_size=max_result_bytes)
-        except jlens.JlensError:
-            return None
-        except BaseException as err:      # a panic inside the engine
-            if type(err).__name__ != "PanicException":
-                raise
-            return None
-        return result if type(result) is dict else None
-
     def _evaluate_with_input(self, variables: dict | None, states_input: Any, now_ms: int, rng,
                              max_result_bytes: int | None) -> Any:
         """``evaluate`` as written, ``$states.input`` bound among the variables."""

@@ -2,13 +2,17 @@
 that are merged unchanged into the engine and back out.
 
 AWS documents ``$merge([$states.input, {...}])`` as JSONata's ResultPath. jlens evaluating it
-converts the whole input in and the whole result out; merged here, each item is evaluated on
-its own (a plain path read by reference, anything else by jlens) and the objects are shared.
-The answer is jlens's only where nothing is unusual, so ``merged`` gives up (None) and the
-expression is evaluated as written whenever:
+converts the whole input in and the whole result out. Merged here, each item is a plain path
+(``$states.input``, ``$states.result.Payload``, ``$var.x``) read by reference, or an object
+constructor of literal keys and plain values (``{'last': {'step': 3, 'prev': $states.input.a}}``)
+built in Python, and the objects are shared. Any other item makes the whole expression be
+evaluated as written: evaluated alone by jlens, an item could hide a key whose value is a
+function (jlens leaves such keys out of what it gives back), which in the whole expression would
+have replaced an earlier item's value. The answer is jlens's only where nothing is unusual, so
+the merge gives up, and the expression is evaluated as written, whenever:
 
 * an item is not an object: undefined (the array constructor drops it), an array (it flattens
-  one), a scalar (``$merge`` fails); or an item fails;
+  one), a scalar (``$merge`` fails); or a path finds nothing, or passes an array (JSONata maps);
 * a value read by reference is not one jlens gives back unchanged: a float (jlens turns 3.0
   into 3 and -0.0 into 0), an integer beyond 2**53 - 1 (it rounds them), a lone surrogate or
   nesting beyond 255 levels (orjson refuses both). Strings are looked at in the JSON text, so
@@ -26,7 +30,7 @@ import re
 
 import orjson
 
-__all__ = ["split_items", "shared_size", "plain_size"]
+__all__ = ["split_items", "parse_object", "shared_size"]
 
 _CALL = re.compile(r"\s*\$merge\s*\(\s*\[(.*)\]\s*\)\s*", re.DOTALL)
 _OPEN, _CLOSE = "([{", ")]}"
@@ -100,9 +104,70 @@ def shared_size(value: dict) -> int | None:
     return len(raw)
 
 
-def plain_size(value: dict) -> int | None:
-    """The length of the JSON text of an object jlens made (None where orjson refuses it)."""
-    try:
-        return len(_dumps(value))
-    except TypeError:
-        return None
+# An object constructor of literal keys and plain values, built in Python by its reader (see
+# templates._built): nested constructors, plain paths, integers, strings without escapes, true,
+# false, null. Anything else (an escape, a float, an operator, a call) is left to jlens.
+_TOKEN = re.compile(r"""\s*(?:([{}:,])|'([^'\\]*)'|"([^"\\]*)"|"""
+                    r"""(\$[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)(?![\w.`])|"""
+                    r"""(0|-?[1-9][0-9]{0,14})(?![\w.])|(true|false|null)(?![\w.$]))""")
+_LITERALS = {"true": True, "false": False, "null": None}
+
+
+def parse_object(text: str) -> tuple | None:
+    """``text`` as ("object", ((key, node), ...)) when it is an object constructor of that plain
+    kind, its values ("literal", value), ("path", name, steps) or objects; None otherwise."""
+    tokens = []
+    i, n = 0, len(text)
+    while i < n:
+        match = _TOKEN.match(text, i)
+        if match is None:
+            if text[i:].strip():
+                return None
+            break
+        tokens.append(match)
+        i = match.end()
+    node, end = _object(tokens, 0)
+    return node if node is not None and end == len(tokens) else None
+
+
+def _object(tokens: list, i: int) -> tuple:
+    """The object opening at ``tokens[i]`` and the index after it; (None, i) where there is none."""
+    if i >= len(tokens) or tokens[i].group(1) != "{":
+        return None, i
+    i += 1
+    fields = []
+    if i < len(tokens) and tokens[i].group(1) == "}":
+        return ("object", ()), i + 1
+    while True:
+        if i + 2 >= len(tokens):
+            return None, i
+        key = tokens[i].group(2) if tokens[i].group(2) is not None else tokens[i].group(3)
+        if key is None or tokens[i + 1].group(1) != ":" or any(key == k for k, _ in fields):
+            return None, i       # a duplicate key is JSONata's error (D1009)
+        value, i = _value(tokens, i + 2)
+        if value is None or i >= len(tokens):
+            return None, i
+        fields.append((key, value))
+        mark = tokens[i].group(1)
+        i += 1
+        if mark == "}":
+            return ("object", tuple(fields)), i
+        if mark != ",":
+            return None, i
+
+
+def _value(tokens: list, i: int) -> tuple:
+    token = tokens[i]
+    if token.group(1) == "{":
+        return _object(tokens, i)
+    if token.group(2) is not None or token.group(3) is not None:
+        text = token.group(2) if token.group(2) is not None else token.group(3)
+        return ("literal", text), i + 1
+    if token.group(4) is not None:
+        name, *steps = token.group(4)[1:].split(".")
+        return ("path", name, tuple(steps)), i + 1
+    if token.group(5) is not None:
+        return ("literal", int(token.group(5))), i + 1
+    if token.group(6) is not None:
+        return ("literal", _LITERALS[token.group(6)]), i + 1
+    return None, i

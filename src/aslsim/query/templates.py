@@ -221,10 +221,13 @@ class Expression:
             if root == "states" and steps and steps[0] in _STATES_READS or root in self.variables:
                 compiled.append(_INPUT if (root, steps) == _INPUT else (root, steps))
                 continue
-            try:
-                compiled.append(Expression("{%" + item + "%}", self.field))
-            except DefinitionError:
+            # Anything else is evaluated as written: an item jlens evaluated alone could hide
+            # a key whose value is a function, which jlens leaves out of what it gives back,
+            # where the whole expression would have let it replace an earlier item's value.
+            built = _Built.of(merging.parse_object(item), self.variables)
+            if built is None:
                 return None
+            compiled.append(built)
         return tuple(compiled)
 
     def states(self, env, with_input: bool = True) -> dict:
@@ -270,37 +273,19 @@ class Expression:
         total = 0
         for item in self._merge:
             if type(item) is tuple:
-                value = env.input if item is _INPUT else _plain_object(item, env)
-                size = None if type(value) is not dict else merging.shared_size(value)
+                value = env.input if item is _INPUT else _plain_value(item, env)
+                if type(value) is not dict:
+                    return None
             else:
-                value = item._object(env)
-                size = None if value is None else merging.plain_size(value)
+                value = _build(item.fields, env)
+                if value is None:
+                    return None
+            size = merging.shared_size(value)
             if size is None:
                 return None
             total += size
             merged.update(value)
         return merged if total <= PAYLOAD_BYTES else None
-
-    def _object(self, env) -> dict | None:
-        """The expression's value when it is an object, None otherwise or when it fails."""
-        if not self._input_document:
-            try:
-                value = self._evaluate(env)
-            except (_jsonata.JsonataError, _jsonata.UnsupportedResultType):
-                return None
-            return value if type(value) is dict else None
-        if self._input_only:
-            bindings = None
-        else:
-            bindings = {"states": self.states(env, False)}
-            scope = env.variables
-            for name in self.variables:
-                try:
-                    bindings[name] = scope[name]
-                except KeyError:
-                    pass
-        return self.expression.object_from_input(bindings, env.input, now_ms=env.now_ms,
-                                                 max_result_bytes=PAYLOAD_BYTES)
 
     def _evaluate(self, env):
         """The expression's value (or UNDEFINED); raises the JSONata module's errors."""
@@ -332,6 +317,7 @@ _STATES_READS = {"input": "input", "result": "result", "errorOutput": "error_out
                  "context": "context"}
 _UNSURE = object()
 _INPUT = ("states", ("input",))      # $states.input, read at once
+_MISSING = object()
 _SAFE_INTEGER = 2 ** 53
 _SHORT_TEXT = PAYLOAD_BYTES // 6      # characters whose JSON (6 bytes each at most) fits the limit
 
@@ -366,23 +352,75 @@ def _plain_read(path: tuple, env) -> Any:
     return _UNSURE
 
 
-def _plain_object(path: tuple, env) -> dict | None:
-    """The object a plain path finds, by reference (None where it finds none, or where an array
-    on the way would make JSONata map over it)."""
+class _Built:
+    """An object constructor of literal keys and plain values (see merging.parse_object), built
+    in Python, each path's value by reference (checked, as a path item is, by shared_size); where
+    a path finds nothing, the ``$merge`` is evaluated as written."""
+
+    __slots__ = ("fields",)
+
+    def __init__(self, fields: tuple):
+        self.fields = fields
+
+    @classmethod
+    def of(cls, node: tuple | None, variables: tuple) -> "_Built | None":
+        fields = None if node is None else cls._fields(node, variables)
+        return None if fields is None else cls(fields)
+
+    @classmethod
+    def _fields(cls, node: tuple, variables: tuple) -> tuple | None:
+        """(key, kind, value) of each field: kind 0 a literal, 1 a path, 2 an object's fields."""
+        fields = []
+        for key, (kind, *rest) in node[1]:
+            if kind == "literal":
+                fields.append((key, 0, rest[0]))
+            elif kind == "path":
+                root, steps = rest
+                if not (root == "states" and steps and steps[0] in _STATES_READS or root in variables):
+                    return None          # not a variable: a name of JSONata's own
+                fields.append((key, 1, (root, steps)))
+            else:
+                inner = cls._fields((kind, *rest), variables)
+                if inner is None:
+                    return None
+                fields.append((key, 2, inner))
+        return tuple(fields)
+
+
+def _build(fields: tuple, env) -> dict | None:
+    built = {}
+    for key, kind, value in fields:
+        if kind == 1:
+            value = _plain_value(value, env)
+            if value is _MISSING:
+                return None
+        elif kind == 2:
+            value = _build(value, env)
+            if value is None:
+                return None
+        built[key] = value
+    return built
+
+
+def _plain_value(path: tuple, env) -> Any:
+    """The value a plain path finds, by reference; _MISSING where it finds none, or where an
+    array on the way would make JSONata map over it."""
     root, steps = path
     if root == "states":
         value = getattr(env, _STATES_READS[steps[0]])
+        if value is ABSENT:
+            return _MISSING
         steps = steps[1:]
     else:
         try:
             value = env.variables[root]
         except KeyError:
-            return None
+            return _MISSING
     for step in steps:
         if type(value) is not dict or step not in value:
-            return None
+            return _MISSING
         value = value[step]
-    return value if type(value) is dict else None
+    return value
 
 
 class Template:
