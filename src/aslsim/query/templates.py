@@ -277,7 +277,7 @@ class Expression:
                 if type(value) is not dict:
                     return None
             else:
-                value = _build(item.fields, env)
+                value = item.build(env)
                 if value is None:
                     return None
             size = merging.shared_size(value)
@@ -357,10 +357,17 @@ class _Built:
     in Python, each path's value by reference (checked, as a path item is, by shared_size); where
     a path finds nothing, the ``$merge`` is evaluated as written."""
 
-    __slots__ = ("fields",)
+    __slots__ = ("fields", "build")
 
     def __init__(self, fields: tuple):
         self.fields = fields
+        # one generated function, a dict display of plain indexing: a field or a step that is
+        # missing, or not an object's (a list's, a string's...), raises; then there is no object
+        code = ("def build(env):\n    try:\n        return " + _built_source(fields)
+                + "\n    except (KeyError, TypeError):\n        return None\n")
+        names = {"_present": _present}
+        exec(compile(code, "<jsonata object>", "exec"), names)
+        self.build = names["build"]
 
     @classmethod
     def of(cls, node: tuple | None, variables: tuple) -> "_Built | None":
@@ -387,19 +394,37 @@ class _Built:
         return tuple(fields)
 
 
-def _build(fields: tuple, env) -> dict | None:
-    built = {}
+_ROOTS = {"input": "env.input", "result": "env.result", "errorOutput": "env.error_output",
+          "context": "env.context"}
+
+
+def _built_source(fields: tuple) -> str:
+    """The dict display that builds ``fields`` (see _Built._fields) from ``env``."""
+    parts = []
     for key, kind, value in fields:
-        if kind == 1:
-            value = _plain_value(value, env)
-            if value is _MISSING:
-                return None
-        elif kind == 2:
-            value = _build(value, env)
-            if value is None:
-                return None
-        built[key] = value
-    return built
+        if kind == 0:
+            source = repr(value)
+        elif kind == 1:
+            root, steps = value
+            if root == "states":
+                source, steps = _ROOTS[steps[0]], steps[1:]
+            else:
+                source = f"env.variables[{root!r}]"
+            if steps:       # (ABSENT has no items: indexing it raises TypeError)
+                source += "".join(f"[{step!r}]" for step in steps)
+            else:
+                source = f"_present({source})"
+        else:
+            source = _built_source(value)
+        parts.append(f"{key!r}: {source}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def _present(value):
+    """``value``, unless it is ABSENT ($states.result where the state has none)."""
+    if value is ABSENT:
+        raise KeyError("absent")
+    return value
 
 
 def _plain_value(path: tuple, env) -> Any:
