@@ -208,8 +208,8 @@ class Expression:
         self._merge = self._merge_items(body)
 
     def _merge_items(self, body: str) -> tuple | None:
-        """For ``$merge([A, B, ...])``, each item as a plain path (a path tuple, see _plain_read)
-        or an Expression, merged in Python (see merging.py); None: evaluated as written."""
+        """For ``$merge([A, B, ...])``, each item as a plain path (a (root, steps) tuple) or a plain
+        object constructor (_Built), merged in Python (see merging.py); None: evaluated as written."""
         items = merging.split_items(body)
         if (items is None or self._rng or self.expression.isolated or "merge" in self.variables):
             return None   # $random's draws, the sandbox, a variable shadowing $merge: as written
@@ -253,8 +253,27 @@ class Expression:
             if value is not None:
                 return value
         jsonata = _jsonata
+        fast = self._input_document
+        if self._input_only:
+            bindings = None
+        else:
+            bindings = {"states": self.states(env, not fast)}
+            if self.variables:
+                scope = env.variables
+                for name in self.variables:
+                    try:
+                        bindings[name] = scope[name]
+                    except KeyError:
+                        pass
         try:
-            value = self._evaluate(env)
+            if fast:
+                value = self.expression.evaluate_input_as_document(
+                    bindings, env.input, now_ms=env.now_ms, rng=env.random if self._rng else None,
+                    max_result_bytes=PAYLOAD_BYTES)
+            else:
+                value = self.expression.evaluate(bindings, now_ms=env.now_ms,
+                                                 rng=env.random if self._rng else None,
+                                                 max_result_bytes=PAYLOAD_BYTES)
         except jsonata.ResultTooLarge:
             raise PayloadTooLarge(f"The JSONata expression '{self.expression.text}' specified for the "
                                   f"field '{self.field}'") from None
@@ -286,29 +305,6 @@ class Expression:
             total += size
             merged.update(value)
         return merged if total <= PAYLOAD_BYTES else None
-
-    def _evaluate(self, env):
-        """The expression's value (or UNDEFINED); raises the JSONata module's errors."""
-        fast = self._input_document
-        if self._input_only:
-            bindings = None
-        else:
-            bindings = {"states": self.states(env, not fast)}
-            if self.variables:
-                scope = env.variables
-                for name in self.variables:
-                    try:
-                        bindings[name] = scope[name]
-                    except KeyError:
-                        pass
-        if fast:
-            return self.expression.evaluate_input_as_document(
-                bindings, env.input, now_ms=env.now_ms, rng=env.random if self._rng else None,
-                max_result_bytes=PAYLOAD_BYTES)
-        return self.expression.evaluate(bindings, now_ms=env.now_ms,
-                                        rng=env.random if self._rng else None,
-                                        max_result_bytes=PAYLOAD_BYTES)
-
 
 # A JSONata expression that is a variable and names: jlens's answer is the value found there,
 # when every step is an object's field and the value is one that jlens gives back unchanged.
