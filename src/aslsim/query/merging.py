@@ -27,10 +27,11 @@ keeps each key where it first came with the last value given, as ``dict.update``
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import orjson
 
-__all__ = ["split_items", "parse_object", "shared_size"]
+__all__ = ["split_items", "parse_object", "shared_size", "plain_value", "Constructor"]
 
 _CALL = re.compile(r"\s*\$merge\s*\(\s*\[(.*)\]\s*\)\s*", re.DOTALL)
 _OPEN, _CLOSE = "([{", ")]}"
@@ -104,8 +105,7 @@ def shared_size(value: dict) -> int | None:
     return len(raw)
 
 
-# An object constructor of literal keys and plain values, built in Python by its reader (see
-# templates._built): nested constructors, plain paths, integers, strings without escapes, true,
+# An object constructor of literal keys and plain values, built in Python (Constructor below): nested constructors, plain paths, integers, strings without escapes, true,
 # false, null. Anything else (an escape, a float, an operator, a call) is left to jlens.
 _TOKEN = re.compile(r"""\s*(?:([{}:,])|'([^'\\]*)'|"([^"\\]*)"|"""
                     r"""(\$[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)(?![\w.`])|"""
@@ -171,3 +171,104 @@ def _value(tokens: list, i: int) -> tuple:
     if token.group(6) is not None:
         return ("literal", _LITERALS[token.group(6)]), i + 1
     return None, i
+
+
+# --- reading the items against the evaluation context (see templates) ---------------------------
+
+# $states.<field> -> the evaluation context's attribute
+_STATES = {"input": "input", "result": "result", "errorOutput": "error_output", "context": "context"}
+_MISSING = object()
+
+
+def plain_value(path: tuple, env, absent) -> Any:
+    """The value the plain path ``(root, steps)`` finds, by reference; a non-object (_MISSING)
+    where it finds none (``absent``: $states.result where the state has none), or where an
+    array on the way would make JSONata map over it."""
+    root, steps = path
+    if root == "states":
+        value = getattr(env, _STATES[steps[0]])
+        if value is absent:
+            return _MISSING
+        steps = steps[1:]
+    else:
+        try:
+            value = env.variables[root]
+        except KeyError:
+            return _MISSING
+    for step in steps:
+        if type(value) is not dict or step not in value:
+            return _MISSING
+        value = value[step]
+    return value
+
+
+class Constructor:
+    """A plain object constructor (``parse_object``) built in Python, each path's value by
+    reference (checked, as a path item is, by ``shared_size``): ``build(env)`` gives the object,
+    or None where a path finds nothing (then the ``$merge`` is evaluated as written)."""
+
+    __slots__ = ("fields", "build")
+
+    def __init__(self, fields: tuple, absent):
+        self.fields = fields
+        # one generated function, a dict display of plain indexing: a field or a step that is
+        # missing, or not an object's (a list's, a string's...), raises; then there is no object
+        code = ("def build(env):\n    try:\n        return " + _source(fields)
+                + "\n    except (KeyError, TypeError):\n        return None\n")
+
+        def present(value):
+            if value is absent:
+                raise KeyError("absent")
+            return value
+
+        names = {"_present": present}
+        exec(compile(code, "<jsonata object>", "exec"), names)
+        self.build = names["build"]
+
+    @classmethod
+    def of(cls, node: tuple | None, variables: tuple, absent) -> "Constructor | None":
+        """The constructor of ``node`` when each path in it reads ``$states`` or one of the
+        workflow ``variables``; None otherwise."""
+        fields = None if node is None else cls._fields(node, variables)
+        return None if fields is None else cls(fields, absent)
+
+    @classmethod
+    def _fields(cls, node: tuple, variables: tuple) -> tuple | None:
+        """(key, kind, value) of each field: kind 0 a literal, 1 a path, 2 an object's fields."""
+        fields = []
+        for key, (kind, *rest) in node[1]:
+            if kind == "literal":
+                fields.append((key, 0, rest[0]))
+            elif kind == "path":
+                root, steps = rest
+                if not (root == "states" and steps and steps[0] in _STATES or root in variables):
+                    return None          # not a variable: a name of JSONata's own
+                fields.append((key, 1, (root, steps)))
+            else:
+                inner = cls._fields((kind, *rest), variables)
+                if inner is None:
+                    return None
+                fields.append((key, 2, inner))
+        return tuple(fields)
+
+
+def _source(fields: tuple) -> str:
+    """The dict display that builds ``fields`` from ``env``."""
+    parts = []
+    for key, kind, value in fields:
+        if kind == 0:
+            source = repr(value)
+        elif kind == 1:
+            root, steps = value
+            if root == "states":
+                source, steps = "env." + _STATES[steps[0]], steps[1:]
+            else:
+                source = f"env.variables[{root!r}]"
+            if steps:       # (the absent value has no items: indexing it raises TypeError)
+                source += "".join(f"[{step!r}]" for step in steps)
+            else:
+                source = f"_present({source})"
+        else:
+            source = _source(value)
+        parts.append(f"{key!r}: {source}")
+    return "{" + ", ".join(parts) + "}"

@@ -209,7 +209,7 @@ class Expression:
 
     def _merge_items(self, body: str) -> tuple | None:
         """For ``$merge([A, B, ...])``, each item as a plain path (a (root, steps) tuple) or a plain
-        object constructor (_Built), merged in Python (see merging.py); None: evaluated as written."""
+        object constructor (merging.Constructor), merged in Python (see merging.py); None: evaluated as written."""
         items = merging.split_items(body)
         if (items is None or self._rng or self.expression.isolated or "merge" in self.variables):
             return None   # $random's draws, the sandbox, a variable shadowing $merge: as written
@@ -224,7 +224,7 @@ class Expression:
             # Anything else is evaluated as written: an item jlens evaluated alone could hide
             # a key whose value is a function, which jlens leaves out of what it gives back,
             # where the whole expression would have let it replace an earlier item's value.
-            built = _Built.of(merging.parse_object(item), self.variables)
+            built = merging.Constructor.of(merging.parse_object(item), self.variables, ABSENT)
             if built is None:
                 return None
             compiled.append(built)
@@ -292,7 +292,7 @@ class Expression:
         total = 0
         for item in self._merge:
             if type(item) is tuple:
-                value = env.input if item is _INPUT else _plain_value(item, env)
+                value = env.input if item is _INPUT else merging.plain_value(item, env, ABSENT)
                 if type(value) is not dict:
                     return None
             else:
@@ -313,7 +313,6 @@ _STATES_READS = {"input": "input", "result": "result", "errorOutput": "error_out
                  "context": "context"}
 _UNSURE = object()
 _INPUT = ("states", ("input",))      # $states.input, read at once
-_MISSING = object()
 _SAFE_INTEGER = 2 ** 53
 _SHORT_TEXT = PAYLOAD_BYTES // 6      # characters whose JSON (6 bytes each at most) fits the limit
 
@@ -346,102 +345,6 @@ def _plain_read(path: tuple, env) -> Any:
     if kind is float:
         return int(value) if value.is_integer() and abs(value) < 1e21 else value
     return _UNSURE
-
-
-class _Built:
-    """An object constructor of literal keys and plain values (see merging.parse_object), built
-    in Python, each path's value by reference (checked, as a path item is, by shared_size); where
-    a path finds nothing, the ``$merge`` is evaluated as written."""
-
-    __slots__ = ("fields", "build")
-
-    def __init__(self, fields: tuple):
-        self.fields = fields
-        # one generated function, a dict display of plain indexing: a field or a step that is
-        # missing, or not an object's (a list's, a string's...), raises; then there is no object
-        code = ("def build(env):\n    try:\n        return " + _built_source(fields)
-                + "\n    except (KeyError, TypeError):\n        return None\n")
-        names = {"_present": _present}
-        exec(compile(code, "<jsonata object>", "exec"), names)
-        self.build = names["build"]
-
-    @classmethod
-    def of(cls, node: tuple | None, variables: tuple) -> "_Built | None":
-        fields = None if node is None else cls._fields(node, variables)
-        return None if fields is None else cls(fields)
-
-    @classmethod
-    def _fields(cls, node: tuple, variables: tuple) -> tuple | None:
-        """(key, kind, value) of each field: kind 0 a literal, 1 a path, 2 an object's fields."""
-        fields = []
-        for key, (kind, *rest) in node[1]:
-            if kind == "literal":
-                fields.append((key, 0, rest[0]))
-            elif kind == "path":
-                root, steps = rest
-                if not (root == "states" and steps and steps[0] in _STATES_READS or root in variables):
-                    return None          # not a variable: a name of JSONata's own
-                fields.append((key, 1, (root, steps)))
-            else:
-                inner = cls._fields((kind, *rest), variables)
-                if inner is None:
-                    return None
-                fields.append((key, 2, inner))
-        return tuple(fields)
-
-
-_ROOTS = {"input": "env.input", "result": "env.result", "errorOutput": "env.error_output",
-          "context": "env.context"}
-
-
-def _built_source(fields: tuple) -> str:
-    """The dict display that builds ``fields`` (see _Built._fields) from ``env``."""
-    parts = []
-    for key, kind, value in fields:
-        if kind == 0:
-            source = repr(value)
-        elif kind == 1:
-            root, steps = value
-            if root == "states":
-                source, steps = _ROOTS[steps[0]], steps[1:]
-            else:
-                source = f"env.variables[{root!r}]"
-            if steps:       # (ABSENT has no items: indexing it raises TypeError)
-                source += "".join(f"[{step!r}]" for step in steps)
-            else:
-                source = f"_present({source})"
-        else:
-            source = _built_source(value)
-        parts.append(f"{key!r}: {source}")
-    return "{" + ", ".join(parts) + "}"
-
-
-def _present(value):
-    """``value``, unless it is ABSENT ($states.result where the state has none)."""
-    if value is ABSENT:
-        raise KeyError("absent")
-    return value
-
-
-def _plain_value(path: tuple, env) -> Any:
-    """The value a plain path finds, by reference; _MISSING where it finds none, or where an
-    array on the way would make JSONata map over it."""
-    root, steps = path
-    if root == "states":
-        value = getattr(env, _STATES_READS[steps[0]])
-        if value is ABSENT:
-            return _MISSING
-        steps = steps[1:]
-    else:
-        try:
-            value = env.variables[root]
-        except KeyError:
-            return _MISSING
-    for step in steps:
-        if type(value) is not dict or step not in value:
-            return _MISSING
-        value = value[step]
-    return value
 
 
 class Template:
