@@ -207,14 +207,19 @@ class Constructor:
     reference (checked, as a path item is, by ``shared_size``): ``build(env)`` gives the object,
     or None where a path finds nothing (then the ``$merge`` is evaluated as written)."""
 
-    __slots__ = ("fields", "build")
+    __slots__ = ("fields", "build", "_absent")
 
     def __init__(self, fields: tuple, absent):
         self.fields = fields
+        self._absent = absent
+        self.build = self._first_build    # generated when first used: a state may never run
+
+    def _first_build(self, env):
         # one generated function, a dict display of plain indexing: a field or a step that is
         # missing, or not an object's (a list's, a string's...), raises; then there is no object
-        code = ("def build(env):\n    try:\n        return " + _source(fields)
+        code = ("def build(env):\n    try:\n        return " + _source(self.fields)
                 + "\n    except (KeyError, TypeError):\n        return None\n")
+        absent = self._absent
 
         def present(value):
             if value is absent:
@@ -224,6 +229,7 @@ class Constructor:
         names = {"_present": present}
         exec(compile(code, "<jsonata object>", "exec"), names)
         self.build = names["build"]
+        return self.build(env)
 
     @classmethod
     def of(cls, node: tuple | None, variables: tuple, absent) -> "Constructor | None":
