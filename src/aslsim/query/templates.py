@@ -306,6 +306,7 @@ class Expression:
             merged.update(value)
         return merged if total <= PAYLOAD_BYTES else None
 
+
 # A JSONata expression that is a variable and names: jlens's answer is the value found there,
 # when every step is an object's field and the value is one that jlens gives back unchanged.
 _PLAIN_PATH = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)")
