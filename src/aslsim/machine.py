@@ -359,7 +359,7 @@ def _redrive_point(execution: Execution) -> tuple[str | None, Any]:
     if not top:
         return None, execution.input
     state = top[-1]
-    for event_type, _, details, _ in reversed(execution._log.records):
+    for event_type, _, details, _, _ in reversed(execution._log.records):
         if event_type.endswith("StateEntered") and details.get("name") == state:
             return state, details.get("input")
     return state, execution.input

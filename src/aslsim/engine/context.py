@@ -48,14 +48,17 @@ class Scope:
 
 class Frame:
     """One thread of control (the top level, a branch, an iteration): its variables, its last
-    event id (AWS's previousEventId), the path of state names it took and a bound on the size
-    of the data it carries (bytes of JSON, for the 256 KiB limit)."""
+    event id (AWS's previousEventId), its number in the log (``thread``: what its events are
+    tagged with, see ``events``) and a bound on the size of the data it carries (bytes of JSON,
+    for the 256 KiB limit)."""
 
-    __slots__ = ("scope", "prev", "path", "in_parallel", "size", "resume")
+    __slots__ = ("scope", "prev", "thread", "path", "in_parallel", "size", "resume")
 
-    def __init__(self, scope: Scope, prev: int, in_parallel: bool = False, size: int = 0):
+    def __init__(self, scope: Scope, prev: int, in_parallel: bool = False, size: int = 0,
+                 thread: int = 0):
         self.scope = scope
         self.prev = prev
+        self.thread = thread
         self.path: list = []
         self.in_parallel = in_parallel
         self.size = size

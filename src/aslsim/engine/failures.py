@@ -18,7 +18,7 @@ def failed(ctx, err: StatesError) -> StatesError:
             del details["location"]    # recorded: a check of the whole input names no field
         recorder = ctx.run.recorder
         recorder.add("EvaluationFailed", ctx.entered_id if worded.after_entered else ctx.entered_prev,
-                     details)
+                     details, ctx.frame.thread)
         ctx.frame.prev = len(recorder)
     return worded.settled()
 

@@ -42,7 +42,7 @@ def _events(records: list) -> list[dict]:
     encode = _payload_text
     last_ms = stamp = None
     i = 0
-    for event_type, previous, details, ms in records:
+    for event_type, previous, details, ms, _ in records:
         i += 1
         if ms != last_ms:
             stamp = stamps.get(ms)

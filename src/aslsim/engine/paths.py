@@ -1,6 +1,77 @@
 """An execution's path: the names of the states it entered, in order, with one nested list per
-Parallel (a path per branch) and per Map (a path per iteration) right after the state's name."""
+Parallel attempt (a path per branch), per Map attempt (a path per iteration) and per Distributed
+Map attempt (a path per child execution, in the order they ended) right after the state's name.
+
+It is read from the execution's log (``path_of``): the names from its StateEntered events, the
+thread each event is tagged with placing it, and the log's marks (``recorder``) saying where a
+thread forked (``"threads"``: numbered branches or iterations; ``"children"`` and ``"child"``: a
+Distributed Map's child executions, each read from its own log) and which state the history
+had no room to enter (``"refused"``: on the path, not in the history).
+"""
 from __future__ import annotations
+
+_FORKS = frozenset({"threads", "children", "child", "refused"})
+
+
+def path_of(log) -> list:
+    """The path of the execution whose event log is ``log``; a redriven execution's begins
+    after its last ExecutionRedriven event (the states it entered before are the earlier run's)."""
+    records = log.records
+    start = 0
+    for index in range(len(records) - 1, -1, -1):
+        if records[index][0] == "ExecutionRedriven":
+            start = index + 1
+            break
+    top: list = []
+    threads = {0: top}      # thread number -> its path
+    groups: dict = {}       # a Distributed Map attempt's number -> (its children's paths, shared)
+    forks = [mark for mark in log.marks if mark[0] in _FORKS]
+    forks.append((None, float("inf")))
+    k = 0
+    at = forks[0][1]        # a mark made at position p comes after event p (the p-th)
+    for index in range(start, len(records)):
+        while at <= index:
+            _fork(forks[k], threads, groups)
+            k += 1
+            at = forks[k][1]
+        event_type, _, details, _, thread = records[index]
+        if event_type.endswith("StateEntered"):
+            threads[thread].append(details["name"])
+    for mark in forks[k:-1]:
+        _fork(mark, threads, groups)
+    return top
+
+
+def _fork(mark, threads: dict, groups: dict) -> None:
+    kind = mark[0]
+    if kind == "threads":
+        _, _, parent, first, count = mark
+        paths = [[] for _ in range(count)]
+        threads[parent].append(paths)
+        threads.update(zip(range(first, first + count), paths))
+    elif kind == "children":
+        _, _, parent, group = mark
+        paths: list = []
+        groups[group] = (paths, {})
+        threads[parent].append(paths)
+    elif kind == "child":
+        _, _, group, child = mark
+        paths, shared = groups[group]
+        # identical paths share one list: 100,000 children that took the same way cost one
+        paths.append(child.derived_path(shared))
+    else:   # refused
+        threads[mark[2]].append(mark[3])
+
+
+def path_key(path):
+    """The path's names with its nesting as brackets: equal for equal paths, and hashable."""
+    for step in path:
+        if isinstance(step, list):
+            yield "["
+            yield from path_key(step)
+            yield "]"
+        else:
+            yield step
 
 
 def states_entered(path: list) -> list[str]:

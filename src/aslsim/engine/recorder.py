@@ -1,8 +1,9 @@
-"""The one writer of what an execution did: its event log, and the service calls and coverage
-trace it shares with the child executions of its Distributed Maps.
+"""The one writer of what an execution did: its event log (see ``events``), with the service
+calls and coverage notes of the child executions of its Distributed Maps among its marks.
 
 The history (AWS's view of the log), ``Execution.calls``, ``path`` and ``trace`` are read from
-what the recorder wrote, never kept anywhere else. The 25,000-event limit of a Standard
+the log the recorder wrote (``calls_of``, ``trace_of``, ``paths.path_of``), never kept anywhere
+else. The 25,000-event limit of a Standard
 execution is kept here, exactly: the event that would be the 25,000th is refused (the
 execution fails with States.Runtime), nothing but the execution's own end is recorded after
 that, so the history holds at most 25,000 events and ends with ExecutionFailed.
@@ -75,22 +76,22 @@ class CallRecord(Mapping):
 
 
 class Recorder:
-    __slots__ = ("log", "clock", "limit", "room", "sealed", "calls", "trace")
+    __slots__ = ("log", "clock", "limit", "room", "sealed", "notes", "threads")
 
-    def __init__(self, clock, *, limit: int | None, calls: list | None = None,
-                 trace: list | None = None):
+    def __init__(self, clock, *, limit: int | None, notes: list | None = None):
         self.log = EventLog()
         self.clock = clock                  # reads .now: the scheduler's virtual time
         self.limit = limit                  # None: no history limit (Express)
         # events a thread may append while one more is left for the execution's end
         self.room = float("inf") if limit is None else limit - 1
         self.sealed = False
-        self.calls: list = [] if calls is None else calls
-        self.trace: list[tuple] = [] if trace is None else trace
+        # where calls and coverage notes go: the log's marks, the top execution's for a child
+        self.notes: list = self.log.marks if notes is None else notes
+        self.threads = 1                    # the next thread number (0: the top level)
 
     def child(self, *, limit: int | None) -> "Recorder":
-        """The recorder of a child execution: its own log, this one's calls and trace."""
-        return Recorder(self.clock, limit=limit, calls=self.calls, trace=self.trace)
+        """The recorder of a child execution: its own log; its calls and notes go to this one's."""
+        return Recorder(self.clock, limit=limit, notes=self.notes)
 
     # -- events --------------------------------------------------------------------------------
     def event(self, event_type: str, frame, details: dict | None = None) -> int:
@@ -98,23 +99,29 @@ class Recorder:
         records = self.log.records
         if len(records) >= self.room:
             self.refuse()
-        records.append((event_type, frame.prev, details, self.clock.now))
+        records.append((event_type, frame.prev, details, self.clock.now, frame.thread))
         frame.prev = len(records)
         return frame.prev
 
-    def add(self, event_type: str, previous: int, details: dict | None = None) -> int:
+    def add(self, event_type: str, previous: int, details: dict | None = None, thread: int = 0) -> int:
         """An event that follows ``previous`` (aborts, EvaluationFailed): dropped once the
         history is full, for only the execution's end may follow."""
         log = self.log
         if self.sealed or len(log.records) >= self.room:
             self.sealed = True
             return len(log.records)
-        return log.append(event_type, previous, details, self.clock.now)
+        return log.append(event_type, previous, details, self.clock.now, thread)
 
     def refuse(self):
         """The history is full: nothing but the execution's end may follow."""
         self.sealed = True
         raise HistoryLimitReached(self.limit)
+
+    def refuse_state(self, name: str, frame):
+        """The history is full as ``frame`` enters the state ``name``: it is on the path still."""
+        log = self.log
+        log.marks.append(("refused", len(log.records), frame.thread, name))
+        self.refuse()
 
     def end(self, event_type: str, previous: int, details: dict | None = None) -> int:
         """The execution's last event: always recorded."""
@@ -123,11 +130,35 @@ class Recorder:
     def __len__(self) -> int:
         return len(self.log.records)
 
-    # -- calls and trace -----------------------------------------------------------------------
+    # -- where the path forks ------------------------------------------------------------------
+    def fork(self, frame, count: int) -> int:
+        """``count`` threads started by ``frame``'s thread (a Parallel attempt's branches, a Map
+        attempt's iterations), numbered from the number returned, in order."""
+        first = self.threads
+        self.threads = first + count
+        log = self.log
+        log.marks.append(("threads", len(log.records), frame.thread, first, count))
+        return first
+
+    def children(self, frame) -> int:
+        """A Distributed Map attempt's child executions, started by ``frame``'s thread: the
+        number that ``child_ended`` names them by."""
+        group = self.threads
+        self.threads = group + 1
+        log = self.log
+        log.marks.append(("children", len(log.records), frame.thread, group))
+        return group
+
+    def child_ended(self, group: int, child) -> None:
+        """A child execution (a ``ChildExecution``, its path read from its own log) has ended."""
+        log = self.log
+        log.marks.append(("child", len(log.records), group, child))
+
+    # -- calls and notes -----------------------------------------------------------------------
     def call_started(self, fields: dict) -> dict:
         """Record a call as it is made. The record is read-only to everyone else; the engine
         completes it once (``call_ended``) with how the call ended."""
-        self.calls.append(CallRecord(fields))
+        self.notes.append(("call", fields))
         return fields
 
     @staticmethod
@@ -135,6 +166,20 @@ class Recorder:
         fields.update(outcome)
 
     def note(self, kind: str, state: str, detail) -> None:
-        """A coverage trace entry: ("transition", from, to), ("rule", choice, index|"Default"),
+        """A coverage note: ("transition", from, to), ("rule", choice, index|"Default"),
         ("retry", state, retrier index), ("catch", state, catcher index)."""
-        self.trace.append((kind, state, detail))
+        self.notes.append((kind, state, detail))
+
+
+_TRACE = frozenset({"transition", "rule", "retry", "catch"})
+
+
+def calls_of(log: EventLog) -> list:
+    """The calls recorded in ``log`` (a top execution's: its children's too), in order."""
+    return [CallRecord(mark[1]) for mark in log.marks if mark[0] == "call"]
+
+
+def trace_of(log: EventLog) -> list:
+    """The coverage notes recorded in ``log`` (a top execution's: its children's too), in order."""
+    trace = _TRACE
+    return [mark for mark in log.marks if mark[0] in trace]

@@ -27,7 +27,7 @@ from ..errors import MockMissing, StatesError
 from . import walker
 from .context import Frame, Scope
 from .identity import Identity, Seeds
-from .recorder import Recorder
+from .recorder import Recorder, calls_of, trace_of
 from .scheduler import BLOCKED, Scheduler
 
 # What a Context object holds beside the execution's input and a Map item: ids, names, times
@@ -58,7 +58,7 @@ class Run:
         self.tester = None              # TestState's StateTester: it decides Retry and Catch
         # what every thread's walker reads of the run, in one tuple (see walker.run_graph)
         records = recorder.log.records
-        self.walk = (recorder, records, records.append, recorder.trace.append, recorder.room,
+        self.walk = (recorder, records, records.append, recorder.notes.append, recorder.room,
                      scheduler, self.max_states_at_one_instant, self.context_bound)
 
     def thread(self, graph, data, frame: Frame):
@@ -231,11 +231,11 @@ class ExecutionRun:
     # -- what an Execution is read from -------------------------------------------------------
     @property
     def calls(self) -> list:
-        return self.recorder.calls
+        return calls_of(self.recorder.log)
 
     @property
     def trace(self) -> list:
-        return self.recorder.trace
+        return trace_of(self.recorder.log)
 
     @property
     def name(self) -> str:

@@ -28,6 +28,7 @@ def run_graph(run, graph, data, frame, start_at: str | None = None, resume: list
     # room: how many events may still be appended before the limit; most: see above
     recorder, records, append, note, room, clock, most, context_bound = run.walk
     visited = frame.path.append
+    thread = frame.thread
     still_at, still = None, 0       # states entered in a row at one instant of virtual time
     while True:
         plan = plans[name]
@@ -43,8 +44,8 @@ def run_graph(run, graph, data, frame, start_at: str | None = None, resume: list
         visited(name)
         before = frame.prev
         if len(records) >= room:
-            recorder.refuse()
-        append((entered_type, before, {"name": name, "input": data}, now))
+            recorder.refuse_state(name, frame)
+        append((entered_type, before, {"name": name, "input": data}, now, thread))
         frame.prev = entered = len(records)
         ctx = StateContext(run, frame, state, plan, data, now, entered, before)
         if resume is not None:
@@ -70,7 +71,7 @@ def run_graph(run, graph, data, frame, start_at: str | None = None, resume: list
         except GeneratorExit:
             frame.resume = Unfinished.at(name, data, frame, ctx)
             if not run.stopping:   # recorded: a stopped execution's open states get no event
-                recorder.add(plan.aborted_type, frame.prev)
+                recorder.add(plan.aborted_type, frame.prev, None, thread)
             raise
         if assigned:
             frame.scope.values.update(assigned)
@@ -79,7 +80,7 @@ def run_graph(run, graph, data, frame, start_at: str | None = None, resume: list
             details = {"name": name, "output": output}
         if len(records) >= room:
             recorder.refuse()
-        append((exited_type, frame.prev, details, clock.now))
+        append((exited_type, frame.prev, details, clock.now, thread))
         frame.prev = len(records)
         note(transitions.get(next_name) or ("transition", name, next_name))
         if next_name is None:

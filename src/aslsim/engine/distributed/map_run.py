@@ -24,6 +24,7 @@ from ..attempts import run_attempts
 from ..failures import data_limit
 from ..events import EventLog
 from ..history import aws_events
+from ..paths import path_key, path_of
 from ..scheduler import ChildFailed, Join
 from ..sizes import measure
 from .batching import batch_inputs
@@ -44,7 +45,7 @@ class ChildExecution:
     __slots__ = ("index", "name", "execution_arn", "state_machine_arn", "input", "item_count",
                  "status", "output", "error", "cause", "start_ms", "stop_ms", "path", "express",
                  "resume", "event_count", "redrive_count", "redrive_ms", "refused", "_history", "_live",
-                 "stopper")
+                 "_marks", "_path", "stopper")
 
     def __init__(self, index: int, run, item_count: int):
         identity = run.identity
@@ -70,6 +71,8 @@ class ChildExecution:
         self.refused: str | None = None
         self._history: Any = None
         self._live: EventLog | None = None      # its event log while it runs (readable meanwhile)
+        self._marks: list = []                  # its log's marks (the events are frozen once it ends)
+        self._path: list | None = None          # its path, once read
         self.stopper: Stoppable | None = None  # how StopExecution stops it while it runs
 
     def finish(self, status: str, output, error, cause, now: int, log: EventLog) -> None:
@@ -79,7 +82,20 @@ class ChildExecution:
         if not self.express and self.event_count >= REDRIVABLE_EVENTS:
             self.refused = "Execution history event limit exceeded"
         self._history = log.freeze()
+        self._marks = log.marks
         self._live = None
+
+    def derived_path(self, shared: dict | None = None) -> list:
+        """The states it entered (see ``paths``), read from its log; ``shared``: the paths of
+        its siblings by ``path_key``, an identical one kept instead of its own."""
+        path = self._path
+        if path is None:
+            if self._history is None:
+                return [] if self._live is None else path_of(self._live)
+            path = self._path = path_of(EventLog.thaw(self._history, self._marks))
+        if shared is not None:
+            path = self._path = shared.setdefault(tuple(path_key(path)), path)
+        return path
 
     @property
     def redrivable(self) -> bool:
@@ -292,7 +308,7 @@ def attempt(ctx):
         # as the aborted state's own event (the walker's), it follows the thread's last event
         # without advancing it; a stopped execution's open states get no event (recorded)
         if not run.stopping:
-            run.recorder.add("MapRunAborted", ctx.frame.prev)
+            run.recorder.add("MapRunAborted", ctx.frame.prev, None, ctx.frame.thread)
         raise
     map_run.end("SUCCEEDED", run.scheduler.now)
     succeeded = ctx.event("MapRunSucceeded")
@@ -329,9 +345,10 @@ def _execute(ctx, map_run: MapRun, items, settings):
     paths: list = []
     ctx.frame.path.append(paths)
     shared_paths: dict = {}
-    children = (Stoppable(_again, ctx, map_run, before, paths, shared_paths) if before is not None else
+    group = ctx.run.recorder.children(ctx.frame)
+    children = (Stoppable(_again, ctx, map_run, before, paths, shared_paths, group) if before is not None else
                 Stoppable(_child, ctx, map_run, index, child_input,
-                           1 if sizes is None else sizes[index], paths, shared_paths)
+                           1 if sizes is None else sizes[index], paths, shared_paths, group)
                 for index, (child_input, before) in enumerate(zip(inputs, earlier)))
     limit = min(map_run.max_concurrency or MAX_CHILDREN_AT_ONCE, MAX_CHILDREN_AT_ONCE)
     try:
@@ -358,7 +375,7 @@ def _inputs(ctx, map_run: MapRun, items, settings) -> tuple:
     return inputs, [len(batch["Items"]) for batch in inputs]
 
 
-def _again(ctx, map_run: MapRun, before: ChildExecution, paths, shared_paths, *, stop: Stoppable):
+def _again(ctx, map_run: MapRun, before: ChildExecution, paths, shared_paths, group, *, stop: Stoppable):
     """A child that had run before the Map Run's redrive: one that succeeded keeps its output;
     one that may not be redriven keeps its failure (counted again against the threshold); the
     others run again (documented: a Standard child is redriven from the state it stopped in,
@@ -369,7 +386,7 @@ def _again(ctx, map_run: MapRun, before: ChildExecution, paths, shared_paths, *,
         before.refused = "Execution redrivable period exceeded"
     if before.redrivable:
         return (yield from _child(ctx, map_run, before.index, before.input, before.item_count,
-                                  paths, shared_paths, before, stop=stop))
+                                  paths, shared_paths, group, before, stop=stop))
     map_run.awaiting.discard(before.index)
     map_run.record(before)
     if map_run.exceeded():
@@ -377,7 +394,7 @@ def _again(ctx, map_run: MapRun, before: ChildExecution, paths, shared_paths, *,
     return None
 
 
-def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, paths, shared_paths,
+def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, paths, shared_paths, group,
            before: ChildExecution | None = None, *, stop: Stoppable):
     """One child execution, as a task of the parent's scheduler; returns its output. Redriven,
     a child that did not succeed runs again under its name (``before``'s): a Standard one goes on
@@ -418,6 +435,7 @@ def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, paths
         path = child_run.top.path
         child.path = shared_paths.setdefault(tuple(_path_key(path)), path)
         paths.append(child.path)
+        run.recorder.child_ended(group, child)
     child.finish(status, output, error, cause, run.scheduler.now, child_run.recorder.log)
     child.stopper = None
     map_run.record(child)

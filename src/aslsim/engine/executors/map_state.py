@@ -52,8 +52,9 @@ def attempt(ctx):
     ctx.frames = frames
     earlier = redrive.earlier_for(ctx, len(items))
     scope, prev = frame.scope, frame.prev
+    first = ctx.run.recorder.fork(frame, len(items))
     for index, item in enumerate(items):
-        child = Frame(Scope(scope), prev)
+        child = Frame(Scope(scope), prev, thread=first + index)
         frames.append(child)
         paths.append(child.path)
         if earlier is None:
@@ -88,7 +89,7 @@ def _iteration(ctx, selection, index: int, item, frame: Frame, earlier=None):
     details = {"index": index, "name": ctx.state.name}
     if len(records) >= recorder.room:
         recorder.refuse()
-    records.append(("MapIterationStarted", frame.prev, details, run.scheduler.now))
+    records.append(("MapIterationStarted", frame.prev, details, run.scheduler.now, frame.thread))
     frame.prev = len(records)
     try:
         item_input, frame.size = selection.select(index, item, frame)
@@ -100,7 +101,7 @@ def _iteration(ctx, selection, index: int, item, frame: Frame, earlier=None):
         recorder.event("MapIterationFailed", frame, details)
         raise
     except GeneratorExit:
-        recorder.add("MapIterationAborted", frame.prev, details)
+        recorder.add("MapIterationAborted", frame.prev, details, frame.thread)
         raise
     recorder.event("MapIterationSucceeded", frame, details)
     return output

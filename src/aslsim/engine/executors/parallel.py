@@ -35,7 +35,9 @@ def attempt(ctx):
     ctx.event("ParallelStateStarted")
     ctx.started = True
     frame = ctx.frame
-    frames = [Frame(Scope(frame.scope), frame.prev, in_parallel=True, size=size) for _ in plan.branches]
+    first = ctx.run.recorder.fork(frame, len(plan.branches))
+    frames = [Frame(Scope(frame.scope), frame.prev, in_parallel=True, size=size, thread=first + i)
+              for i in range(len(plan.branches))]
     frame.path.append([f.path for f in frames])
     ctx.frames = frames
     earlier = redrive.earlier_for(ctx, len(frames))
