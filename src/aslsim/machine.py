@@ -343,12 +343,11 @@ class LiveExecution:
         status, output, error, cause = outcome
         runner = self.runner
         self.execution = Execution(status=status, output=output, error=error, cause=cause,
-                                   path=runner.top.path, calls=runner.calls,
                                    variables=dict(runner.top.scope.values), name=runner.name,
                                    execution_arn=runner.execution_arn, start_ms=runner.start_ms,
                                    stop_ms=runner.scheduler.now, log=runner.recorder.log,
                                    unused_mocks=self._services.unused_mocks(), input=runner.input,
-                                   trace=runner.trace, machine=self.machine, map_runs=runner.map_runs,
+                                   machine=self.machine, map_runs=runner.map_runs,
                                    resume=runner.top.resume)
         notify(self.machine, self.execution)
 

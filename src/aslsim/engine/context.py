@@ -52,14 +52,13 @@ class Frame:
     tagged with, see ``events``) and a bound on the size of the data it carries (bytes of JSON,
     for the 256 KiB limit)."""
 
-    __slots__ = ("scope", "prev", "thread", "path", "in_parallel", "size", "resume")
+    __slots__ = ("scope", "prev", "thread", "in_parallel", "size", "resume")
 
     def __init__(self, scope: Scope, prev: int, in_parallel: bool = False, size: int = 0,
                  thread: int = 0):
         self.scope = scope
         self.prev = prev
         self.thread = thread
-        self.path: list = []
         self.in_parallel = in_parallel
         self.size = size
         self.resume = None      # how the thread ended, for a redrive (see engine.redrive)

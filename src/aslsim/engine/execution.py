@@ -5,34 +5,31 @@ from typing import Any
 
 from ..definition.timestamps import iso_ms
 from .history import aws_events
-from .paths import states_entered
+from .paths import path_of, states_entered
+from .recorder import calls_of, trace_of
 
 
 class Execution:
     """One finished execution: ``status``, ``output``, ``error``, ``cause``, ``path``, ``history``,
-    ``calls``, ``variables``; times are virtual."""
+    ``calls``, ``variables``; times are virtual. ``history``, ``events``, ``path``, ``calls`` and
+    ``trace`` are views of its one event log, each built on first read."""
 
-    __slots__ = ("input", "status", "output", "error", "cause", "path", "calls", "variables", "name",
-                 "execution_arn", "start_ms", "stop_ms", "unused_mocks", "trace", "machine", "map_runs",
-                 "_log", "_history", "_resume")
+    __slots__ = ("input", "status", "output", "error", "cause", "variables", "name",
+                 "execution_arn", "start_ms", "stop_ms", "unused_mocks", "machine", "map_runs",
+                 "_log", "_history", "_path", "_calls", "_trace", "_resume")
 
-    def __init__(self, *, status, output, error, cause, path, calls, variables, name, execution_arn,
-                 start_ms, stop_ms, log, unused_mocks=(), input=None, trace=(), machine=None, map_runs=(),
+    def __init__(self, *, status, output, error, cause, variables, name, execution_arn,
+                 start_ms, stop_ms, log, unused_mocks=(), input=None, machine=None, map_runs=(),
                  resume=None):
         self.input = input
         # the Distributed Map runs it started, children's included: arn, label, status, counts,
         # children (each with its own status, input, output and history)
         self.map_runs = list(map_runs)
         self.machine = machine   # the StateMachine that ran it, for report()
-        # (kind, state, detail): ("transition", from, to|None), ("rule", choice, index|"Default"),
-        # ("retry", state, retrier index), ("catch", state, catcher index); for coverage
-        self.trace = list(trace)
         self.status = status
         self.output = output
         self.error = error
         self.cause = cause
-        self.path = path
-        self.calls = calls
         self.variables = variables
         self.name = name
         self.execution_arn = execution_arn
@@ -41,7 +38,7 @@ class Execution:
         self.unused_mocks = list(unused_mocks)   # mocks this execution never called
         self._log = log
         self._resume = resume    # how the top level ended, for a redrive (engine.redrive)
-        self._history = None
+        self._history = self._path = self._calls = self._trace = None
 
     @property
     def history(self) -> list[dict]:
@@ -49,6 +46,31 @@ class Execution:
         if self._history is None:
             self._history = aws_events(self._log)
         return self._history
+
+    @property
+    def path(self) -> list:
+        """The states it entered, in order, with a nested list per Parallel (a path per branch),
+        per Map (a path per iteration) and per Distributed Map (a path per child execution, in
+        the order they ended) right after the state's name."""
+        if self._path is None:
+            self._path = path_of(self._log)
+        return self._path
+
+    @property
+    def calls(self) -> list:
+        """The service calls its Tasks made (its Distributed Maps' children's too), in order, as
+        read-only ``CallRecord`` mappings."""
+        if self._calls is None:
+            self._calls = calls_of(self._log)
+        return self._calls
+
+    @property
+    def trace(self) -> list:
+        """(kind, state, detail), for coverage: ("transition", from, to|None), ("rule", choice,
+        index|"Default"), ("retry", state, retrier index), ("catch", state, catcher index)."""
+        if self._trace is None:
+            self._trace = trace_of(self._log)
+        return self._trace
 
     @property
     def events(self) -> list:

@@ -57,8 +57,7 @@ def _fork(mark, threads: dict, groups: dict) -> None:
     elif kind == "child":
         _, _, group, child = mark
         paths, shared = groups[group]
-        # identical paths share one list: 100,000 children that took the same way cost one
-        paths.append(child.derived_path(shared))
+        paths.append(child.path_among(shared))
     else:   # refused
         threads[mark[2]].append(mark[3])
 

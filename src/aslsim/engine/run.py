@@ -27,7 +27,7 @@ from ..errors import MockMissing, StatesError
 from . import walker
 from .context import Frame, Scope
 from .identity import Identity, Seeds
-from .recorder import Recorder, calls_of, trace_of
+from .recorder import Recorder
 from .scheduler import BLOCKED, Scheduler
 
 # What a Context object holds beside the execution's input and a Map item: ids, names, times
@@ -70,7 +70,8 @@ class Run:
               start_ms: int | None = None) -> "Run":
         """A child workflow execution of a Distributed Map, on this execution's clock: its own
         history, ARN and Context object (its state machine is ``machine/label``, as AWS names
-        it), no access to this execution's variables; the services, calls and trace shared."""
+        it), no access to this execution's variables; the services shared, its calls and coverage
+        notes recorded in this execution's log."""
         parent = self.identity
         seeds = Seeds(self.seeds.ids.getrandbits(64))
         identity = Identity(machine_name=f"{parent.machine_name}/{label}", name=name,
@@ -229,14 +230,6 @@ class ExecutionRun:
         self.top.prev = recorder.end("ExecutionRedriven", len(recorder), {"redriveCount": count})
 
     # -- what an Execution is read from -------------------------------------------------------
-    @property
-    def calls(self) -> list:
-        return calls_of(self.recorder.log)
-
-    @property
-    def trace(self) -> list:
-        return trace_of(self.recorder.log)
-
     @property
     def name(self) -> str:
         return self.identity.name

@@ -27,7 +27,6 @@ def run_graph(run, graph, data, frame, start_at: str | None = None, resume: list
     name = start_at or graph.start_at
     # room: how many events may still be appended before the limit; most: see above
     recorder, records, append, note, room, clock, most, context_bound = run.walk
-    visited = frame.path.append
     thread = frame.thread
     still_at, still = None, 0       # states entered in a row at one instant of virtual time
     while True:
@@ -41,7 +40,6 @@ def run_graph(run, graph, data, frame, start_at: str | None = None, resume: list
             still += 1
             if still > most:
                 raise _zero_time_loop(name, still - 1)
-        visited(name)
         before = frame.prev
         if len(records) >= room:
             recorder.refuse_state(name, frame)

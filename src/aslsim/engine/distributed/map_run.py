@@ -43,7 +43,7 @@ class ChildExecution:
     """One child workflow execution: what it was given, how it ended, and its history."""
 
     __slots__ = ("index", "name", "execution_arn", "state_machine_arn", "input", "item_count",
-                 "status", "output", "error", "cause", "start_ms", "stop_ms", "path", "express",
+                 "status", "output", "error", "cause", "start_ms", "stop_ms", "express",
                  "resume", "event_count", "redrive_count", "redrive_ms", "refused", "_history", "_live",
                  "_marks", "_path", "stopper")
 
@@ -59,7 +59,6 @@ class ChildExecution:
         self.output = self.error = self.cause = None
         self.start_ms = run.scheduler.now
         self.stop_ms = None
-        self.path: list = []
         self.express = identity.express
         self.resume = None          # how its top level ended (engine.redrive), once it has
         self.event_count = 0        # the length of its history, once it has ended
@@ -85,9 +84,14 @@ class ChildExecution:
         self._marks = log.marks
         self._live = None
 
-    def derived_path(self, shared: dict | None = None) -> list:
-        """The states it entered (see ``paths``), read from its log; ``shared``: the paths of
-        its siblings by ``path_key``, an identical one kept instead of its own."""
+    @property
+    def path(self) -> list:
+        """The states it entered (as ``Execution.path``), read from its log (so far, while it runs)."""
+        return self.path_among(None)
+
+    def path_among(self, shared: dict | None) -> list:
+        """Its path; ``shared``: its siblings' paths by ``paths.path_key``, an identical one
+        kept instead of its own (100,000 children that took the same way cost one list)."""
         path = self._path
         if path is None:
             if self._history is None:
@@ -342,13 +346,10 @@ def _execute(ctx, map_run: MapRun, items, settings):
     inputs, sizes = map_run.inputs
     earlier = earlier or map_run.children
     map_run.awaiting = {c.index for c in earlier if c is not None and c.status != "SUCCEEDED"}
-    paths: list = []
-    ctx.frame.path.append(paths)
-    shared_paths: dict = {}
     group = ctx.run.recorder.children(ctx.frame)
-    children = (Stoppable(_again, ctx, map_run, before, paths, shared_paths, group) if before is not None else
+    children = (Stoppable(_again, ctx, map_run, before, group) if before is not None else
                 Stoppable(_child, ctx, map_run, index, child_input,
-                           1 if sizes is None else sizes[index], paths, shared_paths, group)
+                           1 if sizes is None else sizes[index], group)
                 for index, (child_input, before) in enumerate(zip(inputs, earlier)))
     limit = min(map_run.max_concurrency or MAX_CHILDREN_AT_ONCE, MAX_CHILDREN_AT_ONCE)
     try:
@@ -375,7 +376,7 @@ def _inputs(ctx, map_run: MapRun, items, settings) -> tuple:
     return inputs, [len(batch["Items"]) for batch in inputs]
 
 
-def _again(ctx, map_run: MapRun, before: ChildExecution, paths, shared_paths, group, *, stop: Stoppable):
+def _again(ctx, map_run: MapRun, before: ChildExecution, group: int, *, stop: Stoppable):
     """A child that had run before the Map Run's redrive: one that succeeded keeps its output;
     one that may not be redriven keeps its failure (counted again against the threshold); the
     others run again (documented: a Standard child is redriven from the state it stopped in,
@@ -386,7 +387,7 @@ def _again(ctx, map_run: MapRun, before: ChildExecution, paths, shared_paths, gr
         before.refused = "Execution redrivable period exceeded"
     if before.redrivable:
         return (yield from _child(ctx, map_run, before.index, before.input, before.item_count,
-                                  paths, shared_paths, group, before, stop=stop))
+                                  group, before, stop=stop))
     map_run.awaiting.discard(before.index)
     map_run.record(before)
     if map_run.exceeded():
@@ -394,7 +395,7 @@ def _again(ctx, map_run: MapRun, before: ChildExecution, paths, shared_paths, gr
     return None
 
 
-def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, paths, shared_paths, group,
+def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, group: int,
            before: ChildExecution | None = None, *, stop: Stoppable):
     """One child execution, as a task of the parent's scheduler; returns its output. Redriven,
     a child that did not succeed runs again under its name (``before``'s): a Standard one goes on
@@ -431,11 +432,7 @@ def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, paths
     finally:
         map_run.outlived(run.scheduler.now)
         child.resume = child_run.top.resume
-        # identical paths share one list: 100,000 children that took the same way cost one
-        path = child_run.top.path
-        child.path = shared_paths.setdefault(tuple(_path_key(path)), path)
-        paths.append(child.path)
-        run.recorder.child_ended(group, child)
+        run.recorder.child_ended(group, child)     # its path is read from its log
     child.finish(status, output, error, cause, run.scheduler.now, child_run.recorder.log)
     child.stopper = None
     map_run.record(child)
@@ -454,17 +451,6 @@ def _input_size(ctx, child_input) -> int:
     if size > PAYLOAD_BYTES:
         raise data_limit(state.name)
     return size
-
-
-def _path_key(path):
-    """The path's names with its nesting as brackets: equal for equal paths, and hashable."""
-    for step in path:
-        if isinstance(step, list):
-            yield "["
-            yield from _path_key(step)
-            yield "]"
-        else:
-            yield step
 
 
 def _batch_head(ctx) -> dict:

@@ -45,8 +45,6 @@ def attempt(ctx):
     ctx.started = True
     frame = ctx.frame
     selection = map_items.ItemSelection(ctx, map_items.items_size(ctx, items))
-    paths: list = []
-    frame.path.append(paths)
     frames = []
     children = []
     ctx.frames = frames
@@ -56,7 +54,6 @@ def attempt(ctx):
     for index, item in enumerate(items):
         child = Frame(Scope(scope), prev, thread=first + index)
         frames.append(child)
-        paths.append(child.path)
         if earlier is None:
             children.append(_iteration(ctx, selection, index, item, child))
             continue

@@ -38,7 +38,6 @@ def attempt(ctx):
     first = ctx.run.recorder.fork(frame, len(plan.branches))
     frames = [Frame(Scope(frame.scope), frame.prev, in_parallel=True, size=size, thread=first + i)
               for i in range(len(plan.branches))]
-    frame.path.append([f.path for f in frames])
     ctx.frames = frames
     earlier = redrive.earlier_for(ctx, len(frames))
     if earlier is None:
