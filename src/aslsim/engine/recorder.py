@@ -3,10 +3,10 @@ calls and coverage notes of the child executions of its Distributed Maps among i
 
 The history (AWS's view of the log), ``Execution.calls``, ``path`` and ``trace`` are read from
 the log the recorder wrote (``calls_of``, ``trace_of``, ``paths.path_of``), never kept anywhere
-else. The 25,000-event limit of a Standard
-execution is kept here, exactly: the event that would be the 25,000th is refused (the
-execution fails with States.Runtime), nothing but the execution's own end is recorded after
-that, so the history holds at most 25,000 events and ends with ExecutionFailed.
+else. The 25,000-event limit of a Standard execution is kept here, exactly: the event that
+would be the 25,000th is refused (the execution fails with States.Runtime), nothing but the
+execution's own end is recorded after that, so the history holds at most 25,000 events and
+ends with ExecutionFailed.
 """
 from __future__ import annotations
 
