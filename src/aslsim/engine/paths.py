@@ -4,13 +4,13 @@ Map attempt (a path per child execution, in the order they ended) right after th
 
 It is read from the execution's log (``path_of``): the names from its StateEntered events, the
 thread each event is tagged with placing it, and the log's marks (``recorder``) saying where a
-thread forked (``"threads"``: numbered branches or iterations; ``"children"`` and ``"child"``: a
-Distributed Map's child executions, each read from its own log) and which state the history
-had no room to enter (``"refused"``: on the path, not in the history).
+thread forked (``"threads"``: numbered branches or iterations; ``"children"``: a Distributed
+Map's child executions in the order they ended, each path read from the child's own log) and
+which state the history had no room to enter (``"refused"``: on the path, not in the history).
 """
 from __future__ import annotations
 
-_FORKS = frozenset({"threads", "children", "child", "refused"})
+_FORKS = frozenset({"threads", "children", "refused"})
 
 
 def path_of(log) -> list:
@@ -24,25 +24,24 @@ def path_of(log) -> list:
             break
     top: list = []
     threads = {0: top}      # thread number -> its path
-    groups: dict = {}       # a Distributed Map attempt's number -> (its children's paths, shared)
     forks = [mark for mark in log.marks if mark[0] in _FORKS]
     forks.append((None, float("inf")))
     k = 0
     at = forks[0][1]        # a mark made at position p comes after event p (the p-th)
     for index in range(start, len(records)):
         while at <= index:
-            _fork(forks[k], threads, groups)
+            _fork(forks[k], threads)
             k += 1
             at = forks[k][1]
         event_type, _, details, _, thread = records[index]
         if event_type.endswith("StateEntered"):
             threads[thread].append(details["name"])
     for mark in forks[k:-1]:
-        _fork(mark, threads, groups)
+        _fork(mark, threads)
     return top
 
 
-def _fork(mark, threads: dict, groups: dict) -> None:
+def _fork(mark, threads: dict) -> None:
     kind = mark[0]
     if kind == "threads":
         _, _, parent, first, count = mark
@@ -50,14 +49,9 @@ def _fork(mark, threads: dict, groups: dict) -> None:
         threads[parent].append(paths)
         threads.update(zip(range(first, first + count), paths))
     elif kind == "children":
-        _, _, parent, group = mark
-        paths: list = []
-        groups[group] = (paths, {})
-        threads[parent].append(paths)
-    elif kind == "child":
-        _, _, group, child = mark
-        paths, shared = groups[group]
-        paths.append(child.path_among(shared))
+        _, _, parent, ended = mark
+        shared: dict = {}
+        threads[parent].append([child.path_among(shared) for child in ended])
     else:   # refused
         threads[mark[2]].append(mark[3])
 

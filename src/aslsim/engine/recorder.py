@@ -140,19 +140,18 @@ class Recorder:
         log.marks.append(("threads", len(log.records), frame.thread, first, count))
         return first
 
-    def children(self, frame) -> int:
-        """A Distributed Map attempt's child executions, started by ``frame``'s thread: the
-        number that ``child_ended`` names them by."""
-        group = self.threads
-        self.threads = group + 1
+    def children(self, frame) -> list:
+        """A Distributed Map attempt's child executions, started by ``frame``'s thread: the list
+        ``child_ended`` adds them to as they end (8 bytes a child: a run may have 100,000)."""
+        ended: list = []
         log = self.log
-        log.marks.append(("children", len(log.records), frame.thread, group))
-        return group
+        log.marks.append(("children", len(log.records), frame.thread, ended))
+        return ended
 
-    def child_ended(self, group: int, child) -> None:
+    @staticmethod
+    def child_ended(ended: list, child) -> None:
         """A child execution (a ``ChildExecution``, its path read from its own log) has ended."""
-        log = self.log
-        log.marks.append(("child", len(log.records), group, child))
+        ended.append(child)
 
     # -- calls and notes -----------------------------------------------------------------------
     def call_started(self, fields: dict) -> dict:

@@ -70,7 +70,7 @@ class ChildExecution:
         self.refused: str | None = None
         self._history: Any = None
         self._live: EventLog | None = None      # its event log while it runs (readable meanwhile)
-        self._marks: list = []                  # its log's marks (the events are frozen once it ends)
+        self._marks: list | None = None         # its log's marks (the events are frozen once it ends)
         self._path: list | None = None          # its path, once read
         self.stopper: Stoppable | None = None  # how StopExecution stops it while it runs
 
@@ -81,7 +81,7 @@ class ChildExecution:
         if not self.express and self.event_count >= REDRIVABLE_EVENTS:
             self.refused = "Execution history event limit exceeded"
         self._history = log.freeze()
-        self._marks = log.marks
+        self._marks = log.marks or None     # most children fork nowhere: no list kept
         self._live = None
 
     @property
@@ -346,10 +346,10 @@ def _execute(ctx, map_run: MapRun, items, settings):
     inputs, sizes = map_run.inputs
     earlier = earlier or map_run.children
     map_run.awaiting = {c.index for c in earlier if c is not None and c.status != "SUCCEEDED"}
-    group = ctx.run.recorder.children(ctx.frame)
-    children = (Stoppable(_again, ctx, map_run, before, group) if before is not None else
+    ended = ctx.run.recorder.children(ctx.frame)
+    children = (Stoppable(_again, ctx, map_run, before, ended) if before is not None else
                 Stoppable(_child, ctx, map_run, index, child_input,
-                           1 if sizes is None else sizes[index], group)
+                           1 if sizes is None else sizes[index], ended)
                 for index, (child_input, before) in enumerate(zip(inputs, earlier)))
     limit = min(map_run.max_concurrency or MAX_CHILDREN_AT_ONCE, MAX_CHILDREN_AT_ONCE)
     try:
@@ -376,7 +376,7 @@ def _inputs(ctx, map_run: MapRun, items, settings) -> tuple:
     return inputs, [len(batch["Items"]) for batch in inputs]
 
 
-def _again(ctx, map_run: MapRun, before: ChildExecution, group: int, *, stop: Stoppable):
+def _again(ctx, map_run: MapRun, before: ChildExecution, ended: list, *, stop: Stoppable):
     """A child that had run before the Map Run's redrive: one that succeeded keeps its output;
     one that may not be redriven keeps its failure (counted again against the threshold); the
     others run again (documented: a Standard child is redriven from the state it stopped in,
@@ -387,7 +387,7 @@ def _again(ctx, map_run: MapRun, before: ChildExecution, group: int, *, stop: St
         before.refused = "Execution redrivable period exceeded"
     if before.redrivable:
         return (yield from _child(ctx, map_run, before.index, before.input, before.item_count,
-                                  group, before, stop=stop))
+                                  ended, before, stop=stop))
     map_run.awaiting.discard(before.index)
     map_run.record(before)
     if map_run.exceeded():
@@ -395,7 +395,7 @@ def _again(ctx, map_run: MapRun, before: ChildExecution, group: int, *, stop: St
     return None
 
 
-def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, group: int,
+def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, ended: list,
            before: ChildExecution | None = None, *, stop: Stoppable):
     """One child execution, as a task of the parent's scheduler; returns its output. Redriven,
     a child that did not succeed runs again under its name (``before``'s): a Standard one goes on
@@ -432,7 +432,7 @@ def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, group
     finally:
         map_run.outlived(run.scheduler.now)
         child.resume = child_run.top.resume
-        run.recorder.child_ended(group, child)     # its path is read from its log
+        run.recorder.child_ended(ended, child)     # its path is read from its log
     child.finish(status, output, error, cause, run.scheduler.now, child_run.recorder.log)
     child.stopper = None
     map_run.record(child)
