@@ -31,7 +31,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["split_items", "parse_object", "shared_size", "plain_value", "Constructor"]
+__all__ = ["MISSING", "STATES_READS", "split_items", "parse_object", "shared_size", "plain_value", "Constructor"]
 
 _CALL = re.compile(r"\s*\$merge\s*\(\s*\[(.*)\]\s*\)\s*", re.DOTALL)
 _OPEN, _CLOSE = "([{", ")]}"
@@ -176,28 +176,29 @@ def _value(tokens: list, i: int) -> tuple:
 # --- reading the items against the evaluation context (see templates) ---------------------------
 
 # $states.<field> -> the evaluation context's attribute
-_STATES = {"input": "input", "result": "result", "errorOutput": "error_output", "context": "context"}
-_MISSING = object()
+# The $states fields a plain path may start with, and the names the evaluation context gives them.
+STATES_READS = {"input": "input", "result": "result", "errorOutput": "error_output", "context": "context"}
+MISSING = object()
 
 
 def plain_value(path: tuple, env, absent) -> Any:
-    """The value the plain path ``(root, steps)`` finds, by reference; a non-object (_MISSING)
+    """The value the plain path ``(root, steps)`` finds, by reference; a non-object (MISSING)
     where it finds none (``absent``: $states.result where the state has none), or where an
     array on the way would make JSONata map over it."""
     root, steps = path
     if root == "states":
-        value = getattr(env, _STATES[steps[0]])
+        value = getattr(env, STATES_READS[steps[0]])
         if value is absent:
-            return _MISSING
+            return MISSING
         steps = steps[1:]
     else:
         try:
             value = env.variables[root]
         except KeyError:
-            return _MISSING
+            return MISSING
     for step in steps:
         if type(value) is not dict or step not in value:
-            return _MISSING
+            return MISSING
         value = value[step]
     return value
 
@@ -247,7 +248,7 @@ class Constructor:
                 fields.append((key, 0, rest[0]))
             elif kind == "path":
                 root, steps = rest
-                if not (root == "states" and steps and steps[0] in _STATES or root in variables):
+                if not (root == "states" and steps and steps[0] in STATES_READS or root in variables):
                     return None          # not a variable: a name of JSONata's own
                 fields.append((key, 1, (root, steps)))
             else:
@@ -267,7 +268,7 @@ def _source(fields: tuple) -> str:
         elif kind == 1:
             root, steps = value
             if root == "states":
-                source, steps = "env." + _STATES[steps[0]], steps[1:]
+                source, steps = "env." + STATES_READS[steps[0]], steps[1:]
             else:
                 source = f"env.variables[{root!r}]"
             if steps:       # (the absent value has no items: indexing it raises TypeError)

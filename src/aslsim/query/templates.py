@@ -310,8 +310,7 @@ class Expression:
 # A JSONata expression that is a variable and names: jlens's answer is the value found there,
 # when every step is an object's field and the value is one that jlens gives back unchanged.
 _PLAIN_PATH = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)")
-_STATES_READS = {"input": "input", "result": "result", "errorOutput": "error_output",
-                 "context": "context"}
+_STATES_READS = merging.STATES_READS
 _UNSURE = object()
 _INPUT = ("states", ("input",))      # $states.input, read at once
 _SAFE_INTEGER = 2 ** 53
@@ -321,21 +320,9 @@ _SHORT_TEXT = PAYLOAD_BYTES // 6      # characters whose JSON (6 bytes each at m
 def _plain_read(path: tuple, env) -> Any:
     """The value of a plain path expression, or _UNSURE where jlens must say (a field missing,
     an array on the way, which JSONata maps over, a container or number it would convert)."""
-    root, steps = path
-    if root == "states":
-        value = getattr(env, _STATES_READS[steps[0]])
-        if value is ABSENT:
-            return _UNSURE
-        steps = steps[1:]
-    else:
-        try:
-            value = env.variables[root]
-        except KeyError:
-            return _UNSURE
-    for step in steps:
-        if type(value) is not dict or step not in value:
-            return _UNSURE
-        value = value[step]
+    value = merging.plain_value(path, env, ABSENT)
+    if value is merging.MISSING:
+        return _UNSURE
     kind = type(value)
     if kind is str:
         return value if len(value) <= _SHORT_TEXT else _UNSURE
