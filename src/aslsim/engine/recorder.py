@@ -142,16 +142,11 @@ class Recorder:
 
     def children(self, frame) -> list:
         """A Distributed Map attempt's child executions, started by ``frame``'s thread: the list
-        ``child_ended`` adds them to as they end (8 bytes a child: a run may have 100,000)."""
+        each is appended to as it ends (8 bytes a child: a run may have 100,000)."""
         ended: list = []
         log = self.log
         log.marks.append(("children", len(log.records), frame.thread, ended))
         return ended
-
-    @staticmethod
-    def child_ended(ended: list, child) -> None:
-        """A child execution (a ``ChildExecution``, its path read from its own log) has ended."""
-        ended.append(child)
 
     # -- calls and notes -----------------------------------------------------------------------
     def call_started(self, fields: dict) -> dict:

@@ -432,7 +432,7 @@ def _child(ctx, map_run: MapRun, index: int, child_input, item_count: int, ended
     finally:
         map_run.outlived(run.scheduler.now)
         child.resume = child_run.top.resume
-        run.recorder.child_ended(ended, child)     # its path is read from its log
+        ended.append(child)     # the "children" mark's list; its path is read from its own log
     child.finish(status, output, error, cause, run.scheduler.now, child_run.recorder.log)
     child.stopper = None
     map_run.record(child)
