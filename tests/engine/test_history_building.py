@@ -39,8 +39,8 @@ def test_a_state_entered_and_exited_with_one_payload_object():
     ]
 
 
-def test_field_order_is_the_details_order_whatever_their_shape():
-    # two fields but not {name, input|output} in that order: rendered in the order given
+def test_field_order_is_awss_for_a_state_and_the_details_order_otherwise():
+    # a state's {name, input} in another order is rendered in AWS's order; other shapes as given
     log = _log(("PassStateEntered", 0, {"input": "x", "name": "A"}, START),
                ("PassStateExited", 1, {"name": "A", "output": [], "assignedVariables": {"v": {"a": 1}}},
                 START),
@@ -49,7 +49,7 @@ def test_field_order_is_the_details_order_whatever_their_shape():
                ("ActivityScheduled", 3, {"resource": "arn:activity", "input": {"a": 1}}, START))
     first, second, third, fourth = aws_events(log)
     assert json.dumps(first["stateEnteredEventDetails"]) == (
-        '{"input": "\\"x\\"", "inputDetails": {"truncated": false}, "name": "A"}')
+        '{"name": "A", "input": "\\"x\\"", "inputDetails": {"truncated": false}}')
     assert list(second["stateExitedEventDetails"]) == [
         "name", "output", "outputDetails", "assignedVariables", "assignedVariablesDetails"]
     assert second["stateExitedEventDetails"]["assignedVariables"] == {"v": '{"a":1}'}
@@ -58,6 +58,18 @@ def test_field_order_is_the_details_order_whatever_their_shape():
         "parameters": '{"FunctionName":"f"}'}
     assert fourth["activityScheduledEventDetails"] == {
         "resource": "arn:activity", "input": '{"a":1}', "inputDetails": {"truncated": False}}
+
+
+def test_a_null_payload_is_the_text_null_first_and_after_others():
+    log = _log(("PassStateEntered", 0, {"name": "A", "input": None}, START),
+               ("PassStateExited", 1, {"name": "A", "output": {"a": None}}, START),
+               ("PassStateEntered", 2, {"name": "B", "input": None}, START),
+               ("PassStateExited", 3, {"name": "B", "output": None}, START))
+    entered_a, exited_a, entered_b, exited_b = aws_events(log)
+    assert entered_a["stateEnteredEventDetails"]["input"] == "null"
+    assert exited_a["stateExitedEventDetails"]["output"] == '{"a":null}'
+    assert entered_b["stateEnteredEventDetails"]["input"] == "null"
+    assert exited_b["stateExitedEventDetails"]["output"] == "null"
 
 
 def test_an_absent_error_or_cause_is_left_out():

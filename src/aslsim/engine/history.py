@@ -32,18 +32,17 @@ def _events(records: list) -> list[dict]:
     out = []
     append = out.append
     # A state's output is the next state's input, the very same object: each payload object is
-    # encoded once, its text found by id. The log keeps every payload alive and unchanged while
-    # this runs, so an id names one object throughout.
+    # encoded once, its text found by id (or, most often, by being the one just encoded). The
+    # log keeps every payload alive and unchanged while this runs, so an id names one object.
     texts: dict[int, str] = {}
     stamps: dict[int, str] = {}   # virtual time: a handful of distinct instants
     shapes: dict[str, tuple] = {}
     payload_fields, other, special = _PAYLOAD_FIELDS, _OTHER, _SPECIAL
     plain = _NOT_PLAIN
     encode = _payload_text
-    last_ms = stamp = None
-    i = 0
-    for event_type, previous, details, ms, _ in records:
-        i += 1
+    last_ms = stamp = last_text = None
+    last_value = other   # (a payload may be null)
+    for i, (event_type, previous, details, ms, _) in enumerate(records, 1):
         if ms != last_ms:
             stamp = stamps.get(ms)
             if stamp is None:
@@ -52,21 +51,28 @@ def _events(records: list) -> list[dict]:
         if details is None:
             append({"timestamp": stamp, "type": event_type, "id": i, "previousEventId": previous})
             continue
-        shape = shapes.get(event_type)
-        if shape is None:
-            shape = shapes[event_type] = _shape(event_type)
-        key, field, sibling = shape
+        try:
+            key, field, sibling = shapes[event_type]
+        except KeyError:
+            key, field, sibling = shapes[event_type] = _shape(event_type)
         if field is not None and len(details) == 2:
-            # most events: a state entered or exited, {"name": ..., "input" | "output": ...}
-            # (another shape, or these fields in another order, is rendered below as given)
-            first, second = details
-            if first == "name" and second == field:
+            # most events: a state entered or exited, {"name": ..., "input" | "output": ...},
+            # rendered in AWS's order (any other shape is rendered below as given)
+            try:
+                name = details["name"]
                 value = details[field]
-                text = texts.get(id(value))
-                if text is None:
-                    text = texts[id(value)] = encode(value)
+            except KeyError:
+                pass
+            else:
+                if value is last_value:
+                    text = last_text
+                else:
+                    text = texts.get(id(value))
+                    if text is None:
+                        text = texts[id(value)] = encode(value)
+                    last_value, last_text = value, text
                 append({"timestamp": stamp, "type": event_type, "id": i, "previousEventId": previous,
-                        key: {"name": details["name"], field: text, sibling: {"truncated": False}}})
+                        key: {"name": name, field: text, sibling: {"truncated": False}}})
                 continue
         if plain.isdisjoint(details):   # no payload, no error: the details as they are
             append({"timestamp": stamp, "type": event_type, "id": i, "previousEventId": previous,
